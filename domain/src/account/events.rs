@@ -1,0 +1,60 @@
+use crate::values::{Email, InstitutionName, PersonName};
+use crate::Personal;
+use chrono::{DateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum AccountEvent {
+    /// Someone asked to register an institution with this e-mail as its login.
+    InstitutionRegistrationStarted {
+        institution_id: Uuid,
+        institution_name: InstitutionName,
+        email: Personal<Email>,
+    },
+    /// A confirmation link was e-mailed; any earlier link stops working.
+    RegistrationLinkIssued {
+        token_hash: String,
+        expires_at: DateTime<Utc>,
+    },
+    RegistrationConfirmed {
+        password_hash: String,
+    },
+    InstitutionUserAccountOpened {
+        institution_id: Uuid,
+        name: Personal<PersonName>,
+        email: Personal<Email>,
+        password_hash: String,
+    },
+    NecAccountOpened {
+        name: Personal<PersonName>,
+        email: Personal<Email>,
+        password_hash: String,
+    },
+    PasswordChanged {
+        password_hash: String,
+    },
+    AccountClosed {
+        reason: String,
+    },
+}
+
+impl DomainEvent for AccountEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::InstitutionRegistrationStarted { .. } => "InstitutionRegistrationStarted",
+            Self::RegistrationLinkIssued { .. } => "RegistrationLinkIssued",
+            Self::RegistrationConfirmed { .. } => "RegistrationConfirmed",
+            Self::InstitutionUserAccountOpened { .. } => "InstitutionUserAccountOpened",
+            Self::NecAccountOpened { .. } => "NecAccountOpened",
+            Self::PasswordChanged { .. } => "PasswordChanged",
+            Self::AccountClosed { .. } => "AccountClosed",
+        }
+        .to_string()
+    }
+
+    fn event_version(&self) -> String {
+        "1.0".to_string()
+    }
+}

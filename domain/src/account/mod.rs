@@ -1,0 +1,285 @@
+//! A login identity: one per e-mail address, whatever the role. The aggregate id is derived
+//! from the normalised e-mail (see [`account_id_for`]), so the event store's uniqueness of
+//! (aggregate, sequence) makes "one account per e-mail" hold under concurrency.
+
+mod commands;
+mod events;
+#[cfg(test)]
+mod tests;
+
+pub use commands::{AccountCommand, IssuedLink};
+pub use events::AccountEvent;
+
+use crate::values::Email;
+use crate::Refusal;
+use chrono::{DateTime, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Namespace for deriving account ids from e-mail addresses (UUID v5).
+const ACCOUNT_NAMESPACE: Uuid = Uuid::from_u128(0x6d1f_5c1e_8a9b_4b0e_9c53_0e2f_7a11_e0a5);
+
+pub fn account_id_for(email: &Email) -> Uuid {
+    Uuid::new_v5(&ACCOUNT_NAMESPACE, email.as_str().as_bytes())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AccountRole {
+    InstitutionUser { institution_id: Uuid, primary: bool },
+    Nec,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountStatus {
+    #[default]
+    New,
+    PendingRegistration,
+    Active,
+    Closed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct PendingLink {
+    token_hash: String,
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Account {
+    status: AccountStatus,
+    role: Option<AccountRole>,
+    password_hash: Option<String>,
+    link: Option<PendingLink>,
+    must_change_password: bool,
+}
+
+impl Account {
+    pub fn status(&self) -> AccountStatus {
+        self.status
+    }
+
+    pub fn role(&self) -> Option<&AccountRole> {
+        self.role.as_ref()
+    }
+
+    /// The stored password hash of an active account, for the login check.
+    pub fn password_hash(&self) -> Option<&str> {
+        match self.status {
+            AccountStatus::Active => self.password_hash.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn must_change_password(&self) -> bool {
+        self.must_change_password
+    }
+
+    fn refuse_taken(&self) -> Result<(), Refusal> {
+        match self.status {
+            AccountStatus::New | AccountStatus::Closed => Ok(()),
+            _ => Err(Refusal::rejected(
+                "EMAIL_ALREADY_REGISTERED",
+                "this e-mail address is already registered",
+            )
+            .in_field("email")),
+        }
+    }
+}
+
+impl Aggregate for Account {
+    const TYPE: &'static str = "account";
+    type Command = AccountCommand;
+    type Event = AccountEvent;
+    type Error = Refusal;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            AccountEvent::InstitutionRegistrationStarted { institution_id, .. } => {
+                self.status = AccountStatus::PendingRegistration;
+                self.role = Some(AccountRole::InstitutionUser {
+                    institution_id,
+                    primary: true,
+                });
+            }
+            AccountEvent::RegistrationLinkIssued {
+                token_hash,
+                expires_at,
+            } => {
+                self.link = Some(PendingLink {
+                    token_hash,
+                    expires_at,
+                });
+            }
+            AccountEvent::RegistrationConfirmed { password_hash } => {
+                self.status = AccountStatus::Active;
+                self.password_hash = Some(password_hash);
+                self.link = None;
+                self.must_change_password = false;
+            }
+            AccountEvent::InstitutionUserAccountOpened {
+                institution_id,
+                password_hash,
+                ..
+            } => {
+                self.status = AccountStatus::Active;
+                self.role = Some(AccountRole::InstitutionUser {
+                    institution_id,
+                    primary: false,
+                });
+                self.password_hash = Some(password_hash);
+                self.must_change_password = true;
+            }
+            AccountEvent::NecAccountOpened { password_hash, .. } => {
+                self.status = AccountStatus::Active;
+                self.role = Some(AccountRole::Nec);
+                self.password_hash = Some(password_hash);
+                self.must_change_password = false;
+            }
+            AccountEvent::PasswordChanged { password_hash } => {
+                self.password_hash = Some(password_hash);
+                self.must_change_password = false;
+            }
+            AccountEvent::AccountClosed { .. } => {
+                self.status = AccountStatus::Closed;
+                self.password_hash = None;
+                self.link = None;
+            }
+        }
+    }
+}
+
+impl Account {
+    fn decide(&self, command: AccountCommand) -> Result<Vec<AccountEvent>, Refusal> {
+        use crate::Personal;
+        match command {
+            AccountCommand::StartInstitutionRegistration {
+                institution_id,
+                institution_name,
+                email,
+                link,
+            } => {
+                self.refuse_taken()?;
+                Ok(vec![
+                    AccountEvent::InstitutionRegistrationStarted {
+                        institution_id,
+                        institution_name,
+                        email: Personal::new(email),
+                    },
+                    AccountEvent::RegistrationLinkIssued {
+                        token_hash: link.token_hash,
+                        expires_at: link.expires_at,
+                    },
+                ])
+            }
+            AccountCommand::ReissueRegistrationLink { link } => match self.status {
+                AccountStatus::PendingRegistration => {
+                    Ok(vec![AccountEvent::RegistrationLinkIssued {
+                        token_hash: link.token_hash,
+                        expires_at: link.expires_at,
+                    }])
+                }
+                AccountStatus::Active => Err(Refusal::rejected(
+                    "ALREADY_CONFIRMED",
+                    "this registration is already confirmed; log in instead",
+                )),
+                _ => Err(Refusal::not_found(
+                    "REGISTRATION_NOT_FOUND",
+                    "no registration is waiting for confirmation at this e-mail address",
+                )),
+            },
+            AccountCommand::ConfirmRegistration {
+                token_hash,
+                password_hash,
+                at,
+            } => {
+                if self.status == AccountStatus::Active && self.role_is_primary() {
+                    return Err(Refusal::rejected(
+                        "TOKEN_USED",
+                        "this link was already used; log in with the password it gave",
+                    ));
+                }
+                let link = match (&self.status, &self.link) {
+                    (AccountStatus::PendingRegistration, Some(link))
+                        if link.token_hash == token_hash =>
+                    {
+                        link
+                    }
+                    _ => {
+                        return Err(Refusal::not_found(
+                            "TOKEN_UNKNOWN",
+                            "this link is unknown or was replaced by a newer one",
+                        ))
+                    }
+                };
+                if at >= link.expires_at {
+                    return Err(Refusal::expired(
+                        "TOKEN_EXPIRED",
+                        "this link has expired; ask for a new one",
+                    ));
+                }
+                Ok(vec![AccountEvent::RegistrationConfirmed { password_hash }])
+            }
+            AccountCommand::OpenInstitutionUser {
+                institution_id,
+                name,
+                email,
+                password_hash,
+            } => {
+                self.refuse_taken()?;
+                Ok(vec![AccountEvent::InstitutionUserAccountOpened {
+                    institution_id,
+                    name: Personal::new(name),
+                    email: Personal::new(email),
+                    password_hash,
+                }])
+            }
+            AccountCommand::OpenNecAccount {
+                name,
+                email,
+                password_hash,
+            } => {
+                self.refuse_taken()?;
+                Ok(vec![AccountEvent::NecAccountOpened {
+                    name: Personal::new(name),
+                    email: Personal::new(email),
+                    password_hash,
+                }])
+            }
+            AccountCommand::ChangePassword { password_hash } => {
+                if self.status != AccountStatus::Active {
+                    return Err(Refusal::not_found("ACCOUNT_NOT_FOUND", "no active account"));
+                }
+                Ok(vec![AccountEvent::PasswordChanged { password_hash }])
+            }
+            AccountCommand::Close { reason } => match self.status {
+                AccountStatus::Active | AccountStatus::PendingRegistration => {
+                    Ok(vec![AccountEvent::AccountClosed { reason }])
+                }
+                _ => Ok(vec![]),
+            },
+        }
+    }
+
+    fn role_is_primary(&self) -> bool {
+        matches!(
+            self.role,
+            Some(AccountRole::InstitutionUser { primary: true, .. })
+        )
+    }
+}

@@ -1,0 +1,230 @@
+use super::*;
+use crate::values::{InstitutionName, PersonName};
+use crate::{Personal, RefusalCode};
+use chrono::{Duration, TimeZone};
+use cqrs_es::test::TestFramework;
+
+type Given = TestFramework<Account>;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 9, 0, 0).unwrap()
+}
+
+fn email() -> Email {
+    Email::parse("info@skola.lv").unwrap()
+}
+
+fn started() -> Vec<AccountEvent> {
+    vec![
+        AccountEvent::InstitutionRegistrationStarted {
+            institution_id: Uuid::nil(),
+            institution_name: InstitutionName::parse("Rīgas skola").unwrap(),
+            email: Personal::new(email()),
+        },
+        AccountEvent::RegistrationLinkIssued {
+            token_hash: "h1".into(),
+            expires_at: t0() + Duration::hours(48),
+        },
+    ]
+}
+
+fn refusal(result: Result<Vec<AccountEvent>, Refusal>) -> Refusal {
+    result.expect_err("expected a refusal")
+}
+
+#[test]
+fn registration_emits_start_and_link() {
+    Given::with(())
+        .given_no_previous_events()
+        .when(AccountCommand::StartInstitutionRegistration {
+            institution_id: Uuid::nil(),
+            institution_name: InstitutionName::parse("Rīgas skola").unwrap(),
+            email: email(),
+            link: IssuedLink {
+                token_hash: "h1".into(),
+                expires_at: t0() + Duration::hours(48),
+            },
+        })
+        .then_expect_events(started());
+}
+
+#[test]
+fn the_same_email_cannot_register_twice() {
+    let err = refusal(
+        Given::with(())
+            .given(started())
+            .when(AccountCommand::StartInstitutionRegistration {
+                institution_id: Uuid::nil(),
+                institution_name: InstitutionName::parse("Other").unwrap(),
+                email: email(),
+                link: IssuedLink {
+                    token_hash: "h2".into(),
+                    expires_at: t0(),
+                },
+            })
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "EMAIL_ALREADY_REGISTERED");
+}
+
+#[test]
+fn confirmation_within_48_hours_sets_the_password() {
+    Given::with(())
+        .given(started())
+        .when(AccountCommand::ConfirmRegistration {
+            token_hash: "h1".into(),
+            password_hash: "argon".into(),
+            at: t0() + Duration::hours(47) + Duration::minutes(59),
+        })
+        .then_expect_events(vec![AccountEvent::RegistrationConfirmed {
+            password_hash: "argon".into(),
+        }]);
+}
+
+#[test]
+fn confirmation_at_48_hours_is_expired() {
+    let err = refusal(
+        Given::with(())
+            .given(started())
+            .when(AccountCommand::ConfirmRegistration {
+                token_hash: "h1".into(),
+                password_hash: "argon".into(),
+                at: t0() + Duration::hours(48),
+            })
+            .inspect_result(),
+    );
+    assert_eq!(
+        (err.code, err.reason),
+        (RefusalCode::Expired, "TOKEN_EXPIRED")
+    );
+}
+
+#[test]
+fn a_reissued_link_replaces_the_old_one() {
+    let mut given = started();
+    given.push(AccountEvent::RegistrationLinkIssued {
+        token_hash: "h2".into(),
+        expires_at: t0() + Duration::hours(60),
+    });
+    let err = refusal(
+        Given::with(())
+            .given(given.clone())
+            .when(AccountCommand::ConfirmRegistration {
+                token_hash: "h1".into(),
+                password_hash: "x".into(),
+                at: t0(),
+            })
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "TOKEN_UNKNOWN");
+    Given::with(())
+        .given(given)
+        .when(AccountCommand::ConfirmRegistration {
+            token_hash: "h2".into(),
+            password_hash: "x".into(),
+            at: t0() + Duration::hours(50),
+        })
+        .then_expect_events(vec![AccountEvent::RegistrationConfirmed {
+            password_hash: "x".into(),
+        }]);
+}
+
+#[test]
+fn a_used_link_is_refused() {
+    let mut given = started();
+    given.push(AccountEvent::RegistrationConfirmed {
+        password_hash: "x".into(),
+    });
+    let err = refusal(
+        Given::with(())
+            .given(given)
+            .when(AccountCommand::ConfirmRegistration {
+                token_hash: "h1".into(),
+                password_hash: "y".into(),
+                at: t0(),
+            })
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "TOKEN_USED");
+}
+
+#[test]
+fn a_new_link_needs_a_pending_registration() {
+    let link = IssuedLink {
+        token_hash: "h".into(),
+        expires_at: t0(),
+    };
+    let err = refusal(
+        Given::with(())
+            .given_no_previous_events()
+            .when(AccountCommand::ReissueRegistrationLink { link: link.clone() })
+            .inspect_result(),
+    );
+    assert_eq!(err.code, RefusalCode::NotFound);
+    let mut confirmed = started();
+    confirmed.push(AccountEvent::RegistrationConfirmed {
+        password_hash: "x".into(),
+    });
+    let err = refusal(
+        Given::with(())
+            .given(confirmed)
+            .when(AccountCommand::ReissueRegistrationLink { link })
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "ALREADY_CONFIRMED");
+}
+
+#[test]
+fn an_additional_user_needs_a_free_email() {
+    let err = refusal(
+        Given::with(())
+            .given(started())
+            .when(AccountCommand::OpenInstitutionUser {
+                institution_id: Uuid::nil(),
+                name: PersonName::parse("Anna Bērziņa").unwrap(),
+                email: email(),
+                password_hash: "x".into(),
+            })
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "EMAIL_ALREADY_REGISTERED");
+}
+
+#[test]
+fn a_closed_account_can_be_opened_again_and_must_change_its_password() {
+    let given = vec![
+        AccountEvent::InstitutionUserAccountOpened {
+            institution_id: Uuid::nil(),
+            name: Personal::new(PersonName::parse("Anna").unwrap()),
+            email: Personal::new(email()),
+            password_hash: "x".into(),
+        },
+        AccountEvent::AccountClosed {
+            reason: "removed".into(),
+        },
+    ];
+    let events = Given::with(())
+        .given(given)
+        .when(AccountCommand::OpenInstitutionUser {
+            institution_id: Uuid::nil(),
+            name: PersonName::parse("Anna").unwrap(),
+            email: email(),
+            password_hash: "y".into(),
+        })
+        .inspect_result()
+        .unwrap();
+    let mut account = Account::default();
+    for e in events {
+        account.apply(e);
+    }
+    assert!(account.must_change_password());
+    assert_eq!(account.password_hash(), Some("y"));
+}
+
+#[test]
+fn closing_twice_writes_nothing_the_second_time() {
+    Given::with(())
+        .given(vec![AccountEvent::AccountClosed { reason: "x".into() }])
+        .when(AccountCommand::Close { reason: "x".into() })
+        .then_expect_events(vec![]);
+}

@@ -1,0 +1,12 @@
+//! The pure core of the Europass register: aggregates, their commands and events, value
+//! objects and rules. Nothing here performs IO; time and randomness come in through commands.
+
+pub mod account;
+pub mod institution;
+pub mod metadata;
+pub mod personal;
+pub mod refusal;
+pub mod values;
+
+pub use personal::Personal;
+pub use refusal::{Refusal, RefusalCode};

@@ -1,0 +1,41 @@
+use crate::Refusal;
+use serde::{Deserialize, Serialize};
+
+/// ISO 3166-1 alpha-2 codes. The procedure-specific scopes (R-SCOPE) are subsets of these.
+const ISO_3166_ALPHA2: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
+
+/// A country as an ISO 3166-1 alpha-2 code, upper-cased.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CountryCode(String);
+
+impl CountryCode {
+    pub fn parse(raw: &str) -> Result<Self, Refusal> {
+        let value = raw.trim().to_uppercase();
+        if value.len() == 2 && ISO_3166_ALPHA2.split(' ').any(|c| c == value) {
+            Ok(Self(value))
+        } else {
+            Err(Refusal::validation(
+                "country",
+                "INVALID_COUNTRY",
+                "country must be an ISO 3166-1 alpha-2 code such as LV",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_iso_codes_only() {
+        assert_eq!(CountryCode::parse(" lv ").unwrap().as_str(), "LV");
+        assert!(CountryCode::parse("XX").is_err());
+        assert!(CountryCode::parse("LVA").is_err());
+    }
+}

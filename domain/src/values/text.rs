@@ -1,0 +1,111 @@
+use crate::Refusal;
+use serde::{Deserialize, Serialize};
+
+/// Trims, refuses empty and over-long values and control characters. Length is counted in
+/// characters, not bytes, so that Latvian letters count as one.
+fn bounded(field: &str, raw: &str, max: usize) -> Result<String, Refusal> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(Refusal::validation(
+            field,
+            "REQUIRED",
+            format!("{field} must not be empty"),
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(Refusal::validation(
+            field,
+            "TOO_LONG",
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Refusal::validation(
+            field,
+            "INVALID_CHARACTERS",
+            format!("{field} must not contain control characters"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+macro_rules! bounded_text {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+
+            pub fn parse(raw: &str) -> Result<Self, Refusal> {
+                bounded($field, raw, $max).map(Self)
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+bounded_text!(
+    /// The official name of an institution.
+    InstitutionName,
+    "name",
+    200
+);
+bounded_text!(
+    /// A person's full name (contact person, additional user).
+    PersonName,
+    "name",
+    120
+);
+bounded_text!(
+    /// A postal address, possibly several lines.
+    Address,
+    "address",
+    400
+);
+bounded_text!(
+    /// A short free text (position, type, …).
+    ShortText,
+    "text",
+    200
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_and_counts_characters_not_bytes() {
+        let name = InstitutionName::parse("  Rīgas Valsts tehnikums ").unwrap();
+        assert_eq!(name.as_str(), "Rīgas Valsts tehnikums");
+        assert!(InstitutionName::parse(&"ž".repeat(200)).is_ok());
+        let err = InstitutionName::parse(&"ž".repeat(201)).unwrap_err();
+        assert_eq!(err.reason, "TOO_LONG");
+    }
+
+    #[test]
+    fn refuses_empty_and_control_characters() {
+        assert_eq!(PersonName::parse("   ").unwrap_err().reason, "REQUIRED");
+        assert_eq!(
+            PersonName::parse("a\u{0}b").unwrap_err().reason,
+            "INVALID_CHARACTERS"
+        );
+    }
+
+    #[test]
+    fn markup_and_sql_like_text_is_kept_as_text() {
+        let v = "Robert'); DROP TABLE events;-- <script>";
+        assert_eq!(InstitutionName::parse(v).unwrap().as_str(), v);
+    }
+}
