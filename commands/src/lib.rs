@@ -1,1 +1,48 @@
+//! The command side: event store adapter (postgres-es with personal-data encryption),
+//! application services that turn requests into aggregate commands, authentication, e-mail.
 
+pub mod auth;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod institutions;
+pub mod mailer;
+pub mod pii;
+pub mod registration;
+pub mod secrets;
+pub mod store;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::CommandError;
+pub use store::{CommandContext, EventStore};
+
+use std::sync::Arc;
+
+/// Everything a command needs from the outside world, built once at start-up.
+#[derive(Clone)]
+pub struct Services {
+    pub pool: sqlx::PgPool,
+    pub store: Arc<EventStore>,
+    pub clock: Arc<dyn Clock>,
+    pub mailer: Arc<dyn mailer::Mailer>,
+    /// Base of links in e-mails, e.g. `http://127.0.0.1:8080`.
+    pub public_url: String,
+}
+
+impl Services {
+    pub fn new(
+        pool: sqlx::PgPool,
+        clock: Arc<dyn Clock>,
+        mailer: Arc<dyn mailer::Mailer>,
+        public_url: String,
+    ) -> Self {
+        let store = Arc::new(EventStore::new(pool.clone()));
+        Self {
+            pool,
+            store,
+            clock,
+            mailer,
+            public_url: public_url.trim_end_matches('/').to_string(),
+        }
+    }
+}

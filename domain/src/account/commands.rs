@@ -9,7 +9,7 @@ pub struct IssuedLink {
     pub expires_at: DateTime<Utc>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum AccountCommand {
     StartInstitutionRegistration {
         institution_id: Uuid,

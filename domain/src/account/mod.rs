@@ -10,7 +10,8 @@ mod tests;
 pub use commands::{AccountCommand, IssuedLink};
 pub use events::AccountEvent;
 
-use crate::values::Email;
+use crate::values::{Email, InstitutionName};
+use crate::Personal;
 use crate::Refusal;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
@@ -54,6 +55,8 @@ pub struct Account {
     password_hash: Option<String>,
     link: Option<PendingLink>,
     must_change_password: bool,
+    email: Option<Personal<Email>>,
+    institution_name: Option<InstitutionName>,
 }
 
 impl Account {
@@ -71,6 +74,16 @@ impl Account {
             AccountStatus::Active => self.password_hash.as_deref(),
             _ => None,
         }
+    }
+
+    /// The login e-mail, unless erased.
+    pub fn email(&self) -> Option<&Email> {
+        self.email.as_ref().and_then(Personal::known)
+    }
+
+    /// The institution name given when registration started.
+    pub fn institution_name(&self) -> Option<&InstitutionName> {
+        self.institution_name.as_ref()
     }
 
     pub fn must_change_password(&self) -> bool {
@@ -110,7 +123,13 @@ impl Aggregate for Account {
 
     fn apply(&mut self, event: Self::Event) {
         match event {
-            AccountEvent::InstitutionRegistrationStarted { institution_id, .. } => {
+            AccountEvent::InstitutionRegistrationStarted {
+                institution_id,
+                institution_name,
+                email,
+            } => {
+                self.email = Some(email);
+                self.institution_name = Some(institution_name);
                 self.status = AccountStatus::PendingRegistration;
                 self.role = Some(AccountRole::InstitutionUser {
                     institution_id,
@@ -135,8 +154,10 @@ impl Aggregate for Account {
             AccountEvent::InstitutionUserAccountOpened {
                 institution_id,
                 password_hash,
+                email,
                 ..
             } => {
+                self.email = Some(email);
                 self.status = AccountStatus::Active;
                 self.role = Some(AccountRole::InstitutionUser {
                     institution_id,
@@ -145,7 +166,12 @@ impl Aggregate for Account {
                 self.password_hash = Some(password_hash);
                 self.must_change_password = true;
             }
-            AccountEvent::NecAccountOpened { password_hash, .. } => {
+            AccountEvent::NecAccountOpened {
+                password_hash,
+                email,
+                ..
+            } => {
+                self.email = Some(email);
                 self.status = AccountStatus::Active;
                 self.role = Some(AccountRole::Nec);
                 self.password_hash = Some(password_hash);
@@ -166,7 +192,6 @@ impl Aggregate for Account {
 
 impl Account {
     fn decide(&self, command: AccountCommand) -> Result<Vec<AccountEvent>, Refusal> {
-        use crate::Personal;
         match command {
             AccountCommand::StartInstitutionRegistration {
                 institution_id,

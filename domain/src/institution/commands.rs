@@ -1,7 +1,7 @@
 use super::BaseData;
 use uuid::Uuid;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum InstitutionCommand {
     Register {
         base: BaseData,

@@ -1,0 +1,256 @@
+//! Logging in, sessions and login throttling (R-SESSION).
+//!
+//! Sessions are operational state, not business facts: a row per session keyed by the hash of
+//! its token, sliding 20 minutes ahead on every authenticated request. Failed logins are
+//! counted per e-mail (hashed) and block further tries for a while.
+
+use crate::error::CommandError;
+use crate::secrets::{self, token_hash};
+use crate::store::CommandContext;
+use crate::Services;
+use chrono::{DateTime, Duration, Utc};
+use domain::account::{account_id_for, AccountCommand, AccountRole, AccountStatus};
+use domain::values::{Email, NewPassword};
+use domain::Refusal;
+use uuid::Uuid;
+
+/// R-SESSION: a session ends after this long without activity.
+pub const SESSION_IDLE: Duration = Duration::minutes(20);
+/// After this many failed logins within [`THROTTLE_WINDOW`], logins for the e-mail are blocked.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+pub const THROTTLE_BLOCK: Duration = Duration::minutes(15);
+
+/// An authenticated caller.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub account_id: Uuid,
+    pub role: AccountRole,
+    pub session_expires_at: DateTime<Utc>,
+    pub must_change_password: bool,
+}
+
+impl Principal {
+    pub fn institution_id(&self) -> Option<Uuid> {
+        match self.role {
+            AccountRole::InstitutionUser { institution_id, .. } => Some(institution_id),
+            _ => None,
+        }
+    }
+}
+
+pub struct LoggedIn {
+    /// The session token: returned once, stored only as a hash.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub must_change_password: bool,
+}
+
+fn invalid_credentials() -> CommandError {
+    CommandError::Unauthenticated {
+        reason: "INVALID_CREDENTIALS",
+        message: "e-mail or password is wrong",
+    }
+}
+
+#[tracing::instrument(name = "login", skip_all)]
+pub async fn login(
+    services: &Services,
+    email: &str,
+    password: &str,
+) -> Result<LoggedIn, CommandError> {
+    let email = Email::parse(email)?;
+    let now = services.clock.now();
+    let throttle_key = token_hash(&format!("login:{email}"));
+    let blocked_until: Option<DateTime<Utc>> = sqlx::query_scalar(
+        "SELECT blocked_until FROM login_throttle WHERE key = $1 AND blocked_until > $2",
+    )
+    .bind(&throttle_key)
+    .bind(now)
+    .fetch_optional(&services.pool)
+    .await?
+    .flatten();
+    if let Some(until) = blocked_until {
+        return Err(CommandError::Throttled {
+            retry_after_seconds: (until - now).num_seconds().max(1),
+        });
+    }
+
+    let account_id = account_id_for(&email);
+    let account = services.store.accounts.load(account_id).await?;
+    // Verify even without an account, so that timing does not tell which e-mails exist.
+    let hash = account.password_hash().unwrap_or(secrets::dummy_hash());
+    let hash = hash.to_string();
+    let pw = password.to_string();
+    let verified = tokio::task::spawn_blocking(move || secrets::verify_password(&pw, &hash))
+        .await
+        .map_err(CommandError::failure)?;
+    if !verified || account.password_hash().is_none() {
+        record_failure(services, &throttle_key, now).await?;
+        return Err(invalid_credentials());
+    }
+    sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+        .bind(&throttle_key)
+        .execute(&services.pool)
+        .await?;
+
+    let token = secrets::random_token();
+    let expires_at = now + SESSION_IDLE;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(account_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&services.pool)
+    .await?;
+    Ok(LoggedIn {
+        token,
+        expires_at,
+        must_change_password: account.must_change_password(),
+    })
+}
+
+async fn record_failure(
+    services: &Services,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    // One statement, so concurrent failures are all counted.
+    sqlx::query(
+        "INSERT INTO login_throttle (key, failures, window_started_at) VALUES ($1, 1, $2)
+         ON CONFLICT (key) DO UPDATE SET
+           failures = CASE WHEN login_throttle.window_started_at < $2 - $3 THEN 1
+                           ELSE login_throttle.failures + 1 END,
+           window_started_at = CASE WHEN login_throttle.window_started_at < $2 - $3 THEN $2
+                                    ELSE login_throttle.window_started_at END,
+           blocked_until = CASE WHEN login_throttle.window_started_at >= $2 - $3
+                                 AND login_throttle.failures + 1 >= $4 THEN $2 + $5
+                                ELSE NULL END",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(THROTTLE_WINDOW)
+    .bind(MAX_FAILED_LOGINS)
+    .bind(THROTTLE_BLOCK)
+    .execute(&services.pool)
+    .await?;
+    Ok(())
+}
+
+/// Resolves a session token and slides its expiry: every authenticated request extends it.
+#[tracing::instrument(name = "authenticate", skip_all)]
+pub async fn authenticate(services: &Services, token: &str) -> Result<Principal, CommandError> {
+    let now = services.clock.now();
+    let hash = token_hash(token);
+    let row: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
+        "UPDATE sessions SET expires_at = $2 + $3
+         WHERE token_hash = $1 AND expires_at > $2
+         RETURNING account_id, expires_at",
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(SESSION_IDLE)
+    .fetch_optional(&services.pool)
+    .await?;
+    let Some((account_id, expires_at)) = row else {
+        let expired = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(&services.pool)
+            .await?
+            .rows_affected()
+            > 0;
+        return Err(if expired {
+            Refusal::expired(
+                "SESSION_EXPIRED",
+                "the session expired after 20 minutes without activity; log in again",
+            )
+            .into()
+        } else {
+            CommandError::Unauthenticated {
+                reason: "SESSION_UNKNOWN",
+                message: "not logged in",
+            }
+        });
+    };
+    let account = services.store.accounts.load(account_id).await?;
+    match (account.status(), account.role()) {
+        (AccountStatus::Active, Some(role)) => Ok(Principal {
+            account_id,
+            role: role.clone(),
+            session_expires_at: expires_at,
+            must_change_password: account.must_change_password(),
+        }),
+        _ => {
+            end_sessions_of(services, account_id).await?;
+            Err(CommandError::Unauthenticated {
+                reason: "SESSION_UNKNOWN",
+                message: "not logged in",
+            })
+        }
+    }
+}
+
+pub async fn logout(services: &Services, token: &str) -> Result<(), CommandError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(&services.pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of an account at once (removed user, closed account).
+pub async fn end_sessions_of(services: &Services, account_id: Uuid) -> Result<(), CommandError> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&services.pool)
+        .await?;
+    Ok(())
+}
+
+#[tracing::instrument(name = "change_password", skip_all, fields(account = %principal.account_id))]
+pub async fn change_password(
+    services: &Services,
+    ctx: &CommandContext,
+    principal: &Principal,
+    current: &str,
+    new: &str,
+) -> Result<(), CommandError> {
+    let new = NewPassword::parse(new)?;
+    let account = services.store.accounts.load(principal.account_id).await?;
+    let hash = account
+        .password_hash()
+        .unwrap_or(secrets::dummy_hash())
+        .to_string();
+    let current = current.to_string();
+    let new_plain = new.expose().to_string();
+    let (verified, new_hash) = tokio::task::spawn_blocking(move || {
+        (
+            secrets::verify_password(&current, &hash),
+            secrets::hash_password(&new_plain),
+        )
+    })
+    .await
+    .map_err(CommandError::failure)?;
+    if !verified {
+        return Err(Refusal::validation(
+            "currentPassword",
+            "WRONG_PASSWORD",
+            "the current password is wrong",
+        )
+        .into());
+    }
+    services
+        .store
+        .accounts
+        .execute(
+            principal.account_id,
+            AccountCommand::ChangePassword {
+                password_hash: new_hash.map_err(CommandError::failure)?,
+            },
+            ctx,
+            services.clock.now(),
+        )
+        .await
+}

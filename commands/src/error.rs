@@ -1,0 +1,66 @@
+//! The three ways a command can end other than success, kept apart on purpose:
+//! a refusal (a rule said no; shown to the client with its stable reason), a conflict
+//! (concurrent write; retryable) and a failure (our fault; logged with its cause chain,
+//! never shown).
+
+use cqrs_es::AggregateError;
+use domain::Refusal;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// No valid credentials or session.
+    #[error("{message}")]
+    Unauthenticated {
+        reason: &'static str,
+        message: &'static str,
+    },
+    #[error("the record was changed concurrently; retry")]
+    Conflict,
+    #[error("too many attempts; retry after {retry_after_seconds} s")]
+    Throttled { retry_after_seconds: i64 },
+    /// The change was saved but its e-mail could not be sent; the user can ask again.
+    #[error("saved, but the e-mail could not be sent; ask for it again later")]
+    MailFailed(#[source] anyhow::Error),
+    #[error("the storage is unavailable; retry")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("internal failure")]
+    Failure(#[source] anyhow::Error),
+}
+
+impl CommandError {
+    pub fn failure(err: impl Into<anyhow::Error>) -> Self {
+        Self::Failure(err.into())
+    }
+}
+
+impl From<AggregateError<Refusal>> for CommandError {
+    fn from(err: AggregateError<Refusal>) -> Self {
+        match err {
+            AggregateError::UserError(refusal) => Self::Refused(refusal),
+            AggregateError::AggregateConflict => Self::Conflict,
+            AggregateError::DatabaseConnectionError(e) => {
+                Self::Unavailable(anyhow::anyhow!(e).context("event store connection"))
+            }
+            AggregateError::DeserializationError(e) => {
+                Self::Failure(anyhow::anyhow!(e).context("event deserialization"))
+            }
+            AggregateError::UnexpectedError(e) => {
+                Self::Failure(anyhow::anyhow!(e).context("event store"))
+            }
+        }
+    }
+}
+
+impl From<sqlx::Error> for CommandError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_) => Self::Unavailable(err.into()),
+            other => Self::Failure(other.into()),
+        }
+    }
+}

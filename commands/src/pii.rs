@@ -1,0 +1,197 @@
+//! Crypto-shredding of personal data in events (R-ERASE).
+//!
+//! Domain events mark personal values as `{"pii": value}` (see `domain::Personal`). Before an
+//! event is written, every such value is encrypted with the key of its subject (the aggregate)
+//! and stored as `{"pii_enc": "<base64 nonce|ciphertext>"}`; on reading it is decrypted again.
+//! Deleting the subject's key makes its values read as `{"pii_erased": true}` forever, while
+//! the events themselves stay untouched and append-only.
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use anyhow::Context;
+use base64::Engine;
+use domain::personal::{PII_ERASED_KEY, PII_KEY};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use serde_json::{Map, Value};
+
+const PII_ENC_KEY: &str = "pii_enc";
+
+/// The encryption key of one subject.
+pub struct SubjectKey {
+    cipher: Aes256Gcm,
+}
+
+impl SubjectKey {
+    fn from_bytes(bytes: &[u8]) -> anyhow::Result<Self> {
+        let cipher = Aes256Gcm::new_from_slice(bytes).context("subject key has a wrong length")?;
+        Ok(Self { cipher })
+    }
+}
+
+/// The subject whose key protects an aggregate's personal values.
+pub fn subject_of(aggregate_type: &str, aggregate_id: &str) -> String {
+    format!("{aggregate_type}/{aggregate_id}")
+}
+
+fn is_marked(obj: &Map<String, Value>, key: &str) -> bool {
+    obj.len() == 1 && obj.contains_key(key)
+}
+
+fn contains(value: &Value, key: &str) -> bool {
+    match value {
+        Value::Object(obj) => is_marked(obj, key) || obj.values().any(|v| contains(v, key)),
+        Value::Array(items) => items.iter().any(|v| contains(v, key)),
+        _ => false,
+    }
+}
+
+/// Visits every marked object, innermost last, and lets `f` replace it.
+fn rewrite(
+    value: &mut Value,
+    key: &str,
+    f: &mut dyn FnMut(Value) -> anyhow::Result<Value>,
+) -> anyhow::Result<()> {
+    match value {
+        Value::Object(obj) if is_marked(obj, key) => {
+            let inner = obj.remove(key).unwrap_or(Value::Null);
+            *value = f(inner)?;
+        }
+        Value::Object(obj) => {
+            for v in obj.values_mut() {
+                rewrite(v, key, f)?;
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                rewrite(v, key, f)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+pub fn has_personal_data(payload: &Value) -> bool {
+    contains(payload, PII_KEY)
+}
+
+pub fn has_encrypted_data(payload: &Value) -> bool {
+    contains(payload, PII_ENC_KEY)
+}
+
+/// Replaces every `{"pii": v}` by its ciphertext. The subject is bound in as associated data,
+/// so a value cannot be moved to another subject.
+pub fn encrypt(key: &SubjectKey, subject: &str, payload: &mut Value) -> anyhow::Result<()> {
+    rewrite(payload, PII_KEY, &mut |plain| {
+        let mut nonce = [0u8; 12];
+        OsRng.fill_bytes(&mut nonce);
+        let bytes = serde_json::to_vec(&plain)?;
+        let sealed = key
+            .cipher
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: &bytes,
+                    aad: subject.as_bytes(),
+                },
+            )
+            .map_err(|_| anyhow::anyhow!("encrypting personal data"))?;
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        let text = base64::engine::general_purpose::STANDARD.encode(out);
+        Ok(serde_json::json!({ PII_ENC_KEY: text }))
+    })
+}
+
+/// Replaces every ciphertext by its plain value, or by the erased marker without a key.
+pub fn decrypt(key: Option<&SubjectKey>, subject: &str, payload: &mut Value) -> anyhow::Result<()> {
+    rewrite(payload, PII_ENC_KEY, &mut |sealed| {
+        let Some(key) = key else {
+            return Ok(serde_json::json!({ PII_ERASED_KEY: true }));
+        };
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(sealed.as_str().context("ciphertext is not a string")?)
+            .context("ciphertext is not base64")?;
+        anyhow::ensure!(raw.len() > 12, "ciphertext too short");
+        let (nonce, body) = raw.split_at(12);
+        let plain = key
+            .cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: body,
+                    aad: subject.as_bytes(),
+                },
+            )
+            .map_err(|_| anyhow::anyhow!("personal data of {subject} does not decrypt"))?;
+        let value: Value = serde_json::from_slice(&plain)?;
+        Ok(serde_json::json!({ PII_KEY: value }))
+    })
+}
+
+/// Loads a subject's key, if it still exists.
+pub async fn load_key<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    subject: &str,
+) -> anyhow::Result<Option<SubjectKey>> {
+    let row: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT key FROM subject_keys WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(executor)
+            .await
+            .context("loading a subject key")?;
+    row.map(|bytes| SubjectKey::from_bytes(&bytes)).transpose()
+}
+
+/// Loads a subject's key, creating it on first use.
+pub async fn key_for_writing(pool: &sqlx::PgPool, subject: &str) -> anyhow::Result<SubjectKey> {
+    let mut fresh = [0u8; 32];
+    OsRng.fill_bytes(&mut fresh);
+    sqlx::query("INSERT INTO subject_keys (subject, key) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+        .bind(subject)
+        .bind(fresh.as_slice())
+        .execute(pool)
+        .await
+        .context("creating a subject key")?;
+    load_key(pool, subject)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("subject key of {subject} vanished"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key() -> SubjectKey {
+        SubjectKey::from_bytes(&[7u8; 32]).unwrap()
+    }
+
+    #[test]
+    fn encrypts_nested_values_and_restores_them() {
+        let original =
+            json!({"X": {"name": {"pii": "Bērziņš"}, "list": [{"pii": {"a": 1}}], "n": 3}});
+        let mut payload = original.clone();
+        encrypt(&key(), "doc/1", &mut payload).unwrap();
+        assert!(!payload.to_string().contains("Bērziņš"));
+        assert!(has_encrypted_data(&payload));
+        decrypt(Some(&key()), "doc/1", &mut payload).unwrap();
+        assert_eq!(payload, original);
+    }
+
+    #[test]
+    fn without_a_key_values_read_as_erased() {
+        let mut payload = json!({"name": {"pii": "Anna"}});
+        encrypt(&key(), "doc/1", &mut payload).unwrap();
+        decrypt(None, "doc/1", &mut payload).unwrap();
+        assert_eq!(payload, json!({"name": {"pii_erased": true}}));
+    }
+
+    #[test]
+    fn ciphertext_is_bound_to_its_subject() {
+        let mut payload = json!({"name": {"pii": "Anna"}});
+        encrypt(&key(), "doc/1", &mut payload).unwrap();
+        assert!(decrypt(Some(&key()), "doc/2", &mut payload).is_err());
+    }
+}
