@@ -1,1 +1,20 @@
+//! The read side: a projector that applies committed events to query tables in commit order,
+//! exactly once, and the readers the API uses.
 
+pub mod accounts;
+pub mod event;
+pub mod institutions;
+pub mod projector;
+
+pub use event::StoredEvent;
+pub use projector::{Projection, Projector};
+
+use std::sync::Arc;
+
+/// Every projection the service maintains.
+pub fn all_projections() -> Vec<Arc<dyn Projection>> {
+    vec![
+        Arc::new(accounts::AccountsProjection),
+        Arc::new(institutions::InstitutionsProjection),
+    ]
+}

@@ -1,0 +1,295 @@
+//! The projector (R-PROJ).
+//!
+//! Each projection keeps a checkpoint `(last_tx, last_position)` and reads the event table in
+//! `(tx_id, global_position)` order, but only events whose writing transaction is older than
+//! every transaction still running (`pg_snapshot_xmin`). Such events can no longer change, and
+//! every later-committing event has a larger `tx_id`, so an event that commits late is never
+//! skipped. The view writes and the checkpoint move in one transaction: a crash loses either
+//! both or neither, so each event is applied exactly once and the projector resumes by itself.
+
+use crate::event::StoredEvent;
+use anyhow::Context;
+use commands::pii;
+use futures::future::BoxFuture;
+use sqlx::postgres::PgListener;
+use sqlx::{PgConnection, PgPool, Row};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+
+pub trait Projection: Send + Sync + 'static {
+    /// Stable name: the key of its checkpoint.
+    fn name(&self) -> &'static str;
+    /// The aggregate types whose events it reads.
+    fn aggregate_types(&self) -> &'static [&'static str];
+    /// Applies one event inside the projector's transaction. Holds no business rules.
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        event: &'a StoredEvent,
+    ) -> BoxFuture<'a, anyhow::Result<()>>;
+}
+
+/// How far one projection has come: every event of a transaction below `horizon` is applied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub horizon: i64,
+    pub last_position: i64,
+}
+
+struct Runner {
+    projection: Arc<dyn Projection>,
+    wake: Notify,
+    progress: watch::Sender<Progress>,
+}
+
+pub struct Projector {
+    pool: PgPool,
+    runners: Vec<Arc<Runner>>,
+    batch_size: i64,
+    poll_interval: Duration,
+}
+
+pub const NOTIFY_CHANNEL: &str = "europass_events";
+
+impl Projector {
+    pub fn new(pool: PgPool, projections: Vec<Arc<dyn Projection>>) -> Arc<Self> {
+        Self::with_batch_size(pool, projections, 500)
+    }
+
+    pub fn with_batch_size(
+        pool: PgPool,
+        projections: Vec<Arc<dyn Projection>>,
+        batch_size: i64,
+    ) -> Arc<Self> {
+        let runners = projections
+            .into_iter()
+            .map(|projection| {
+                Arc::new(Runner {
+                    projection,
+                    wake: Notify::new(),
+                    progress: watch::channel(Progress::default()).0,
+                })
+            })
+            .collect();
+        Arc::new(Self {
+            pool,
+            runners,
+            batch_size,
+            poll_interval: Duration::from_millis(500),
+        })
+    }
+
+    /// Applies one batch of one projection; returns how many events it applied.
+    #[tracing::instrument(name = "projector_batch", skip(self), fields(applied))]
+    pub async fn run_batch(&self, projection: &str) -> anyhow::Result<usize> {
+        let runner = self
+            .runners
+            .iter()
+            .find(|r| r.projection.name() == projection)
+            .with_context(|| format!("no projection named {projection}"))?;
+        self.run_runner_batch(runner).await
+    }
+
+    async fn run_runner_batch(&self, runner: &Runner) -> anyhow::Result<usize> {
+        let projection = &runner.projection;
+        let mut tx = self.pool.begin().await?;
+        // First statement, before this transaction has an id of its own: the oldest running
+        // transaction. Everything below it has committed or aborted for good.
+        let horizon: i64 =
+            sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query("INSERT INTO projector_checkpoints (projection) VALUES ($1) ON CONFLICT DO NOTHING")
+            .bind(projection.name())
+            .execute(&mut *tx)
+            .await?;
+        // The row lock also keeps two projector instances from applying the same batch.
+        let (last_tx, last_position): (i64, i64) = sqlx::query_as(
+            "SELECT last_tx, last_position FROM projector_checkpoints WHERE projection = $1 FOR UPDATE",
+        )
+        .bind(projection.name())
+        .fetch_one(&mut *tx)
+        .await?;
+        let rows = sqlx::query(
+            "SELECT global_position, tx_id::text::bigint AS tx, aggregate_type, aggregate_id,
+                    sequence, event_type, event_version, payload, metadata
+               FROM events
+              WHERE (tx_id, global_position) > ($1::text::xid8, $2)
+                AND tx_id < $3::text::xid8
+                AND aggregate_type = ANY($4)
+              ORDER BY tx_id, global_position
+              LIMIT $5",
+        )
+        .bind(last_tx.to_string())
+        .bind(last_position)
+        .bind(horizon.to_string())
+        .bind(projection.aggregate_types())
+        .bind(self.batch_size)
+        .fetch_all(&mut *tx)
+        .await?;
+
+        let mut keys: HashMap<String, Option<pii::SubjectKey>> = HashMap::new();
+        let mut last = (last_tx, last_position);
+        for row in &rows {
+            let mut event = StoredEvent {
+                global_position: row.get("global_position"),
+                tx: row.get("tx"),
+                aggregate_type: row.get("aggregate_type"),
+                aggregate_id: row.get("aggregate_id"),
+                sequence: row.get("sequence"),
+                event_type: row.get("event_type"),
+                event_version: row.get("event_version"),
+                payload: row.get("payload"),
+                metadata: row.get("metadata"),
+            };
+            if pii::has_encrypted_data(&event.payload) {
+                let subject = pii::subject_of(&event.aggregate_type, &event.aggregate_id);
+                if !keys.contains_key(&subject) {
+                    let key = pii::load_key(&mut *tx, &subject).await?;
+                    keys.insert(subject.clone(), key);
+                }
+                pii::decrypt(keys[&subject].as_ref(), &subject, &mut event.payload)?;
+            }
+            projection
+                .apply(&mut *tx, &event)
+                .await
+                .with_context(|| format!("{} applying position {}", projection.name(), event.global_position))?;
+            last = (event.tx, event.global_position);
+        }
+        let full = rows.len() as i64 == self.batch_size;
+        // A full batch may have left events of its last transaction: the horizon is that
+        // transaction then, not the snapshot's.
+        let reached = if full { last.0 } else { horizon };
+        sqlx::query(
+            "UPDATE projector_checkpoints
+                SET last_tx = $2, last_position = $3, horizon = GREATEST(horizon, $4), updated_at = now()
+              WHERE projection = $1",
+        )
+        .bind(projection.name())
+        .bind(last.0)
+        .bind(last.1)
+        .bind(reached)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        runner.progress.send_if_modified(|p| {
+            let next = Progress {
+                horizon: p.horizon.max(reached),
+                last_position: last.1,
+            };
+            let changed = *p != next;
+            *p = next;
+            changed
+        });
+        tracing::Span::current().record("applied", rows.len());
+        Ok(rows.len())
+    }
+
+    /// Runs every projection until it has nothing more to apply right now.
+    pub async fn catch_up(&self) -> anyhow::Result<usize> {
+        let mut total = 0;
+        for runner in &self.runners {
+            loop {
+                let n = self.run_runner_batch(runner).await?;
+                total += n;
+                if (n as i64) < self.batch_size {
+                    break;
+                }
+            }
+        }
+        Ok(total)
+    }
+
+    /// Starts one task per projection plus a LISTEN task that wakes them; polling covers lost
+    /// notifications and a restarted database.
+    pub fn spawn(self: &Arc<Self>) -> Vec<tokio::task::JoinHandle<()>> {
+        let mut handles = vec![];
+        for runner in &self.runners {
+            let this = Arc::clone(self);
+            let runner = Arc::clone(runner);
+            handles.push(tokio::spawn(async move { this.run_forever(runner).await }));
+        }
+        let this = Arc::clone(self);
+        handles.push(tokio::spawn(async move { this.listen_forever().await }));
+        handles
+    }
+
+    async fn run_forever(&self, runner: Arc<Runner>) {
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            match self.run_runner_batch(&runner).await {
+                Ok(n) if n as i64 == self.batch_size => continue,
+                Ok(_) => {
+                    backoff = Duration::from_millis(100);
+                    let _ = tokio::time::timeout(self.poll_interval, runner.wake.notified()).await;
+                }
+                Err(err) => {
+                    tracing::error!(
+                        projection = runner.projection.name(),
+                        error = format!("{err:#}"),
+                        "projection batch failed; retrying"
+                    );
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    }
+
+    async fn listen_forever(&self) {
+        loop {
+            match PgListener::connect_with(&self.pool).await {
+                Ok(mut listener) => {
+                    if let Err(err) = listener.listen(NOTIFY_CHANNEL).await {
+                        tracing::warn!(error = %err, "LISTEN failed");
+                    } else {
+                        while listener.recv().await.is_ok() {
+                            self.wake_all();
+                        }
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "projector listener cannot connect"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
+    fn wake_all(&self) {
+        for runner in &self.runners {
+            runner.wake.notify_one();
+        }
+    }
+
+    /// Read your writes: waits (bounded) until every projection has applied every transaction
+    /// that committed before this call. Returns false on timeout.
+    pub async fn wait_for_current(&self, timeout: Duration) -> anyhow::Result<bool> {
+        let target: i64 =
+            sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+                .fetch_one(&self.pool)
+                .await?;
+        self.wait_for(target, timeout).await
+    }
+
+    pub async fn wait_for(&self, target: i64, timeout: Duration) -> anyhow::Result<bool> {
+        let wait_all = async {
+            for runner in &self.runners {
+                let mut rx = runner.progress.subscribe();
+                while rx.borrow_and_update().horizon < target {
+                    runner.wake.notify_one();
+                    // Re-kick now and then: the horizon only moves when a batch runs.
+                    let _ = tokio::time::timeout(Duration::from_millis(50), rx.changed()).await;
+                }
+            }
+        };
+        Ok(tokio::time::timeout(timeout, wait_all).await.is_ok())
+    }
+
+    pub fn progress(&self, projection: &str) -> Option<Progress> {
+        self.runners
+            .iter()
+            .find(|r| r.projection.name() == projection)
+            .map(|r| *r.progress.borrow())
+    }
+}
