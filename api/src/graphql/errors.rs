@@ -1,0 +1,77 @@
+//! The one place where errors become GraphQL errors. Every error carries a stable
+//! `extensions.code`; refusals add `reason` (and `field` for validation). Failures are logged
+//! with their cause chain and shown only as INTERNAL with the correlation id.
+
+use async_graphql::ErrorExtensions;
+use commands::CommandError;
+use domain::RefusalCode;
+
+pub struct ApiError(pub CommandError);
+
+pub type ApiResult<T> = Result<T, async_graphql::Error>;
+
+impl<E: Into<CommandError>> From<E> for ApiError {
+    fn from(err: E) -> Self {
+        Self(err.into())
+    }
+}
+
+impl ApiError {
+    pub fn into_graphql(self, correlation_id: uuid::Uuid) -> async_graphql::Error {
+        let (code, message, reason, field, retryable) = match &self.0 {
+            CommandError::Refused(r) => {
+                let code = match r.code {
+                    RefusalCode::Validation => "VALIDATION",
+                    RefusalCode::NotFound => "NOT_FOUND",
+                    RefusalCode::Expired => "EXPIRED",
+                    RefusalCode::Rejected => "REJECTED",
+                    RefusalCode::Forbidden => "FORBIDDEN",
+                };
+                (code, r.message.clone(), Some(r.reason), r.field.clone(), false)
+            }
+            CommandError::Unauthenticated { reason, message } => {
+                ("UNAUTHENTICATED", message.to_string(), Some(*reason), None, false)
+            }
+            CommandError::Conflict => ("CONFLICT", self.0.to_string(), None, None, true),
+            CommandError::Throttled { .. } => ("THROTTLED", self.0.to_string(), None, None, true),
+            CommandError::MailFailed(cause) => {
+                tracing::error!(%correlation_id, error = format!("{cause:#}"), "mail failed");
+                ("MAIL_FAILED", self.0.to_string(), None, None, true)
+            }
+            CommandError::Unavailable(cause) => {
+                tracing::error!(%correlation_id, error = format!("{cause:#}"), "storage unavailable");
+                ("UNAVAILABLE", self.0.to_string(), None, None, true)
+            }
+            CommandError::Failure(cause) => {
+                tracing::error!(%correlation_id, error = format!("{cause:#}"), "internal failure");
+                (
+                    "INTERNAL",
+                    format!("internal error; quote correlation id {correlation_id}"),
+                    None,
+                    None,
+                    false,
+                )
+            }
+        };
+        let retry_after = match &self.0 {
+            CommandError::Throttled {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            _ => None,
+        };
+        async_graphql::Error::new(message).extend_with(|_, e| {
+            e.set("code", code);
+            e.set("retryable", retryable);
+            e.set("correlationId", correlation_id.to_string());
+            if let Some(reason) = reason {
+                e.set("reason", reason);
+            }
+            if let Some(field) = &field {
+                e.set("field", field.as_str());
+            }
+            if let Some(seconds) = retry_after {
+                e.set("retryAfterSeconds", seconds);
+            }
+        })
+    }
+}

@@ -1,0 +1,221 @@
+use super::errors::ApiResult;
+use super::query::{fail, load_institution, parse_id, principal, request, state};
+use super::types::*;
+use crate::policy::{self, Operation};
+use async_graphql::{Context, Object, ID};
+use commands::institutions::BaseDataChange;
+use commands::{auth, institutions, registration};
+use std::time::Duration;
+
+/// How long a mutation waits for the projections to show its effect.
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Read your writes: a query sent after a mutation's answer sees its effect.
+async fn settle(ctx: &Context<'_>) {
+    match state(ctx).projector.wait_for_current(SETTLE_TIMEOUT).await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!("projections did not catch up within the settle timeout"),
+        Err(err) => tracing::warn!(error = format!("{err:#}"), "waiting for projections failed"),
+    }
+}
+
+pub struct MutationRoot;
+
+#[Object]
+impl MutationRoot {
+    /// R-REG: registers an institution and e-mails a confirmation link valid for 48 hours.
+    async fn register_institution(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        email: String,
+    ) -> ApiResult<RegistrationStarted> {
+        let started = registration::register_institution(
+            &state(ctx).services,
+            &request(ctx).anonymous(),
+            &name,
+            &email,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(RegistrationStarted {
+            institution_id: ID(started.institution_id.to_string()),
+            email: started.email.to_string(),
+            link_expires_at: started.link_expires_at,
+        })
+    }
+
+    /// Sends a new confirmation link; earlier links stop working.
+    async fn resend_registration_link(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+    ) -> ApiResult<RegistrationStarted> {
+        let services = &state(ctx).services;
+        let expires_at =
+            registration::resend_registration_link(services, &request(ctx).anonymous(), &email)
+                .await
+                .map_err(|e| fail(ctx, e))?;
+        let parsed = domain::values::Email::parse(&email).map_err(|e| fail(ctx, e))?;
+        let account = services
+            .store
+            .accounts
+            .load(domain::account::account_id_for(&parsed))
+            .await
+            .map_err(|e| fail(ctx, e))?;
+        let institution_id = match account.role() {
+            Some(domain::account::AccountRole::InstitutionUser { institution_id, .. }) => {
+                institution_id.to_string()
+            }
+            _ => String::new(),
+        };
+        settle(ctx).await;
+        Ok(RegistrationStarted {
+            institution_id: ID(institution_id),
+            email: parsed.to_string(),
+            link_expires_at: expires_at,
+        })
+    }
+
+    /// Opens the e-mailed link: creates the password and returns it once.
+    async fn confirm_registration(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+    ) -> ApiResult<ConfirmedRegistration> {
+        let confirmed = registration::confirm_registration(
+            &state(ctx).services,
+            &request(ctx).anonymous(),
+            &token,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(ConfirmedRegistration {
+            institution_id: ID(confirmed.institution_id.to_string()),
+            email: confirmed.email.to_string(),
+            password: confirmed.password,
+        })
+    }
+
+    /// Starts a session that ends after 20 minutes without activity.
+    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> ApiResult<LoginResult> {
+        let logged_in = auth::login(&state(ctx).services, &email, &password)
+            .await
+            .map_err(|e| fail(ctx, e))?;
+        Ok(LoginResult {
+            token: logged_in.token,
+            expires_at: logged_in.expires_at,
+            must_change_password: logged_in.must_change_password,
+        })
+    }
+
+    /// Ends the caller's session.
+    async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        principal(ctx).await?;
+        let token = request(ctx).token.as_deref().unwrap_or_default();
+        auth::logout(&state(ctx).services, token)
+            .await
+            .map_err(|e| fail(ctx, e))?;
+        Ok(true)
+    }
+
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        current_password: String,
+        new_password: String,
+    ) -> ApiResult<bool> {
+        let principal = principal(ctx).await?;
+        auth::change_password(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            &current_password,
+            &new_password,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(true)
+    }
+
+    /// R-BASE: changes the caller's institution's base data.
+    async fn update_base_data(
+        &self,
+        ctx: &Context<'_>,
+        input: BaseDataInput,
+    ) -> ApiResult<Institution> {
+        let principal = principal(ctx).await?;
+        policy::authorize(principal, Operation::EditOwnInstitution).map_err(|e| fail(ctx, e))?;
+        let change = BaseDataChange {
+            name: input.name,
+            address: input.address,
+            country: input.country,
+            contact_person: input.contact_person,
+            phone: input.phone,
+            email: input.email,
+            website: input.website,
+        };
+        let id = institutions::change_base_data(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            change,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        load_institution(ctx, id).await
+    }
+
+    /// R-USERS: adds a user (at most 3) who receives their own password by e-mail.
+    async fn add_institution_user(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        email: String,
+    ) -> ApiResult<InstitutionUser> {
+        let principal = principal(ctx).await?;
+        policy::authorize(principal, Operation::ManageOwnUsers).map_err(|e| fail(ctx, e))?;
+        let services = &state(ctx).services;
+        let added = institutions::add_user(
+            services,
+            &request(ctx).as_principal(principal),
+            principal,
+            &name,
+            &email,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        let row = projections::accounts::find(&services.pool, added.account_id)
+            .await
+            .map_err(|e| fail(ctx, commands::CommandError::failure(e)))?
+            .ok_or_else(|| {
+                fail(
+                    ctx,
+                    commands::CommandError::failure(anyhow::anyhow!("added user not projected")),
+                )
+            })?;
+        Ok(InstitutionUser::from(row))
+    }
+
+    /// Removes an additional user; their sessions end at once.
+    async fn remove_institution_user(&self, ctx: &Context<'_>, account_id: ID) -> ApiResult<bool> {
+        let principal = principal(ctx).await?;
+        policy::authorize(principal, Operation::ManageOwnUsers).map_err(|e| fail(ctx, e))?;
+        let account_id = parse_id(ctx, "accountId", &account_id)?;
+        institutions::remove_user(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            account_id,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(true)
+    }
+}
