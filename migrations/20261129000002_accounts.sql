@@ -26,7 +26,9 @@ CREATE TABLE accounts
     status               text        NOT NULL,
     must_change_password boolean     NOT NULL DEFAULT false,
     created_at           timestamptz NOT NULL,
-    updated_at           timestamptz NOT NULL
+    updated_at           timestamptz NOT NULL,
+    -- Global position of the opening event: a stable order for lists.
+    created_position     bigint      NOT NULL
 );
 
 CREATE INDEX accounts_institution ON accounts (institution_id);

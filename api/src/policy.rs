@@ -17,17 +17,19 @@ pub fn authorize(principal: &Principal, operation: Operation) -> Result<(), Refu
     let not_found = || Refusal::not_found("INSTITUTION_NOT_FOUND", "institution not found");
     match (operation, &principal.role) {
         (Operation::ReadInstitution(_), AccountRole::Nec) => Ok(()),
-        (
-            Operation::ReadInstitution(id),
-            AccountRole::InstitutionUser { institution_id, .. },
-        ) if *institution_id == id => Ok(()),
+        (Operation::ReadInstitution(id), AccountRole::InstitutionUser { institution_id, .. })
+            if *institution_id == id =>
+        {
+            Ok(())
+        }
         (Operation::ReadInstitution(_), _) => Err(not_found()),
         (
             Operation::EditOwnInstitution | Operation::ManageOwnUsers,
             AccountRole::InstitutionUser { .. },
         ) => Ok(()),
-        (Operation::EditOwnInstitution | Operation::ManageOwnUsers, _) => Err(
-            Refusal::forbidden("INSTITUTION_USERS_ONLY", "only institution users can do this"),
-        ),
+        (Operation::EditOwnInstitution | Operation::ManageOwnUsers, _) => Err(Refusal::forbidden(
+            "INSTITUTION_USERS_ONLY",
+            "only institution users can do this",
+        )),
     }
 }

@@ -46,7 +46,10 @@ pub struct Application {
 pub fn mailer_from(config: &Config) -> anyhow::Result<Arc<dyn Mailer>> {
     Ok(match &config.smtp_url {
         Some(url) => Arc::new(SmtpMailer::new(url, &config.mail_from)?),
-        None => Arc::new(OutboxMailer::new(config.outbox_dir.clone(), &config.mail_from)?),
+        None => Arc::new(OutboxMailer::new(
+            config.outbox_dir.clone(),
+            &config.mail_from,
+        )?),
     })
 }
 
@@ -61,7 +64,12 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", listener.local_addr().expect("bound")));
-        let services = Services::new(pool.clone(), clock, mailer_from(config)?, public_url.clone());
+        let services = Services::new(
+            pool.clone(),
+            clock,
+            mailer_from(config)?,
+            public_url.clone(),
+        );
         let projector = Projector::new(pool, projections::all_projections());
         let tasks = projector.spawn();
         let state = AppState {

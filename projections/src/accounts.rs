@@ -27,14 +27,15 @@ async fn upsert(
     is_primary: bool,
     status: &str,
     must_change_password: bool,
-    at: DateTime<Utc>,
+    event: &StoredEvent,
 ) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO accounts (id, email, name, role, institution_id, is_primary, status,
-                               must_change_password, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+                               must_change_password, created_at, updated_at, created_position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
          ON CONFLICT (id) DO UPDATE SET email = $2, name = $3, role = $4, institution_id = $5,
-             is_primary = $6, status = $7, must_change_password = $8, updated_at = $9",
+             is_primary = $6, status = $7, must_change_password = $8, updated_at = $9,
+             created_at = $9, created_position = $10",
     )
     .bind(id)
     .bind(email)
@@ -44,13 +45,19 @@ async fn upsert(
     .bind(is_primary)
     .bind(status)
     .bind(must_change_password)
-    .bind(at)
+    .bind(event.at())
+    .bind(event.global_position)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-async fn set(conn: &mut PgConnection, id: Uuid, sql: &str, at: DateTime<Utc>) -> anyhow::Result<()> {
+async fn set(
+    conn: &mut PgConnection,
+    id: Uuid,
+    sql: &str,
+    at: DateTime<Utc>,
+) -> anyhow::Result<()> {
     sqlx::query(sql).bind(id).bind(at).execute(conn).await?;
     Ok(())
 }
@@ -88,7 +95,7 @@ impl Projection for AccountsProjection {
                         true,
                         "pending",
                         false,
-                        at,
+                        event,
                     )
                     .await
                 }
@@ -112,12 +119,12 @@ impl Projection for AccountsProjection {
                         false,
                         "active",
                         true,
-                        at,
+                        event,
                     )
                     .await
                 }
                 AccountEvent::NecAccountOpened { name, email, .. } => {
-                    upsert(conn, id, plain(&email), plain(&name), "nec", None, false, "active", false, at).await
+                    upsert(conn, id, plain(&email), plain(&name), "nec", None, false, "active", false, event).await
                 }
                 AccountEvent::PasswordChanged { .. } => {
                     set(conn, id, "UPDATE accounts SET must_change_password = false, updated_at = $2 WHERE id = $1", at).await
@@ -147,18 +154,23 @@ const COLUMNS: &str =
     "id, email, name, role, institution_id, is_primary, status, must_change_password, created_at";
 
 pub async fn find(pool: &PgPool, id: Uuid) -> anyhow::Result<Option<AccountRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 /// The active additional users of an institution, oldest first.
-pub async fn additional_users(pool: &PgPool, institution_id: Uuid) -> anyhow::Result<Vec<AccountRow>> {
+pub async fn additional_users(
+    pool: &PgPool,
+    institution_id: Uuid,
+) -> anyhow::Result<Vec<AccountRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM accounts
           WHERE institution_id = $1 AND NOT is_primary AND status = 'active'
-          ORDER BY created_at, id"
+          ORDER BY created_position"
     ))
     .bind(institution_id)
     .fetch_all(pool)

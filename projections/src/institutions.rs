@@ -19,7 +19,7 @@ async fn write_base(
     conn: &mut PgConnection,
     id: Uuid,
     base: &BaseData,
-    primary_account: Option<Uuid>,
+    primary_account: Uuid,
     at: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     sqlx::query(
@@ -27,18 +27,42 @@ async fn write_base(
                                    primary_account, registered_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
          ON CONFLICT (id) DO UPDATE SET name = $2, address = $3, country = $4, contact_person = $5,
-             phone = $6, email = $7, website = $8,
-             primary_account = COALESCE($9, institutions.primary_account), updated_at = $10",
+             phone = $6, email = $7, website = $8, primary_account = $9, updated_at = $10",
     )
     .bind(id)
     .bind(base.name.as_str())
     .bind(base.address.as_ref().map(|a| a.as_str()))
     .bind(base.country.as_ref().map(|c| c.as_str()))
     .bind(plain(base.contact_person.as_ref()))
-    .bind(base.phone.as_ref().and_then(Personal::known).map(|p| p.as_str().to_string()))
+    .bind(plain(base.phone.as_ref()))
     .bind(plain(Some(&base.email)))
     .bind(base.website.as_ref().map(|w| w.as_str()))
     .bind(primary_account)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn change_base(
+    conn: &mut PgConnection,
+    id: Uuid,
+    base: &BaseData,
+    at: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE institutions SET name = $2, address = $3, country = $4, contact_person = $5,
+             phone = $6, email = $7, website = $8, updated_at = $9
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(base.name.as_str())
+    .bind(base.address.as_ref().map(|a| a.as_str()))
+    .bind(base.country.as_ref().map(|c| c.as_str()))
+    .bind(plain(base.contact_person.as_ref()))
+    .bind(plain(base.phone.as_ref()))
+    .bind(plain(Some(&base.email)))
+    .bind(base.website.as_ref().map(|w| w.as_str()))
     .bind(at)
     .execute(conn)
     .await?;
@@ -65,9 +89,9 @@ impl Projection for InstitutionsProjection {
                 InstitutionEvent::InstitutionRegistered {
                     base,
                     primary_account,
-                } => write_base(conn, id, &base, Some(primary_account), event.at()).await,
+                } => write_base(conn, id, &base, primary_account, event.at()).await,
                 InstitutionEvent::BaseDataChanged { base } => {
-                    write_base(conn, id, &base, None, event.at()).await
+                    change_base(conn, id, &base, event.at()).await
                 }
                 // The user list is read from the accounts table.
                 InstitutionEvent::UserAdded { .. } | InstitutionEvent::UserRemoved { .. } => Ok(()),

@@ -101,10 +101,12 @@ impl Projector {
             sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
                 .fetch_one(&mut *tx)
                 .await?;
-        sqlx::query("INSERT INTO projector_checkpoints (projection) VALUES ($1) ON CONFLICT DO NOTHING")
-            .bind(projection.name())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO projector_checkpoints (projection) VALUES ($1) ON CONFLICT DO NOTHING",
+        )
+        .bind(projection.name())
+        .execute(&mut *tx)
+        .await?;
         // The row lock also keeps two projector instances from applying the same batch.
         let (last_tx, last_position): (i64, i64) = sqlx::query_as(
             "SELECT last_tx, last_position FROM projector_checkpoints WHERE projection = $1 FOR UPDATE",
@@ -152,10 +154,13 @@ impl Projector {
                 }
                 pii::decrypt(keys[&subject].as_ref(), &subject, &mut event.payload)?;
             }
-            projection
-                .apply(&mut *tx, &event)
-                .await
-                .with_context(|| format!("{} applying position {}", projection.name(), event.global_position))?;
+            projection.apply(&mut *tx, &event).await.with_context(|| {
+                format!(
+                    "{} applying position {}",
+                    projection.name(),
+                    event.global_position
+                )
+            })?;
             last = (event.tx, event.global_position);
         }
         let full = rows.len() as i64 == self.batch_size;
@@ -283,7 +288,18 @@ impl Projector {
                 }
             }
         };
-        Ok(tokio::time::timeout(timeout, wait_all).await.is_ok())
+        let done = tokio::time::timeout(timeout, wait_all).await.is_ok();
+        if !done {
+            for runner in &self.runners {
+                tracing::warn!(
+                    projection = runner.projection.name(),
+                    horizon = runner.progress.borrow().horizon,
+                    target,
+                    "projection behind"
+                );
+            }
+        }
+        Ok(done)
     }
 
     pub fn progress(&self, projection: &str) -> Option<Progress> {

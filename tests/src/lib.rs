@@ -1,1 +1,208 @@
+//! Test harness: the real server on a random port, a fresh database per test, an SMTP
+//! listener inside the test process, and a clock the test moves.
 
+pub mod smtp;
+
+use api::{Application, Config};
+use chrono::{DateTime, TimeZone, Utc};
+use commands::ManualClock;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub use smtp::{ReceivedMail, SmtpCapture};
+
+pub const SERVER_URL: &str = "postgres://postgres@127.0.0.1:5432";
+
+/// The moment every test starts at.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+/// A new, empty database with the migrations applied.
+pub async fn fresh_database() -> (String, PgPool) {
+    let url = format!("{SERVER_URL}/europass_test_{}", Uuid::new_v4().simple());
+    let pool = commands::db::connect(&url, 10)
+        .await
+        .expect("test database");
+    commands::db::migrate(&pool).await.expect("migrations");
+    (url, pool)
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub smtp: SmtpCapture,
+    pub pool: PgPool,
+    pub app_state: api::graphql::AppState,
+}
+
+pub async fn spawn_app() -> TestApp {
+    if std::env::var("TEST_LOG").is_ok() {
+        api::telemetry::init();
+    }
+    let (database_url, pool) = fresh_database().await;
+    let smtp = SmtpCapture::start().await;
+    let clock = Arc::new(ManualClock::new(t0()));
+    let config = Config {
+        database_url,
+        database_max_connections: 10,
+        bind_addr: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+        smtp_url: Some(format!("smtp://127.0.0.1:{}", smtp.port())),
+        mail_from: "Europass Test <noreply@europass.test>".into(),
+        outbox_dir: std::env::temp_dir().join("europass-test-outbox"),
+    };
+    let app = Application::build(&config, clock.clone())
+        .await
+        .expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let app_state = app.state.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        clock,
+        smtp,
+        pool,
+        app_state,
+    }
+}
+
+/// A GraphQL answer with helpers to read data and errors.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn data(&self) -> &Value {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
+        &self.body["data"]
+    }
+
+    pub fn error(&self) -> &Value {
+        &self.body["errors"][0]
+    }
+
+    pub fn code(&self) -> &str {
+        self.error()["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.body))
+    }
+
+    pub fn reason(&self) -> &str {
+        self.error()["extensions"]["reason"].as_str().unwrap_or("")
+    }
+
+    pub fn field(&self) -> &str {
+        self.error()["extensions"]["field"].as_str().unwrap_or("")
+    }
+}
+
+impl TestApp {
+    pub async fn post_graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Answer {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({"query": query, "variables": variables}));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("json answer");
+        Answer { status, body }
+    }
+
+    pub async fn gql(&self, query: &str, variables: Value) -> Answer {
+        self.post_graphql(None, query, variables).await
+    }
+
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Answer {
+        self.post_graphql(Some(token), query, variables).await
+    }
+
+    pub async fn event_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    pub async fn register(&self, name: &str, email: &str) -> Answer {
+        self.gql(
+            "mutation($name: String!, $email: String!) {
+               registerInstitution(name: $name, email: $email) { institutionId email linkExpiresAt }
+             }",
+            json!({"name": name, "email": email}),
+        )
+        .await
+    }
+
+    pub async fn confirm(&self, token: &str) -> Answer {
+        self.gql(
+            "mutation($token: String!) { confirmRegistration(token: $token) { institutionId email password } }",
+            json!({"token": token}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Answer {
+        self.gql(
+            "mutation($email: String!, $password: String!) {
+               login(email: $email, password: $password) { token expiresAt mustChangePassword }
+             }",
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// The token of the newest registration link sent to `email`.
+    pub async fn registration_token(&self, email: &str) -> String {
+        let mail = self.smtp.wait_for(email, "confirm-registration").await;
+        mail.after("confirm-registration?token=")
+    }
+
+    /// Registers, confirms and logs in; returns (session token, password, institution id).
+    pub async fn institution_session(&self, name: &str, email: &str) -> (String, String, String) {
+        let institution_id = self.register(name, email).await.data()["registerInstitution"]
+            ["institutionId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let token = self.registration_token(email).await;
+        let password = self.confirm(&token).await.data()["confirmRegistration"]["password"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let session = self.login(email, &password).await.data()["login"]["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (session, password, institution_id)
+    }
+
+    /// Creates an NEC staff account as the operator CLI does and logs it in.
+    pub async fn nec_session(&self, email: &str) -> String {
+        let created = commands::institutions::add_nec_user(
+            &self.app_state.services,
+            &commands::CommandContext::new(domain::metadata::Actor::operator()),
+            "Nora NEC",
+            email,
+        )
+        .await
+        .expect("nec user");
+        self.login(email, &created.password).await.data()["login"]["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}

@@ -27,11 +27,21 @@ impl ApiError {
                     RefusalCode::Rejected => "REJECTED",
                     RefusalCode::Forbidden => "FORBIDDEN",
                 };
-                (code, r.message.clone(), Some(r.reason), r.field.clone(), false)
+                (
+                    code,
+                    r.message.clone(),
+                    Some(r.reason),
+                    r.field.clone(),
+                    false,
+                )
             }
-            CommandError::Unauthenticated { reason, message } => {
-                ("UNAUTHENTICATED", message.to_string(), Some(*reason), None, false)
-            }
+            CommandError::Unauthenticated { reason, message } => (
+                "UNAUTHENTICATED",
+                message.to_string(),
+                Some(*reason),
+                None,
+                false,
+            ),
             CommandError::Conflict => ("CONFLICT", self.0.to_string(), None, None, true),
             CommandError::Throttled { .. } => ("THROTTLED", self.0.to_string(), None, None, true),
             CommandError::MailFailed(cause) => {

@@ -28,15 +28,11 @@ pub const MAX_COMPLEXITY: usize = 500;
 pub const MAX_DIRECTIVES: usize = 20;
 
 pub fn build_schema(state: Option<AppState>) -> EuropassSchema {
-    let builder = Schema::build(
-        query::QueryRoot,
-        mutation::MutationRoot,
-        EmptySubscription,
-    )
-    .limit_depth(MAX_DEPTH)
-    .limit_complexity(MAX_COMPLEXITY)
-    .limit_recursive_depth(MAX_DEPTH * 2)
-    .limit_directives(MAX_DIRECTIVES);
+    let builder = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(MAX_DEPTH * 2)
+        .limit_directives(MAX_DIRECTIVES);
     match state {
         Some(state) => builder.data(state).finish(),
         None => builder.finish(),

@@ -100,7 +100,12 @@ impl MutationRoot {
     }
 
     /// Starts a session that ends after 20 minutes without activity.
-    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> ApiResult<LoginResult> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> ApiResult<LoginResult> {
         let logged_in = auth::login(&state(ctx).services, &email, &password)
             .await
             .map_err(|e| fail(ctx, e))?;

@@ -42,3 +42,9 @@ mod tests {
         assert!(Phone::parse("call me").is_err());
     }
 }
+
+impl std::fmt::Display for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}

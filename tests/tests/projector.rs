@@ -1,0 +1,169 @@
+//! R-PROJ: commit order, late commits, crash mid-batch, restart, idempotence.
+
+use europass_tests::fresh_database;
+use futures::future::BoxFuture;
+use projections::{Projection, Projector, StoredEvent};
+use sqlx::{PgConnection, PgPool};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// Records which events it applied; fails on one chosen event to simulate a crash.
+struct Probe {
+    fail_on_sequence: AtomicI64,
+}
+
+impl Projection for Probe {
+    fn name(&self) -> &'static str {
+        "probe"
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["probe"]
+    }
+
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        event: &'a StoredEvent,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            sqlx::query("INSERT INTO probe_applied (aggregate_id, sequence) VALUES ($1, $2)")
+                .bind(&event.aggregate_id)
+                .bind(event.sequence)
+                .execute(&mut *conn)
+                .await?;
+            anyhow::ensure!(
+                event.sequence != self.fail_on_sequence.load(Ordering::SeqCst),
+                "simulated crash"
+            );
+            Ok(())
+        })
+    }
+}
+
+async fn setup() -> (PgPool, Arc<Probe>) {
+    let (_, pool) = fresh_database().await;
+    sqlx::query(
+        "CREATE TABLE probe_applied (aggregate_id text, sequence bigint, applied_at serial)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    (
+        pool,
+        Arc::new(Probe {
+            fail_on_sequence: AtomicI64::new(-1),
+        }),
+    )
+}
+
+fn projector(pool: &PgPool, probe: &Arc<Probe>, batch: i64) -> Arc<Projector> {
+    Projector::with_batch_size(
+        pool.clone(),
+        vec![probe.clone() as Arc<dyn Projection>],
+        batch,
+    )
+}
+
+async fn append(conn: &mut PgConnection, aggregate: &str, sequence: i64) {
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
+         VALUES ('probe', $1, $2, 'Probed', '1.0', '{}', '{}')",
+    )
+    .bind(aggregate)
+    .bind(sequence)
+    .execute(conn)
+    .await
+    .unwrap();
+}
+
+async fn applied(pool: &PgPool) -> Vec<(String, i64)> {
+    sqlx::query_as("SELECT aggregate_id, sequence FROM probe_applied ORDER BY applied_at")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_event_that_commits_late_is_not_skipped() {
+    let (pool, probe) = setup().await;
+    let projector = projector(&pool, &probe, 100);
+
+    // Transaction A takes its id (and position) first but commits last.
+    let mut slow = pool.begin().await.unwrap();
+    append(&mut slow, "slow", 1).await;
+    let mut fast = pool.acquire().await.unwrap();
+    append(&mut fast, "fast", 1).await;
+
+    projector.catch_up().await.unwrap();
+    assert_eq!(
+        applied(&pool).await,
+        vec![],
+        "nothing at or after a running transaction is applied"
+    );
+
+    slow.commit().await.unwrap();
+    projector.catch_up().await.unwrap();
+    assert_eq!(
+        applied(&pool).await,
+        vec![("slow".to_string(), 1), ("fast".to_string(), 1)],
+        "both, in commit-safe order, once"
+    );
+}
+
+#[tokio::test]
+async fn a_crash_mid_batch_applies_nothing_and_the_rerun_applies_everything_once() {
+    let (pool, probe) = setup().await;
+    let mut conn = pool.acquire().await.unwrap();
+    for seq in 1..=10 {
+        append(&mut conn, "a", seq).await;
+    }
+    probe.fail_on_sequence.store(6, Ordering::SeqCst);
+    let first = projector(&pool, &probe, 100);
+    assert!(first.run_batch("probe").await.is_err());
+    assert_eq!(
+        applied(&pool).await,
+        vec![],
+        "the failed batch rolled back whole"
+    );
+
+    // A new projector instance (a restarted server) resumes from the checkpoint.
+    probe.fail_on_sequence.store(-1, Ordering::SeqCst);
+    let restarted = projector(&pool, &probe, 4);
+    restarted.catch_up().await.unwrap();
+    let seqs: Vec<i64> = applied(&pool).await.into_iter().map(|(_, s)| s).collect();
+    assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn re_running_is_idempotent_and_resumes_after_the_checkpoint() {
+    let (pool, probe) = setup().await;
+    let mut conn = pool.acquire().await.unwrap();
+    for seq in 1..=5 {
+        append(&mut conn, "a", seq).await;
+    }
+    let p = projector(&pool, &probe, 2);
+    assert_eq!(p.catch_up().await.unwrap(), 5);
+    assert_eq!(p.catch_up().await.unwrap(), 0);
+    for seq in 6..=7 {
+        append(&mut conn, "a", seq).await;
+    }
+    let restarted = projector(&pool, &probe, 2);
+    assert_eq!(restarted.catch_up().await.unwrap(), 2);
+    let seqs: Vec<i64> = applied(&pool).await.into_iter().map(|(_, s)| s).collect();
+    assert_eq!(seqs, (1..=7).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn the_running_projector_wakes_on_new_events_and_reports_its_horizon() {
+    let (pool, probe) = setup().await;
+    let p = projector(&pool, &probe, 100);
+    let _tasks = p.spawn();
+    let mut conn = pool.acquire().await.unwrap();
+    append(&mut conn, "a", 1).await;
+    assert!(p
+        .wait_for_current(std::time::Duration::from_secs(5))
+        .await
+        .unwrap());
+    assert_eq!(applied(&pool).await.len(), 1, "read your writes");
+}

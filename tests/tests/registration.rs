@@ -1,0 +1,211 @@
+//! R-REG through the real server: register, confirm by the e-mailed link, log in.
+
+use chrono::Duration;
+use europass_tests::{spawn_app, t0};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_person_registers_confirms_logs_in_and_sees_the_institution() {
+    let app = spawn_app().await;
+    let answer = app.register("Rīgas Valsts tehnikums", "Info@RVT.lv").await;
+    let started = &answer.data()["registerInstitution"];
+    assert_eq!(started["email"], "info@rvt.lv");
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(started["linkExpiresAt"].as_str().unwrap()).unwrap();
+    assert_eq!(expires, t0() + Duration::hours(48));
+
+    let mail = app
+        .smtp
+        .wait_for("info@rvt.lv", "confirm-registration")
+        .await;
+    assert!(
+        mail.text.contains("Rīgas Valsts tehnikums"),
+        "{}",
+        mail.text
+    );
+    assert!(mail.text.contains("48 hours"));
+    assert!(
+        mail.text.contains("2026-11-04 09:00 UTC"),
+        "expiry in the mail"
+    );
+    assert!(
+        !mail.text.to_lowercase().contains("password:"),
+        "no password in the link mail"
+    );
+
+    let token = mail.after("confirm-registration?token=");
+    let confirmed = app.confirm(&token).await;
+    let password = confirmed.data()["confirmRegistration"]["password"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(password.len() >= 16);
+
+    let login = app.login("info@rvt.lv", &password).await;
+    let session = login.data()["login"]["token"].as_str().unwrap().to_string();
+    let me = app
+        .gql_as(
+            &session,
+            "{ me { email role isPrimaryUser institution { name email missingBaseData } } }",
+            json!({}),
+        )
+        .await;
+    let me = &me.data()["me"];
+    assert_eq!(me["email"], "info@rvt.lv");
+    assert_eq!(me["role"], "INSTITUTION_USER");
+    assert_eq!(me["isPrimaryUser"], true);
+    assert_eq!(me["institution"]["name"], "Rīgas Valsts tehnikums");
+    assert_eq!(
+        me["institution"]["missingBaseData"],
+        json!(["address", "country", "contactPerson", "phone"])
+    );
+}
+
+#[tokio::test]
+async fn the_same_email_cannot_register_twice_in_any_spelling() {
+    let app = spawn_app().await;
+    app.register("Skola", "info@skola.lv").await.data();
+    let before = app.event_count().await;
+    let again = app.register("Cita skola", "  INFO@skola.LV ").await;
+    assert_eq!(again.code(), "REJECTED");
+    assert_eq!(again.reason(), "EMAIL_ALREADY_REGISTERED");
+    assert_eq!(app.event_count().await, before, "a refusal writes nothing");
+}
+
+#[tokio::test]
+async fn a_new_link_can_be_requested_and_replaces_the_old_one() {
+    let app = spawn_app().await;
+    app.register("Skola", "info@skola.lv").await.data();
+    let first = app.registration_token("info@skola.lv").await;
+    app.clock.advance(Duration::hours(40));
+    let resent = app
+        .gql(
+            "mutation { resendRegistrationLink(email: \"info@skola.lv\") { linkExpiresAt } }",
+            json!({}),
+        )
+        .await;
+    resent.data();
+    assert_eq!(app.smtp.to("info@skola.lv").len(), 2);
+    let second = app.registration_token("info@skola.lv").await;
+    assert_ne!(first, second);
+
+    let old = app.confirm(&first).await;
+    assert_eq!((old.code(), old.reason()), ("NOT_FOUND", "TOKEN_UNKNOWN"));
+    // 40 + 47 hours after the first link, 47 after the second: still valid.
+    app.clock.advance(Duration::hours(47));
+    app.confirm(&second).await.data();
+}
+
+#[tokio::test]
+async fn a_link_expires_after_48_hours() {
+    let app = spawn_app().await;
+    app.register("Skola", "info@skola.lv").await.data();
+    let token = app.registration_token("info@skola.lv").await;
+    app.clock.advance(Duration::hours(48));
+    let before = app.event_count().await;
+    let answer = app.confirm(&token).await;
+    assert_eq!(
+        (answer.code(), answer.reason()),
+        ("EXPIRED", "TOKEN_EXPIRED")
+    );
+    assert_eq!(app.event_count().await, before);
+}
+
+#[tokio::test]
+async fn a_link_works_just_before_48_hours_and_only_once() {
+    let app = spawn_app().await;
+    app.register("Skola", "info@skola.lv").await.data();
+    let token = app.registration_token("info@skola.lv").await;
+    app.clock
+        .advance(Duration::hours(48) - Duration::seconds(1));
+    app.confirm(&token).await.data();
+    let again = app.confirm(&token).await;
+    assert_eq!((again.code(), again.reason()), ("REJECTED", "TOKEN_USED"));
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_tokens_are_refused_clearly() {
+    let app = spawn_app().await;
+    for token in [
+        "",
+        "nonsense",
+        "00000000-0000-0000-0000-000000000000.abc",
+        "'; DROP TABLE events; --",
+    ] {
+        let answer = app.confirm(token).await;
+        assert_eq!(answer.code(), "NOT_FOUND", "{token}");
+        assert_eq!(answer.reason(), "TOKEN_UNKNOWN");
+    }
+    assert_eq!(app.event_count().await, 0);
+}
+
+#[tokio::test]
+async fn bad_registration_input_names_the_field_and_writes_nothing() {
+    let app = spawn_app().await;
+    let long = "x".repeat(10_000);
+    let cases = [
+        ("Skola", "not-an-email", "email"),
+        ("Skola", "", "email"),
+        ("Skola", "a@b", "email"),
+        ("Skola", "<script>alert(1)</script>@x.lv", "email"),
+        ("", "info@skola.lv", "name"),
+        ("   ", "info@skola.lv", "name"),
+        (long.as_str(), "info@skola.lv", "name"),
+    ];
+    for (name, email, field) in cases {
+        let answer = app.register(name, email).await;
+        assert_eq!(answer.code(), "VALIDATION", "{name:.20} / {email}");
+        assert_eq!(answer.field(), field);
+    }
+    assert_eq!(app.event_count().await, 0);
+    assert!(app.smtp.all().is_empty());
+}
+
+#[tokio::test]
+async fn markup_and_sql_like_names_are_stored_as_plain_text() {
+    let app = spawn_app().await;
+    let name = "Robert'); DROP TABLE events;-- <b>Skola</b>";
+    let (session, _, _) = app.institution_session(name, "bobby@skola.lv").await;
+    let me = app
+        .gql_as(&session, "{ me { institution { name } } }", json!({}))
+        .await;
+    assert_eq!(me.data()["me"]["institution"]["name"], name);
+}
+
+#[tokio::test]
+async fn the_confirmation_page_shows_the_password_once() {
+    let app = spawn_app().await;
+    app.register("Skola", "info@skola.lv").await.data();
+    let token = app.registration_token("info@skola.lv").await;
+    let form = app
+        .client
+        .get(format!(
+            "{}/confirm-registration?token={token}",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("<form method=\"post\""));
+    // Opening the link alone does not use it.
+    let page = app
+        .client
+        .post(format!("{}/confirm-registration", app.address))
+        .form(&[("token", token.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let password = page
+        .split("password: <code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .expect("password on the page")
+        .to_string();
+    app.login("info@skola.lv", &password).await.data();
+}
