@@ -4,7 +4,9 @@
 pub mod account;
 pub mod institution;
 pub mod metadata;
+pub mod mobility;
 pub mod personal;
+pub mod reference;
 pub mod refusal;
 pub mod values;
 

@@ -154,7 +154,7 @@ impl Projector {
                 }
                 pii::decrypt(keys[&subject].as_ref(), &subject, &mut event.payload)?;
             }
-            projection.apply(&mut *tx, &event).await.with_context(|| {
+            projection.apply(&mut tx, &event).await.with_context(|| {
                 format!(
                     "{} applying position {}",
                     projection.name(),

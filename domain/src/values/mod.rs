@@ -3,14 +3,22 @@
 
 mod country;
 mod email;
+mod europass_number;
+mod participant_count;
 mod password;
 mod phone;
+mod project_number;
 mod text;
 mod website;
 
 pub use country::CountryCode;
 pub use email::Email;
+pub use europass_number::EuropassNumber;
+pub use participant_count::ParticipantCount;
 pub use password::NewPassword;
 pub use phone::Phone;
-pub use text::{Address, InstitutionName, PersonName, ShortText};
+pub use project_number::ProjectNumber;
+pub use text::{
+    Address, InstitutionName, PersonName, ProjectDescription, RejectionReason, ShortText,
+};
 pub use website::Website;

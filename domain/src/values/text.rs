@@ -80,6 +80,18 @@ bounded_text!(
     "text",
     200
 );
+bounded_text!(
+    /// A short description of a procedure-B project, e.g. keywords (R-PROC).
+    ProjectDescription,
+    "description",
+    500
+);
+bounded_text!(
+    /// Why the NEC rejected a request (R-APPROVE).
+    RejectionReason,
+    "reason",
+    1000
+);
 
 #[cfg(test)]
 mod tests {
