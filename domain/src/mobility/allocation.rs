@@ -41,11 +41,7 @@ impl Allocation {
             ));
         }
         let series = issuer.series_prefix();
-        if let Some(wrong) = self
-            .europass_numbers
-            .iter()
-            .find(|n| n.prefix() != series)
-        {
+        if let Some(wrong) = self.europass_numbers.iter().find(|n| n.prefix() != series) {
             return Err(Refusal::rejected(
                 "WRONG_NUMBER_SERIES",
                 format!("{wrong} is not a number of the {series} series"),

@@ -18,15 +18,23 @@ pub enum MobilityEvent {
         end: NaiveDate,
         issuer: Issuer,
         issuer_label: OwnedLabel,
-        details: ProcedureDetails,
+        details: Box<ProcedureDetails>,
         reference_version: String,
     },
     /// The request was approved (by the NEC, or at once for Try Out): one blank document per
     /// participant.
-    MobilityApproved { documents: Vec<IssuedDocument> },
-    MobilityRejected { reason: RejectionReason },
-    MoreDocumentsRequested { additional: u32 },
-    MoreDocumentsApproved { documents: Vec<IssuedDocument> },
+    MobilityApproved {
+        documents: Vec<IssuedDocument>,
+    },
+    MobilityRejected {
+        reason: RejectionReason,
+    },
+    MoreDocumentsRequested {
+        additional: u32,
+    },
+    MoreDocumentsApproved {
+        documents: Vec<IssuedDocument>,
+    },
     /// The pending `additional` documents were refused; the mobility stays approved.
     MoreDocumentsRejected {
         additional: u32,

@@ -199,7 +199,7 @@ impl Mobility {
                     end,
                     issuer,
                     issuer_label,
-                    details,
+                    details: Box::new(details),
                     reference_version: REFERENCE_VERSION.to_string(),
                 }];
                 if let Some(documents) = documents {
@@ -333,7 +333,7 @@ impl Aggregate for Mobility {
                 self.status = MobilityStatus::Pending;
                 self.institution_id = Some(institution_id);
                 self.issuer = Some(issuer);
-                self.details = Some(details);
+                self.details = Some(*details);
                 self.start = Some(start);
                 self.end = Some(end);
                 self.participants = participants;

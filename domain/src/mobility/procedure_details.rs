@@ -102,9 +102,7 @@ impl ProcedureDetails {
 
     pub fn project_number(&self) -> Option<&ProjectNumber> {
         match self {
-            Self::A { project_number, .. } | Self::C { project_number, .. } => {
-                Some(project_number)
-            }
+            Self::A { project_number, .. } | Self::C { project_number, .. } => Some(project_number),
             Self::B { .. } => None,
         }
     }

@@ -125,7 +125,10 @@ mod tests {
     fn parses_codes_and_refuses_unlisted_issuers() {
         assert_eq!(Issuer::parse(" nec-lv ").unwrap(), Issuer::nec_latvia());
         assert_eq!(Issuer::parse("TRY-OUT").unwrap(), Issuer::TryOut);
-        assert_eq!(Issuer::parse("NEC-DE").unwrap_err().reason, "UNKNOWN_ISSUER");
+        assert_eq!(
+            Issuer::parse("NEC-DE").unwrap_err().reason,
+            "UNKNOWN_ISSUER"
+        );
         let german = Issuer::Nec {
             country: CountryCode::parse("DE").unwrap(),
         };

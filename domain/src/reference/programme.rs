@@ -178,8 +178,16 @@ mod tests {
         let mut codes = HashSet::new();
         for p in PROGRAMMES {
             assert!(codes.insert(p.code), "duplicate code {}", p.code);
-            assert!(!p.label.en.trim().is_empty(), "{} has no English label", p.code);
-            assert!(!p.label.lv.trim().is_empty(), "{} has no Latvian label", p.code);
+            assert!(
+                !p.label.en.trim().is_empty(),
+                "{} has no English label",
+                p.code
+            );
+            assert!(
+                !p.label.lv.trim().is_empty(),
+                "{} has no Latvian label",
+                p.code
+            );
             assert!(!p.procedures.is_empty(), "{} has no procedure", p.code);
             assert!(!p.belongs_to(Procedure::B), "{} is listed for B", p.code);
             let code_ok = p

@@ -29,6 +29,12 @@ impl Phone {
     }
 }
 
+impl std::fmt::Display for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,11 +46,5 @@ mod tests {
         assert!(Phone::parse("12+34567").is_err());
         assert!(Phone::parse("1234").is_err());
         assert!(Phone::parse("call me").is_err());
-    }
-}
-
-impl std::fmt::Display for Phone {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
     }
 }

@@ -24,7 +24,10 @@ impl ProjectNumber {
             return Err(Refusal::validation(
                 "projectNumber",
                 "TOO_LONG",
-                format!("projectNumber must be at most {} characters", Self::MAX_CHARS),
+                format!(
+                    "projectNumber must be at most {} characters",
+                    Self::MAX_CHARS
+                ),
             ));
         }
         if !value
@@ -62,7 +65,10 @@ mod tests {
             "NPJR-2026/10012",
             "LA 2026_01.3",
         ] {
-            assert_eq!(ProjectNumber::parse(&format!(" {ok} ")).unwrap().as_str(), ok);
+            assert_eq!(
+                ProjectNumber::parse(&format!(" {ok} ")).unwrap().as_str(),
+                ok
+            );
         }
         assert!(ProjectNumber::parse(&"9".repeat(50)).is_ok());
     }
