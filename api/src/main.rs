@@ -22,6 +22,8 @@ enum Command {
     Migrate,
     /// Print the GraphQL schema as SDL.
     Schema,
+    /// Delete Try Out data older than 24 hours now (the server also does it every 10 minutes).
+    PurgeTryout,
     /// Manage NEC staff accounts.
     NecUser {
         #[command(subcommand)]
@@ -58,6 +60,16 @@ async fn main() -> anyhow::Result<()> {
             let pool = db::connect(&config.database_url, 2).await?;
             db::migrate(&pool).await?;
             println!("migrations applied");
+        }
+        Command::PurgeTryout => {
+            let pool = db::connect(&config.database_url, 2).await?;
+            db::migrate(&pool).await?;
+            let report =
+                projections::tryout_purge::purge_expired(&pool, chrono::Utc::now()).await?;
+            println!(
+                "purged {} Try Out mobilities ({} events)",
+                report.mobilities, report.events
+            );
         }
         Command::NecUser {
             action: NecUserAction::Add { email, name },

@@ -71,7 +71,11 @@ impl Application {
             public_url.clone(),
         );
         let projector = Projector::new(pool, projections::all_projections());
-        let tasks = projector.spawn();
+        let mut tasks = projector.spawn();
+        tasks.push(spawn_tryout_purge(
+            services.pool.clone(),
+            services.clock.clone(),
+        ));
         let state = AppState {
             services,
             projector,
@@ -98,6 +102,21 @@ impl Application {
             })
             .await
     }
+}
+
+/// How often the server looks for Try Out data older than 24 hours.
+const TRYOUT_PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(600);
+
+fn spawn_tryout_purge(pool: sqlx::PgPool, clock: Arc<dyn Clock>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(TRYOUT_PURGE_INTERVAL);
+        loop {
+            every.tick().await;
+            if let Err(err) = projections::tryout_purge::purge_expired(&pool, clock.now()).await {
+                tracing::error!(error = format!("{err:#}"), "Try Out purge failed");
+            }
+        }
+    })
 }
 
 fn router(state: AppState) -> Router {

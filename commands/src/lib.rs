@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod institutions;
 pub mod mailer;
+pub mod mobilities;
 pub mod pii;
 pub mod registration;
 pub mod secrets;
@@ -27,6 +28,9 @@ pub struct Services {
     pub mailer: Arc<dyn mailer::Mailer>,
     /// Base of links in e-mails, e.g. `http://127.0.0.1:8080`.
     pub public_url: String,
+    /// Serialises number allocations inside this process, so that concurrent approvals do
+    /// not keep conflicting on the series (other processes are handled by retries).
+    pub allocation_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Services {
@@ -43,6 +47,7 @@ impl Services {
             clock,
             mailer,
             public_url: public_url.trim_end_matches('/').to_string(),
+            allocation_lock: Arc::default(),
         }
     }
 }

@@ -13,6 +13,8 @@ use cqrs_es::{Aggregate, CqrsFramework, EventStore as _};
 use domain::account::Account;
 use domain::institution::Institution;
 use domain::metadata::{Actor, EventMetadata};
+use domain::mobility::series::NumberSeries;
+use domain::mobility::Mobility;
 use domain::Refusal;
 use postgres_es::PostgresEventRepository;
 use serde_json::Value;
@@ -226,6 +228,8 @@ where
 pub struct EventStore {
     pub accounts: AggregateStore<Account>,
     pub institutions: AggregateStore<Institution>,
+    pub mobilities: AggregateStore<Mobility>,
+    pub series: AggregateStore<NumberSeries>,
 }
 
 impl EventStore {
@@ -233,6 +237,8 @@ impl EventStore {
         Self {
             accounts: AggregateStore::new(&pool),
             institutions: AggregateStore::new(&pool),
+            mobilities: AggregateStore::new(&pool),
+            series: AggregateStore::new(&pool),
         }
     }
 }

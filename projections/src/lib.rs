@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod event;
 pub mod institutions;
+pub mod mobilities;
 pub mod projector;
+pub mod tryout_purge;
 
 pub use event::StoredEvent;
 pub use projector::{Projection, Projector};
@@ -16,5 +18,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
     vec![
         Arc::new(accounts::AccountsProjection),
         Arc::new(institutions::InstitutionsProjection),
+        Arc::new(mobilities::MobilitiesProjection),
     ]
 }

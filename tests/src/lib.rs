@@ -130,6 +130,36 @@ impl TestApp {
         self.post_graphql(Some(token), query, variables).await
     }
 
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use commands::Clock;
+        self.clock.now()
+    }
+
+    /// Every table (with the row count) whose rows mention `needle` anywhere in their text.
+    pub async fn tables_containing(&self, needle: &str) -> Vec<(String, i64)> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables
+              WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .unwrap();
+        let mut found = vec![];
+        for table in tables {
+            let count: i64 = sqlx::query_scalar(&format!(
+                "SELECT count(*) FROM \"{table}\" t WHERE t::text LIKE '%' || $1 || '%'"
+            ))
+            .bind(needle)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap();
+            if count > 0 {
+                found.push((table, count));
+            }
+        }
+        found
+    }
+
     pub async fn event_count(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM events")
             .fetch_one(&self.pool)
@@ -190,19 +220,30 @@ impl TestApp {
         (session, password, institution_id)
     }
 
-    /// Creates an NEC staff account as the operator CLI does and logs it in.
-    pub async fn nec_session(&self, email: &str) -> String {
-        let created = commands::institutions::add_nec_user(
+    /// Creates an NEC staff account as the operator CLI does; returns its password.
+    pub async fn nec_account(&self, email: &str) -> String {
+        commands::institutions::add_nec_user(
             &self.app_state.services,
             &commands::CommandContext::new(domain::metadata::Actor::operator()),
             "Nora NEC",
             email,
         )
         .await
-        .expect("nec user");
-        self.login(email, &created.password).await.data()["login"]["token"]
+        .expect("nec user")
+        .password
+    }
+
+    /// Logs in and returns the session token.
+    pub async fn session(&self, email: &str, password: &str) -> String {
+        self.login(email, password).await.data()["login"]["token"]
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    /// Creates an NEC staff account and logs it in.
+    pub async fn nec_session(&self, email: &str) -> String {
+        let password = self.nec_account(email).await;
+        self.session(email, &password).await
     }
 }

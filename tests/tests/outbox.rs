@@ -33,7 +33,10 @@ async fn without_smtp_the_registration_link_is_written_to_the_outbox() {
         .json()
         .await
         .unwrap();
-    assert_eq!(answer["data"]["registerInstitution"]["email"], "info@skola.lv");
+    assert_eq!(
+        answer["data"]["registerInstitution"]["email"],
+        "info@skola.lv"
+    );
     let files: Vec<_> = std::fs::read_dir(&outbox).unwrap().flatten().collect();
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(files[0].path()).unwrap();

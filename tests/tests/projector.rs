@@ -77,6 +77,21 @@ async fn append(conn: &mut PgConnection, aggregate: &str, sequence: i64) {
     .unwrap();
 }
 
+/// Runs the projector until `expected` events are applied. xmin is cluster-wide, so a
+/// transaction of a test running in parallel (in another database) may hold events back for a
+/// moment; that is the safe direction, and waiting is the answer.
+async fn catch_up_until(projector: &Projector, pool: &PgPool, expected: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while applied(pool).await.len() < expected {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "projector did not catch up"
+        );
+        projector.catch_up().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 async fn applied(pool: &PgPool) -> Vec<(String, i64)> {
     sqlx::query_as("SELECT aggregate_id, sequence FROM probe_applied ORDER BY applied_at")
         .fetch_all(pool)
@@ -103,7 +118,7 @@ async fn an_event_that_commits_late_is_not_skipped() {
     );
 
     slow.commit().await.unwrap();
-    projector.catch_up().await.unwrap();
+    catch_up_until(&projector, &pool, 2).await;
     assert_eq!(
         applied(&pool).await,
         vec![("slow".to_string(), 1), ("fast".to_string(), 1)],
@@ -130,7 +145,7 @@ async fn a_crash_mid_batch_applies_nothing_and_the_rerun_applies_everything_once
     // A new projector instance (a restarted server) resumes from the checkpoint.
     probe.fail_on_sequence.store(-1, Ordering::SeqCst);
     let restarted = projector(&pool, &probe, 4);
-    restarted.catch_up().await.unwrap();
+    catch_up_until(&restarted, &pool, 10).await;
     let seqs: Vec<i64> = applied(&pool).await.into_iter().map(|(_, s)| s).collect();
     assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
 }
@@ -143,13 +158,17 @@ async fn re_running_is_idempotent_and_resumes_after_the_checkpoint() {
         append(&mut conn, "a", seq).await;
     }
     let p = projector(&pool, &probe, 2);
-    assert_eq!(p.catch_up().await.unwrap(), 5);
-    assert_eq!(p.catch_up().await.unwrap(), 0);
+    catch_up_until(&p, &pool, 5).await;
+    assert_eq!(
+        p.catch_up().await.unwrap(),
+        0,
+        "a re-run applies nothing twice"
+    );
     for seq in 6..=7 {
         append(&mut conn, "a", seq).await;
     }
     let restarted = projector(&pool, &probe, 2);
-    assert_eq!(restarted.catch_up().await.unwrap(), 2);
+    catch_up_until(&restarted, &pool, 7).await;
     let seqs: Vec<i64> = applied(&pool).await.into_iter().map(|(_, s)| s).collect();
     assert_eq!(seqs, (1..=7).collect::<Vec<_>>());
 }

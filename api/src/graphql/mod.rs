@@ -2,18 +2,31 @@
 //! the projections have caught up (read your writes).
 
 mod errors;
+mod mobility;
 mod mutation;
+mod pagination;
 mod query;
+mod reference;
 mod types;
 
 pub use errors::{ApiError, ApiResult};
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 use commands::Services;
 use projections::Projector;
 use std::sync::Arc;
 
-pub type EuropassSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    query::AccountQuery,
+    mobility::MobilityQuery,
+    reference::ReferenceQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(mutation::AccountMutation, mobility::MobilityMutation);
+
+pub type EuropassSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Shared by every request.
 #[derive(Clone)]
@@ -28,11 +41,15 @@ pub const MAX_COMPLEXITY: usize = 500;
 pub const MAX_DIRECTIVES: usize = 20;
 
 pub fn build_schema(state: Option<AppState>) -> EuropassSchema {
-    let builder = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(MAX_DEPTH * 2)
-        .limit_directives(MAX_DIRECTIVES);
+    let builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(MAX_DEPTH * 2)
+    .limit_directives(MAX_DIRECTIVES);
     match state {
         Some(state) => builder.data(state).finish(),
         None => builder.finish(),

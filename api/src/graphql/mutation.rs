@@ -11,7 +11,7 @@ use std::time::Duration;
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Read your writes: a query sent after a mutation's answer sees its effect.
-async fn settle(ctx: &Context<'_>) {
+pub(super) async fn settle(ctx: &Context<'_>) {
     match state(ctx).projector.wait_for_current(SETTLE_TIMEOUT).await {
         Ok(true) => {}
         Ok(false) => tracing::warn!("projections did not catch up within the settle timeout"),
@@ -19,10 +19,11 @@ async fn settle(ctx: &Context<'_>) {
     }
 }
 
-pub struct MutationRoot;
+#[derive(Default)]
+pub struct AccountMutation;
 
 #[Object]
-impl MutationRoot {
+impl AccountMutation {
     /// R-REG: registers an institution and e-mails a confirmation link valid for 48 hours.
     async fn register_institution(
         &self,

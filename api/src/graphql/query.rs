@@ -51,10 +51,11 @@ pub(super) async fn load_institution(ctx: &Context<'_>, id: Uuid) -> ApiResult<I
         })
 }
 
-pub struct QueryRoot;
+#[derive(Default)]
+pub struct AccountQuery;
 
 #[Object]
-impl QueryRoot {
+impl AccountQuery {
     /// The logged-in account and its institution.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
         let principal = principal(ctx).await?;

@@ -8,6 +8,7 @@ mod commands;
 mod events;
 mod lead_time;
 mod procedure_details;
+pub mod series;
 #[cfg(test)]
 mod tests;
 

@@ -1,24 +1,29 @@
 //! Value objects: parsed once at the edge, valid by construction (private fields, fallible
 //! constructors). Each constructor names the field it refuses so that the API can say which.
 
+mod content_hash;
 mod country;
 mod email;
 mod europass_number;
 mod participant_count;
 mod password;
 mod phone;
+mod photo;
 mod project_number;
 mod text;
 mod website;
 
+pub use content_hash::ContentHash;
 pub use country::CountryCode;
 pub use email::Email;
 pub use europass_number::EuropassNumber;
 pub use participant_count::ParticipantCount;
 pub use password::NewPassword;
 pub use phone::Phone;
+pub use photo::{ImageType, PhotoRef};
 pub use project_number::ProjectNumber;
 pub use text::{
-    Address, InstitutionName, PersonName, ProjectDescription, RejectionReason, ShortText,
+    Address, ErasureReason, FreeText, InstitutionName, LongText, MediumText, NamePart, PersonName,
+    ProjectDescription, RejectionReason, ShortText,
 };
 pub use website::Website;

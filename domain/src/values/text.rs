@@ -43,6 +43,12 @@ macro_rules! bounded_text {
                 bounded($field, raw, $max).map(Self)
             }
 
+            /// Like [`parse`](Self::parse), naming `field` (e.g. `personalData.surname`) in the
+            /// refusal and its message.
+            pub fn parse_field(field: &str, raw: &str) -> Result<Self, Refusal> {
+                bounded(field, raw, $max).map(Self)
+            }
+
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -92,6 +98,36 @@ bounded_text!(
     "reason",
     1000
 );
+bounded_text!(
+    /// One part of a person's name on a certificate: the surname(s) or the first name(s).
+    NamePart,
+    "name",
+    100
+);
+bounded_text!(
+    /// A free text of medium length printed on a certificate (a qualification, …).
+    MediumText,
+    "text",
+    500
+);
+bounded_text!(
+    /// A free text printed on a certificate (an objective, a skills description, …).
+    FreeText,
+    "text",
+    2000
+);
+bounded_text!(
+    /// The longest free text printed on a certificate (activities and tasks).
+    LongText,
+    "text",
+    4000
+);
+bounded_text!(
+    /// Why personal data were erased (R-ERASE). Kept after the erasure: no personal data here.
+    ErasureReason,
+    "reason",
+    1000
+);
 
 #[cfg(test)]
 mod tests {
@@ -113,6 +149,18 @@ mod tests {
             PersonName::parse("a\u{0}b").unwrap_err().reason,
             "INVALID_CHARACTERS"
         );
+    }
+
+    #[test]
+    fn parse_field_names_the_field_in_refusal_and_message() {
+        let err = NamePart::parse_field("personalData.surname", &"a".repeat(101)).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("personalData.surname"));
+        assert_eq!(err.reason, "TOO_LONG");
+        assert!(err
+            .message
+            .starts_with("personalData.surname must be at most 100"));
+        assert!(LongText::parse(&"x".repeat(4000)).is_ok());
+        assert!(FreeText::parse(&"x".repeat(2001)).is_err());
     }
 
     #[test]
