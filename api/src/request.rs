@@ -45,6 +45,8 @@ impl RequestContext {
         let role = match principal.role {
             domain::account::AccountRole::InstitutionUser { .. } => ActorRole::InstitutionUser,
             domain::account::AccountRole::Nec => ActorRole::Nec,
+            domain::account::AccountRole::Host => ActorRole::Host,
+            domain::account::AccountRole::Participant => ActorRole::Participant,
         };
         CommandContext {
             actor: Actor {

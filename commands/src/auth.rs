@@ -5,11 +5,12 @@
 //! counted per e-mail (hashed) and block further tries for a while.
 
 use crate::error::CommandError;
+use crate::mailer::Mail;
 use crate::secrets::{self, token_hash};
 use crate::store::CommandContext;
 use crate::Services;
 use chrono::{DateTime, Duration, Utc};
-use domain::account::{account_id_for, AccountCommand, AccountRole, AccountStatus};
+use domain::account::{account_id_for, AccountCommand, AccountRole, AccountStatus, IssuedLink};
 use domain::values::{Email, NewPassword};
 use domain::Refusal;
 use uuid::Uuid;
@@ -88,6 +89,13 @@ pub async fn login(
     if !verified || account.password_hash().is_none() {
         record_failure(services, &throttle_key, now).await?;
         return Err(invalid_credentials());
+    }
+    if !account.password_usable_at(now) {
+        return Err(Refusal::expired(
+            "PASSWORD_EXPIRED",
+            "this e-mailed password has expired because it was not changed; ask for a password reset",
+        )
+        .into());
     }
     sqlx::query("DELETE FROM login_throttle WHERE key = $1")
         .bind(&throttle_key)
@@ -253,4 +261,95 @@ pub async fn change_password(
             services.clock.now(),
         )
         .await
+}
+
+/// A password-reset link works this long.
+pub const RESET_LINK_VALIDITY: Duration = Duration::hours(2);
+
+/// Sends a reset link if the e-mail has an active account. The answer is the same either way,
+/// so that nobody learns which e-mails have accounts.
+#[tracing::instrument(name = "request_password_reset", skip_all)]
+pub async fn request_password_reset(
+    services: &Services,
+    ctx: &CommandContext,
+    email: &str,
+) -> Result<(), CommandError> {
+    let email = Email::parse(email)?;
+    let account_id = account_id_for(&email);
+    let account = services.store.accounts.load(account_id).await?;
+    if account.status() != AccountStatus::Active {
+        return Ok(());
+    }
+    let secret = secrets::random_token();
+    let expires_at = services.clock.now() + RESET_LINK_VALIDITY;
+    services
+        .store
+        .accounts
+        .execute(
+            account_id,
+            AccountCommand::RequestPasswordReset {
+                link: IssuedLink {
+                    token_hash: token_hash(&secret),
+                    expires_at,
+                },
+            },
+            ctx,
+            services.clock.now(),
+        )
+        .await?;
+    let token = format!("{account_id}.{secret}");
+    services
+        .mailer
+        .send(Mail {
+            to: email.to_string(),
+            subject: "Europass Mobility: password reset / paroles maiņa".into(),
+            body: format!(
+                "To choose a new password, use this reset token in the portal (valid for 2 hours, \
+                 until {until}):\n\nreset token: {token}\n\n\
+                 If you did not ask for it, ignore this message.\n\n\
+                 Lai izvēlētos jaunu paroli, izmantojiet šo kodu (derīgs 2 stundas): {token}\n",
+                until = expires_at.format("%Y-%m-%d %H:%M UTC"),
+            ),
+        })
+        .await
+        .map_err(CommandError::MailFailed)
+}
+
+/// Sets a new password with a reset token; every session of the account ends.
+#[tracing::instrument(name = "reset_password", skip_all)]
+pub async fn reset_password(
+    services: &Services,
+    ctx: &CommandContext,
+    token: &str,
+    new_password: &str,
+) -> Result<(), CommandError> {
+    let unknown = || {
+        CommandError::from(Refusal::not_found(
+            "TOKEN_UNKNOWN",
+            "this link is unknown, used, or was replaced by a newer one",
+        ))
+    };
+    let (id, secret) = token.trim().split_once('.').ok_or_else(unknown)?;
+    let account_id = Uuid::parse_str(id).map_err(|_| unknown())?;
+    let new = NewPassword::parse(new_password)?;
+    let plain = new.expose().to_string();
+    let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&plain))
+        .await
+        .map_err(CommandError::failure)?
+        .map_err(CommandError::failure)?;
+    services
+        .store
+        .accounts
+        .execute(
+            account_id,
+            AccountCommand::ResetPassword {
+                token_hash: token_hash(secret),
+                password_hash,
+                at: services.clock.now(),
+            },
+            ctx,
+            services.clock.now(),
+        )
+        .await?;
+    end_sessions_of(services, account_id).await
 }

@@ -171,6 +171,8 @@ pub async fn add_user(
                 name: name.clone(),
                 email: email.clone(),
                 password_hash,
+                password_expires_at: now
+                    + chrono::Duration::days(domain::account::EMAILED_PASSWORD_VALIDITY_DAYS),
             },
             ctx,
             now,
@@ -210,7 +212,7 @@ pub async fn add_user(
                 "Hello {name},\n\n\
                  you were added as a user of \"{institution_name}\" in the Europass Mobility \
                  register.\n\nLog in at {url} with\n  e-mail: {email}\n  password: {password}\n\n\
-                 Please change this password after your first login.\n\n\
+                 The password works for 14 days: change it after your first login.\n\n\
                  Labdien!\n\nJūs esat pievienots kā iestādes \"{institution_name}\" lietotājs \
                  Europass mobilitāšu datubāzē. Parole: {password}\n",
                 url = services.public_url,

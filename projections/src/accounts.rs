@@ -126,7 +126,25 @@ impl Projection for AccountsProjection {
                 AccountEvent::NecAccountOpened { name, email, .. } => {
                     upsert(conn, id, plain(&email), plain(&name), "nec", None, false, "active", false, event).await
                 }
-                AccountEvent::PasswordChanged { .. } => {
+                AccountEvent::ExternalAccountOpened { role, email, .. } => {
+                    let role = match role {
+                        domain::account::AccountRole::Participant => "participant",
+                        _ => "host",
+                    };
+                    upsert(conn, id, plain(&email), None, role, None, false, "active", true, event)
+                        .await
+                }
+                AccountEvent::PasswordIssued { .. } => {
+                    set(
+                        conn,
+                        id,
+                        "UPDATE accounts SET must_change_password = true, updated_at = $2 WHERE id = $1",
+                        event.at(),
+                    )
+                    .await
+                }
+                AccountEvent::PasswordResetRequested { .. } => Ok(()),
+                AccountEvent::PasswordChanged { .. } | AccountEvent::PasswordReset { .. } => {
                     set(conn, id, "UPDATE accounts SET must_change_password = false, updated_at = $2 WHERE id = $1", at).await
                 }
                 AccountEvent::AccountClosed { .. } => {

@@ -150,3 +150,55 @@ async fn a_password_can_be_changed() {
     );
     app.login("info@skola.lv", "a much better one").await.data();
 }
+
+#[tokio::test]
+async fn an_emailed_password_expires_unless_changed_and_can_be_reset() {
+    let app = spawn_app().await;
+    let (session, _, _) = app.institution_session("Skola", "info@skola.lv").await;
+    app.gql_as(
+        &session,
+        "mutation { addInstitutionUser(name: \"Anna\", email: \"anna@skola.lv\") { accountId } }",
+        json!({}),
+    )
+    .await
+    .data();
+    let mailed = app
+        .smtp
+        .wait_for("anna@skola.lv", "password:")
+        .await
+        .after("password: ");
+    app.clock.advance(Duration::days(14));
+    let expired = app.login("anna@skola.lv", &mailed).await;
+    assert_eq!(
+        (expired.code(), expired.reason()),
+        ("EXPIRED", "PASSWORD_EXPIRED")
+    );
+
+    // Unknown e-mails get the same answer and no mail.
+    for email in ["anna@skola.lv", "nobody@skola.lv"] {
+        app.gql(
+            "mutation($e: String!) { requestPasswordReset(email: $e) }",
+            json!({"e": email}),
+        )
+        .await
+        .data();
+    }
+    assert!(app.smtp.to("nobody@skola.lv").is_empty());
+    let token = app
+        .smtp
+        .wait_for("anna@skola.lv", "reset token:")
+        .await
+        .after("reset token: ");
+    let reset = "mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }";
+    let weak = app.gql(reset, json!({"t": token, "p": "short"})).await;
+    assert_eq!(weak.field(), "newPassword");
+    app.gql(reset, json!({"t": token, "p": "Anna's own passphrase"}))
+        .await
+        .data();
+    let again = app
+        .gql(reset, json!({"t": token, "p": "another passphrase"}))
+        .await;
+    assert_eq!(again.reason(), "TOKEN_UNKNOWN");
+    let login = app.login("anna@skola.lv", "Anna's own passphrase").await;
+    assert_eq!(login.data()["login"]["mustChangePassword"], false);
+}

@@ -147,6 +147,33 @@ impl AccountMutation {
         Ok(true)
     }
 
+    /// E-mails a password-reset token if the e-mail has an account; answers true either way.
+    async fn request_password_reset(&self, ctx: &Context<'_>, email: String) -> ApiResult<bool> {
+        auth::request_password_reset(&state(ctx).services, &request(ctx).anonymous(), &email)
+            .await
+            .map_err(|e| fail(ctx, e))?;
+        Ok(true)
+    }
+
+    /// Sets a new password with an e-mailed reset token; all sessions of the account end.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+        new_password: String,
+    ) -> ApiResult<bool> {
+        auth::reset_password(
+            &state(ctx).services,
+            &request(ctx).anonymous(),
+            &token,
+            &new_password,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(true)
+    }
+
     /// R-BASE: changes the caller's institution's base data.
     async fn update_base_data(
         &self,

@@ -72,6 +72,8 @@ impl AccountQuery {
                 Some(load_institution(ctx, institution_id).await?),
             ),
             AccountRole::Nec => (Role::Nec, false, None),
+            AccountRole::Host => (Role::Host, false, None),
+            AccountRole::Participant => (Role::Participant, false, None),
         };
         Ok(Me {
             account_id: ID(principal.account_id.to_string()),

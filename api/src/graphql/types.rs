@@ -39,6 +39,8 @@ pub struct Session {
 pub enum Role {
     InstitutionUser,
     Nec,
+    Host,
+    Participant,
 }
 
 #[derive(SimpleObject)]

@@ -1,3 +1,4 @@
+use super::AccountRole;
 use crate::values::{Email, InstitutionName, PersonName};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -30,6 +31,23 @@ pub enum AccountCommand {
         name: PersonName,
         email: Email,
         password_hash: String,
+        password_expires_at: DateTime<Utc>,
+    },
+    /// A host or participant account; for an existing one of the same role, a new e-mailed
+    /// password replaces the old one.
+    OpenExternalAccount {
+        role: AccountRole,
+        email: Email,
+        password_hash: String,
+        password_expires_at: DateTime<Utc>,
+    },
+    RequestPasswordReset {
+        link: IssuedLink,
+    },
+    ResetPassword {
+        token_hash: String,
+        password_hash: String,
+        at: DateTime<Utc>,
     },
     OpenNecAccount {
         name: PersonName,

@@ -1,3 +1,4 @@
+use super::AccountRole;
 use crate::values::{Email, InstitutionName, PersonName};
 use crate::Personal;
 use chrono::{DateTime, Utc};
@@ -26,6 +27,28 @@ pub enum AccountEvent {
         name: Personal<PersonName>,
         email: Personal<Email>,
         password_hash: String,
+        /// The e-mailed password stops working then unless changed.
+        #[serde(default)]
+        password_expires_at: Option<DateTime<Utc>>,
+    },
+    /// A host or participant account, with a password sent by e-mail.
+    ExternalAccountOpened {
+        role: AccountRole,
+        email: Personal<Email>,
+        password_hash: String,
+        password_expires_at: DateTime<Utc>,
+    },
+    /// A new password was sent by e-mail; it must be changed.
+    PasswordIssued {
+        password_hash: String,
+        password_expires_at: DateTime<Utc>,
+    },
+    PasswordResetRequested {
+        token_hash: String,
+        expires_at: DateTime<Utc>,
+    },
+    PasswordReset {
+        password_hash: String,
     },
     NecAccountOpened {
         name: Personal<PersonName>,
@@ -49,6 +72,10 @@ impl DomainEvent for AccountEvent {
             Self::InstitutionUserAccountOpened { .. } => "InstitutionUserAccountOpened",
             Self::NecAccountOpened { .. } => "NecAccountOpened",
             Self::PasswordChanged { .. } => "PasswordChanged",
+            Self::ExternalAccountOpened { .. } => "ExternalAccountOpened",
+            Self::PasswordIssued { .. } => "PasswordIssued",
+            Self::PasswordResetRequested { .. } => "PasswordResetRequested",
+            Self::PasswordReset { .. } => "PasswordReset",
             Self::AccountClosed { .. } => "AccountClosed",
         }
         .to_string()

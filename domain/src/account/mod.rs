@@ -29,8 +29,15 @@ pub fn account_id_for(email: &Email) -> Uuid {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AccountRole {
-    InstitutionUser { institution_id: Uuid, primary: bool },
+    InstitutionUser {
+        institution_id: Uuid,
+        primary: bool,
+    },
     Nec,
+    /// A host organisation's contact: sees the documents that name its e-mail (R-HOST).
+    Host,
+    /// A participant: sees the documents that name its e-mail and granted access (R-PART).
+    Participant,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +64,13 @@ pub struct Account {
     must_change_password: bool,
     email: Option<Personal<Email>>,
     institution_name: Option<InstitutionName>,
+    /// An e-mailed password must be changed before this moment, or it stops working.
+    password_expires_at: Option<DateTime<Utc>>,
+    reset: Option<PendingLink>,
 }
+
+/// R-HOST, R-PART: a password sent by e-mail works this long unless changed.
+pub const EMAILED_PASSWORD_VALIDITY_DAYS: i64 = 14;
 
 impl Account {
     pub fn status(&self) -> AccountStatus {
@@ -66,6 +79,12 @@ impl Account {
 
     pub fn role(&self) -> Option<&AccountRole> {
         self.role.as_ref()
+    }
+
+    /// Whether the current password may still be used at `at` (an e-mailed password expires
+    /// unless it was changed).
+    pub fn password_usable_at(&self, at: DateTime<Utc>) -> bool {
+        !(self.must_change_password && self.password_expires_at.is_some_and(|exp| at >= exp))
     }
 
     /// The stored password hash of an active account, for the login check.
@@ -155,6 +174,7 @@ impl Aggregate for Account {
                 institution_id,
                 password_hash,
                 email,
+                password_expires_at,
                 ..
             } => {
                 self.email = Some(email);
@@ -165,6 +185,7 @@ impl Aggregate for Account {
                 });
                 self.password_hash = Some(password_hash);
                 self.must_change_password = true;
+                self.password_expires_at = password_expires_at;
             }
             AccountEvent::NecAccountOpened {
                 password_hash,
@@ -177,14 +198,48 @@ impl Aggregate for Account {
                 self.password_hash = Some(password_hash);
                 self.must_change_password = false;
             }
-            AccountEvent::PasswordChanged { password_hash } => {
+            AccountEvent::PasswordChanged { password_hash }
+            | AccountEvent::PasswordReset { password_hash } => {
                 self.password_hash = Some(password_hash);
                 self.must_change_password = false;
+                self.password_expires_at = None;
+                self.reset = None;
+            }
+            AccountEvent::ExternalAccountOpened {
+                role,
+                email,
+                password_hash,
+                password_expires_at,
+            } => {
+                self.status = AccountStatus::Active;
+                self.role = Some(role);
+                self.email = Some(email);
+                self.password_hash = Some(password_hash);
+                self.must_change_password = true;
+                self.password_expires_at = Some(password_expires_at);
+            }
+            AccountEvent::PasswordIssued {
+                password_hash,
+                password_expires_at,
+            } => {
+                self.password_hash = Some(password_hash);
+                self.must_change_password = true;
+                self.password_expires_at = Some(password_expires_at);
+            }
+            AccountEvent::PasswordResetRequested {
+                token_hash,
+                expires_at,
+            } => {
+                self.reset = Some(PendingLink {
+                    token_hash,
+                    expires_at,
+                });
             }
             AccountEvent::AccountClosed { .. } => {
                 self.status = AccountStatus::Closed;
                 self.password_hash = None;
                 self.link = None;
+                self.reset = None;
             }
         }
     }
@@ -265,6 +320,7 @@ impl Account {
                 name,
                 email,
                 password_hash,
+                password_expires_at,
             } => {
                 self.refuse_taken()?;
                 Ok(vec![AccountEvent::InstitutionUserAccountOpened {
@@ -272,7 +328,72 @@ impl Account {
                     name: Personal::new(name),
                     email: Personal::new(email),
                     password_hash,
+                    password_expires_at: Some(password_expires_at),
                 }])
+            }
+            AccountCommand::OpenExternalAccount {
+                role,
+                email,
+                password_hash,
+                password_expires_at,
+            } => match (&self.status, &self.role) {
+                (AccountStatus::Active, Some(existing)) if *existing == role => {
+                    Ok(vec![AccountEvent::PasswordIssued {
+                        password_hash,
+                        password_expires_at,
+                    }])
+                }
+                (AccountStatus::New | AccountStatus::Closed, _) => {
+                    if !matches!(role, AccountRole::Host | AccountRole::Participant) {
+                        return Err(Refusal::rejected(
+                            "NOT_AN_EXTERNAL_ROLE",
+                            "only host and participant accounts are opened this way",
+                        ));
+                    }
+                    Ok(vec![AccountEvent::ExternalAccountOpened {
+                        role,
+                        email: Personal::new(email),
+                        password_hash,
+                        password_expires_at,
+                    }])
+                }
+                _ => Err(Refusal::rejected(
+                    "EMAIL_BELONGS_TO_ANOTHER_ACCOUNT",
+                    "this e-mail address already has an account of another kind",
+                )
+                .in_field("email")),
+            },
+            AccountCommand::RequestPasswordReset { link } => {
+                if self.status != AccountStatus::Active {
+                    // Nothing to reset; the service answers the same either way.
+                    return Ok(vec![]);
+                }
+                Ok(vec![AccountEvent::PasswordResetRequested {
+                    token_hash: link.token_hash,
+                    expires_at: link.expires_at,
+                }])
+            }
+            AccountCommand::ResetPassword {
+                token_hash,
+                password_hash,
+                at,
+            } => {
+                let reset = match (&self.status, &self.reset) {
+                    (AccountStatus::Active, Some(reset)) if reset.token_hash == token_hash => reset,
+                    _ => {
+                        return Err(Refusal::not_found(
+                            "TOKEN_UNKNOWN",
+                            "this link is unknown, used, or was replaced by a newer one",
+                        ))
+                    }
+                };
+                if at >= reset.expires_at {
+                    return Err(Refusal::expired(
+                        "TOKEN_EXPIRED",
+                        "this link has expired; ask for a new one",
+                    ));
+                }
+                Ok(vec![AccountEvent::PasswordReset { password_hash }])
             }
             AccountCommand::OpenNecAccount {
                 name,

@@ -184,6 +184,7 @@ fn an_additional_user_needs_a_free_email() {
                 name: PersonName::parse("Anna Bērziņa").unwrap(),
                 email: email(),
                 password_hash: "x".into(),
+                password_expires_at: t0() + Duration::days(14),
             })
             .inspect_result(),
     );
@@ -198,6 +199,7 @@ fn a_closed_account_can_be_opened_again_and_must_change_its_password() {
             name: Personal::new(PersonName::parse("Anna").unwrap()),
             email: Personal::new(email()),
             password_hash: "x".into(),
+            password_expires_at: None,
         },
         AccountEvent::AccountClosed {
             reason: "removed".into(),
@@ -210,6 +212,7 @@ fn a_closed_account_can_be_opened_again_and_must_change_its_password() {
             name: PersonName::parse("Anna").unwrap(),
             email: email(),
             password_hash: "y".into(),
+            password_expires_at: t0() + Duration::days(14),
         })
         .inspect_result()
         .unwrap();
@@ -226,5 +229,140 @@ fn closing_twice_writes_nothing_the_second_time() {
     Given::with(())
         .given(vec![AccountEvent::AccountClosed { reason: "x".into() }])
         .when(AccountCommand::Close { reason: "x".into() })
+        .then_expect_events(vec![]);
+}
+
+fn external(role: AccountRole) -> AccountCommand {
+    AccountCommand::OpenExternalAccount {
+        role,
+        email: Email::parse("mentor@host.de").unwrap(),
+        password_hash: "p1".into(),
+        password_expires_at: t0() + Duration::days(14),
+    }
+}
+
+fn host_opened() -> Vec<AccountEvent> {
+    vec![AccountEvent::ExternalAccountOpened {
+        role: AccountRole::Host,
+        email: Personal::new(Email::parse("mentor@host.de").unwrap()),
+        password_hash: "p1".into(),
+        password_expires_at: t0() + Duration::days(14),
+    }]
+}
+
+fn fold(events: Vec<AccountEvent>) -> Account {
+    let mut account = Account::default();
+    for e in events {
+        account.apply(e);
+    }
+    account
+}
+
+#[test]
+fn a_host_account_is_opened_with_an_expiring_password() {
+    Given::with(())
+        .given_no_previous_events()
+        .when(external(AccountRole::Host))
+        .then_expect_events(host_opened());
+    let account = fold(host_opened());
+    assert!(account.must_change_password());
+    assert!(account.password_usable_at(t0() + Duration::days(13)));
+    assert!(!account.password_usable_at(t0() + Duration::days(14)));
+}
+
+#[test]
+fn sending_the_host_password_again_issues_a_new_one() {
+    Given::with(())
+        .given(host_opened())
+        .when(external(AccountRole::Host))
+        .then_expect_events(vec![AccountEvent::PasswordIssued {
+            password_hash: "p1".into(),
+            password_expires_at: t0() + Duration::days(14),
+        }]);
+}
+
+#[test]
+fn an_e_mail_has_one_kind_of_account() {
+    let err = refusal(
+        Given::with(())
+            .given(host_opened())
+            .when(external(AccountRole::Participant))
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "EMAIL_BELONGS_TO_ANOTHER_ACCOUNT");
+    let err = refusal(
+        Given::with(())
+            .given_no_previous_events()
+            .when(external(AccountRole::Nec))
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "NOT_AN_EXTERNAL_ROLE");
+}
+
+#[test]
+fn a_changed_password_no_longer_expires() {
+    let mut events = host_opened();
+    events.push(AccountEvent::PasswordChanged {
+        password_hash: "mine".into(),
+    });
+    let account = fold(events);
+    assert!(!account.must_change_password());
+    assert!(account.password_usable_at(t0() + Duration::days(400)));
+}
+
+#[test]
+fn a_password_reset_needs_the_latest_unexpired_link() {
+    let mut events = host_opened();
+    events.push(AccountEvent::PasswordResetRequested {
+        token_hash: "r1".into(),
+        expires_at: t0() + Duration::hours(2),
+    });
+    let reset = |token: &str, at| AccountCommand::ResetPassword {
+        token_hash: token.into(),
+        password_hash: "new".into(),
+        at,
+    };
+    let err = refusal(
+        Given::with(())
+            .given(events.clone())
+            .when(reset("other", t0()))
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "TOKEN_UNKNOWN");
+    let err = refusal(
+        Given::with(())
+            .given(events.clone())
+            .when(reset("r1", t0() + Duration::hours(2)))
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "TOKEN_EXPIRED");
+    Given::with(())
+        .given(events.clone())
+        .when(reset("r1", t0() + Duration::hours(1)))
+        .then_expect_events(vec![AccountEvent::PasswordReset {
+            password_hash: "new".into(),
+        }]);
+    events.push(AccountEvent::PasswordReset {
+        password_hash: "new".into(),
+    });
+    let err = refusal(
+        Given::with(())
+            .given(events)
+            .when(reset("r1", t0()))
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "TOKEN_UNKNOWN", "a reset link works once");
+}
+
+#[test]
+fn a_reset_for_an_unknown_account_writes_nothing() {
+    Given::with(())
+        .given_no_previous_events()
+        .when(AccountCommand::RequestPasswordReset {
+            link: IssuedLink {
+                token_hash: "r".into(),
+                expires_at: t0(),
+            },
+        })
         .then_expect_events(vec![]);
 }
