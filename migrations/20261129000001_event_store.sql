@@ -51,6 +51,9 @@ CREATE TRIGGER events_append_only
 CREATE TABLE subject_keys
 (
     subject    text PRIMARY KEY,
+    -- Ciphertexts name the key they were made with: after an erasure a subject may get a new
+    -- key, and values sealed with the deleted one must read as erased, not fail.
+    key_id     uuid        NOT NULL DEFAULT gen_random_uuid(),
     key        bytea       NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );

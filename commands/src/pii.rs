@@ -16,16 +16,19 @@ use rand::RngCore;
 use serde_json::{Map, Value};
 
 const PII_ENC_KEY: &str = "pii_enc";
+/// Which key sealed a value.
+const KEY_ID: &str = "kid";
 
 /// The encryption key of one subject.
 pub struct SubjectKey {
+    id: String,
     cipher: Aes256Gcm,
 }
 
 impl SubjectKey {
-    fn from_bytes(bytes: &[u8]) -> anyhow::Result<Self> {
+    fn from_bytes(id: String, bytes: &[u8]) -> anyhow::Result<Self> {
         let cipher = Aes256Gcm::new_from_slice(bytes).context("subject key has a wrong length")?;
-        Ok(Self { cipher })
+        Ok(Self { id, cipher })
     }
 }
 
@@ -35,7 +38,7 @@ pub fn subject_of(aggregate_type: &str, aggregate_id: &str) -> String {
 }
 
 fn is_marked(obj: &Map<String, Value>, key: &str) -> bool {
-    obj.len() == 1 && obj.contains_key(key)
+    obj.contains_key(key) && obj.keys().all(|k| k == key || k == KEY_ID)
 }
 
 fn contains(value: &Value, key: &str) -> bool {
@@ -50,12 +53,13 @@ fn contains(value: &Value, key: &str) -> bool {
 fn rewrite(
     value: &mut Value,
     key: &str,
-    f: &mut dyn FnMut(Value) -> anyhow::Result<Value>,
+    f: &mut dyn FnMut(Value, Option<&str>) -> anyhow::Result<Value>,
 ) -> anyhow::Result<()> {
     match value {
         Value::Object(obj) if is_marked(obj, key) => {
             let inner = obj.remove(key).unwrap_or(Value::Null);
-            *value = f(inner)?;
+            let kid = obj.get(KEY_ID).and_then(Value::as_str).map(str::to_string);
+            *value = f(inner, kid.as_deref())?;
         }
         Value::Object(obj) => {
             for v in obj.values_mut() {
@@ -83,7 +87,7 @@ pub fn has_encrypted_data(payload: &Value) -> bool {
 /// Replaces every `{"pii": v}` by its ciphertext. The subject is bound in as associated data,
 /// so a value cannot be moved to another subject.
 pub fn encrypt(key: &SubjectKey, subject: &str, payload: &mut Value) -> anyhow::Result<()> {
-    rewrite(payload, PII_KEY, &mut |plain| {
+    rewrite(payload, PII_KEY, &mut |plain, _| {
         let mut nonce = [0u8; 12];
         OsRng.fill_bytes(&mut nonce);
         let bytes = serde_json::to_vec(&plain)?;
@@ -100,14 +104,15 @@ pub fn encrypt(key: &SubjectKey, subject: &str, payload: &mut Value) -> anyhow::
         let mut out = nonce.to_vec();
         out.extend(sealed);
         let text = base64::engine::general_purpose::STANDARD.encode(out);
-        Ok(serde_json::json!({ PII_ENC_KEY: text }))
+        Ok(serde_json::json!({ PII_ENC_KEY: text, KEY_ID: key.id }))
     })
 }
 
 /// Replaces every ciphertext by its plain value, or by the erased marker without a key.
 pub fn decrypt(key: Option<&SubjectKey>, subject: &str, payload: &mut Value) -> anyhow::Result<()> {
-    rewrite(payload, PII_ENC_KEY, &mut |sealed| {
-        let Some(key) = key else {
+    rewrite(payload, PII_ENC_KEY, &mut |sealed, kid| {
+        // No key, or a newer key than the one that sealed it: the value was erased.
+        let Some(key) = key.filter(|k| kid.is_none_or(|kid| kid == k.id)) else {
             return Ok(serde_json::json!({ PII_ERASED_KEY: true }));
         };
         let raw = base64::engine::general_purpose::STANDARD
@@ -135,13 +140,14 @@ pub async fn load_key<'e>(
     executor: impl sqlx::PgExecutor<'e>,
     subject: &str,
 ) -> anyhow::Result<Option<SubjectKey>> {
-    let row: Option<Vec<u8>> =
-        sqlx::query_scalar("SELECT key FROM subject_keys WHERE subject = $1")
+    let row: Option<(uuid::Uuid, Vec<u8>)> =
+        sqlx::query_as("SELECT key_id, key FROM subject_keys WHERE subject = $1")
             .bind(subject)
             .fetch_optional(executor)
             .await
             .context("loading a subject key")?;
-    row.map(|bytes| SubjectKey::from_bytes(&bytes)).transpose()
+    row.map(|(id, bytes)| SubjectKey::from_bytes(id.to_string(), &bytes))
+        .transpose()
 }
 
 /// Loads a subject's key, creating it on first use.
@@ -165,7 +171,7 @@ mod tests {
     use serde_json::json;
 
     fn key() -> SubjectKey {
-        SubjectKey::from_bytes(&[7u8; 32]).unwrap()
+        SubjectKey::from_bytes("k1".into(), &[7u8; 32]).unwrap()
     }
 
     #[test]
@@ -185,6 +191,15 @@ mod tests {
         let mut payload = json!({"name": {"pii": "Anna"}});
         encrypt(&key(), "doc/1", &mut payload).unwrap();
         decrypt(None, "doc/1", &mut payload).unwrap();
+        assert_eq!(payload, json!({"name": {"pii_erased": true}}));
+    }
+
+    #[test]
+    fn values_sealed_with_a_deleted_key_read_as_erased_under_a_new_key() {
+        let mut payload = json!({"name": {"pii": "Anna"}});
+        encrypt(&key(), "doc/1", &mut payload).unwrap();
+        let newer = SubjectKey::from_bytes("k2".into(), &[9u8; 32]).unwrap();
+        decrypt(Some(&newer), "doc/1", &mut payload).unwrap();
         assert_eq!(payload, json!({"name": {"pii_erased": true}}));
     }
 

@@ -203,6 +203,14 @@ where
         Ok(context.aggregate)
     }
 
+    /// Every event of one aggregate, in order, decrypted, with its metadata.
+    pub async fn history(&self, id: Uuid) -> Result<Vec<cqrs_es::EventEnvelope<A>>, CommandError> {
+        self.reader
+            .load_events(&id.to_string())
+            .await
+            .map_err(CommandError::from)
+    }
+
     /// Appends without retrying on conflict: for tests that prove the conflict itself.
     pub async fn execute_once(
         &self,
