@@ -2,6 +2,7 @@
 //! outside a portal (GraphiQL, registration confirmation), configuration and telemetry.
 
 pub mod config;
+pub mod files;
 pub mod graphql;
 pub mod pages;
 pub mod policy;

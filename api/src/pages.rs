@@ -63,10 +63,8 @@ pub async fn confirm_submit(
     Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
     Form(params): Form<TokenParam>,
 ) -> Html<String> {
-    let ctx = CommandContext {
-        actor: Actor::anonymous(),
-        correlation_id,
-    };
+    let ctx =
+        CommandContext::with_correlation(Actor::anonymous(), correlation_id, Default::default());
     let token = params.token.unwrap_or_default();
     match registration::confirm_registration(&state.services, &ctx, &token).await {
         Ok(done) => {

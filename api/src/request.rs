@@ -4,6 +4,8 @@
 use commands::auth::{self, Principal};
 use commands::{CommandContext, CommandError, Services};
 use domain::metadata::{Actor, ActorRole};
+use std::sync::atomic::AtomicI64;
+use std::sync::Arc;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
@@ -11,6 +13,8 @@ pub struct RequestContext {
     pub correlation_id: Uuid,
     pub token: Option<String>,
     principal: OnceCell<Principal>,
+    /// The newest transaction this request's commands wrote (see `CommandContext`).
+    pub written: Arc<AtomicI64>,
 }
 
 impl RequestContext {
@@ -19,6 +23,7 @@ impl RequestContext {
             correlation_id,
             token,
             principal: OnceCell::new(),
+            written: Arc::default(),
         }
     }
 
@@ -35,10 +40,11 @@ impl RequestContext {
     }
 
     pub fn anonymous(&self) -> CommandContext {
-        CommandContext {
-            actor: Actor::anonymous(),
-            correlation_id: self.correlation_id,
-        }
+        CommandContext::with_correlation(
+            Actor::anonymous(),
+            self.correlation_id,
+            self.written.clone(),
+        )
     }
 
     pub fn as_principal(&self, principal: &Principal) -> CommandContext {
@@ -48,12 +54,13 @@ impl RequestContext {
             domain::account::AccountRole::Host => ActorRole::Host,
             domain::account::AccountRole::Participant => ActorRole::Participant,
         };
-        CommandContext {
-            actor: Actor {
+        CommandContext::with_correlation(
+            Actor {
                 id: Some(principal.account_id),
                 role,
             },
-            correlation_id: self.correlation_id,
-        }
+            self.correlation_id,
+            self.written.clone(),
+        )
     }
 }

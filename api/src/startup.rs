@@ -1,6 +1,7 @@
 //! Wiring: database, e-mail, projector, GraphQL schema and the HTTP router.
 
 use crate::config::Config;
+use crate::files;
 use crate::graphql::{build_schema, AppState, EuropassSchema};
 use crate::pages;
 use crate::request::RequestContext;
@@ -70,6 +71,7 @@ impl Application {
             mailer_from(config)?,
             public_url.clone(),
         );
+        let esco = Arc::new(projections::esco::LocalEsco::new(pool.clone()));
         let projector = Projector::new(pool, projections::all_projections());
         let mut tasks = projector.spawn();
         tasks.push(spawn_tryout_purge(
@@ -79,6 +81,7 @@ impl Application {
         let state = AppState {
             services,
             projector,
+            esco,
         };
         let router = router(state.clone());
         Ok(Self {
@@ -124,7 +127,21 @@ fn router(state: AppState) -> Router {
     let shared = Shared { state, schema };
     Router::new()
         .route("/", get(pages::graphiql))
-        .route("/graphql", get(graphql).post(graphql))
+        .route(
+            "/graphql",
+            get(graphql)
+                .post(graphql)
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+        )
+        .route(
+            "/documents/{id}/photo",
+            axum::routing::post(files::upload_photo)
+                .layer::<_, std::convert::Infallible>(axum::extract::DefaultBodyLimit::max(
+                    images::MAX_UPLOAD_BYTES + 1024,
+                ))
+                .layer(RequestBodyLimitLayer::new(images::MAX_UPLOAD_BYTES + 1024)),
+        )
+        .route("/files/{sha256}", get(files::download))
         .route(
             "/confirm-registration",
             get(pages::confirm_form).post(pages::confirm_submit),
@@ -132,7 +149,6 @@ fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .with_state(shared.state.clone())
         .layer(Extension(shared))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(correlate))
 }
 
@@ -165,7 +181,7 @@ async fn correlate(mut req: Request, next: Next) -> Response {
     response
 }
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

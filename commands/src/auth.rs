@@ -29,6 +29,8 @@ pub struct Principal {
     pub role: AccountRole,
     pub session_expires_at: DateTime<Utc>,
     pub must_change_password: bool,
+    /// The login e-mail: hosts and participants see documents by it.
+    pub email: Option<Email>,
 }
 
 impl Principal {
@@ -189,6 +191,7 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
             role: role.clone(),
             session_expires_at: expires_at,
             must_change_password: account.must_change_password(),
+            email: account.email().cloned(),
         }),
         _ => {
             end_sessions_of(services, account_id).await?;

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod clock;
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod institutions;
 pub mod mailer;

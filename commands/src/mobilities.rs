@@ -168,6 +168,7 @@ pub async fn request_mobility(
             services.clock.now(),
         )
         .await?;
+    crate::documents::create_documents(services, ctx, mobility_id).await?;
     Ok(mobility_id)
 }
 
@@ -198,7 +199,9 @@ pub async fn request_more_documents(
             ctx,
             services.clock.now(),
         )
-        .await
+        .await?;
+    crate::documents::create_documents(services, ctx, mobility_id).await?;
+    Ok(())
 }
 
 /// The NEC approves what is pending: the request itself or documents asked for later. One
@@ -239,6 +242,7 @@ pub async fn approve(
         .mobilities
         .execute_once(mobility_id, command, ctx, services.clock.now())
         .await?;
+    crate::documents::create_documents(services, ctx, mobility_id).await?;
     let documents: Vec<IssuedDocument> = document_ids
         .into_iter()
         .zip(numbers)

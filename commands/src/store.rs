@@ -11,6 +11,7 @@ use cqrs_es::persist::{
 };
 use cqrs_es::{Aggregate, CqrsFramework, EventStore as _};
 use domain::account::Account;
+use domain::document::Document;
 use domain::institution::Institution;
 use domain::metadata::{Actor, EventMetadata};
 use domain::mobility::series::NumberSeries;
@@ -19,6 +20,8 @@ use domain::Refusal;
 use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlx::PgPool;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use uuid::Uuid;
 
 fn unknown(err: anyhow::Error) -> PersistenceError {
@@ -114,19 +117,32 @@ impl PersistedEventRepository for EncryptingRepository {
     }
 }
 
-/// Who is acting, in which request: turned into event metadata with the clock's time.
+/// Who is acting, in which request: turned into event metadata with the clock's time. It
+/// also records the newest transaction that wrote events for this request, so that the API
+/// can wait for exactly that to be projected (read your writes).
 #[derive(Clone, Debug)]
 pub struct CommandContext {
     pub actor: Actor,
     pub correlation_id: Uuid,
+    pub written: Arc<AtomicI64>,
 }
 
 impl CommandContext {
     pub fn new(actor: Actor) -> Self {
+        Self::with_correlation(actor, Uuid::new_v4(), Arc::default())
+    }
+
+    pub fn with_correlation(actor: Actor, correlation_id: Uuid, written: Arc<AtomicI64>) -> Self {
         Self {
             actor,
-            correlation_id: Uuid::new_v4(),
+            correlation_id,
+            written,
         }
+    }
+
+    /// The newest transaction id that wrote events in this request, 0 if none.
+    pub fn written_tx(&self) -> i64 {
+        self.written.load(Ordering::SeqCst)
     }
 }
 
@@ -137,6 +153,7 @@ type Store<A> = PersistedEventStore<EncryptingRepository, A>;
 pub struct AggregateStore<A: Aggregate<Error = Refusal, Services = ()>> {
     framework: CqrsFramework<A, Store<A>>,
     reader: Store<A>,
+    pool: PgPool,
 }
 
 /// Conflicts are retried this many times: a command is decided again on the fresh state.
@@ -155,7 +172,23 @@ where
                 (),
             ),
             reader: PersistedEventStore::new_event_store(EncryptingRepository::new(pool.clone())),
+            pool: pool.clone(),
         }
+    }
+
+    /// Notes the transaction that wrote this aggregate's newest events in the request.
+    async fn note_written(&self, id: &str, ctx: &CommandContext) -> Result<(), CommandError> {
+        let tx: Option<i64> = sqlx::query_scalar(
+            "SELECT max(tx_id::text::bigint) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
+        )
+        .bind(A::TYPE)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        if let Some(tx) = tx {
+            ctx.written.fetch_max(tx, Ordering::SeqCst);
+        }
+        Ok(())
     }
 
     /// Decides and appends atomically; a refusal writes nothing. Concurrent writers to the same
@@ -187,6 +220,7 @@ where
                     attempt += 1;
                     tracing::debug!(attempt, "conflict, deciding again");
                 }
+                Ok(()) => return self.note_written(&id, ctx).await,
                 other => return other,
             }
         }
@@ -228,7 +262,8 @@ where
         self.framework
             .execute_with_metadata(&id.to_string(), command, meta)
             .await
-            .map_err(CommandError::from)
+            .map_err(CommandError::from)?;
+        self.note_written(&id.to_string(), ctx).await
     }
 }
 
@@ -238,6 +273,7 @@ pub struct EventStore {
     pub institutions: AggregateStore<Institution>,
     pub mobilities: AggregateStore<Mobility>,
     pub series: AggregateStore<NumberSeries>,
+    pub documents: AggregateStore<Document>,
 }
 
 impl EventStore {
@@ -247,6 +283,7 @@ impl EventStore {
             institutions: AggregateStore::new(&pool),
             mobilities: AggregateStore::new(&pool),
             series: AggregateStore::new(&pool),
+            documents: AggregateStore::new(&pool),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! exactly once, and the readers the API uses.
 
 pub mod accounts;
+pub mod documents;
+pub mod esco;
 pub mod event;
 pub mod institutions;
 pub mod mobilities;
@@ -19,5 +21,6 @@ pub fn all_projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(accounts::AccountsProjection),
         Arc::new(institutions::InstitutionsProjection),
         Arc::new(mobilities::MobilitiesProjection),
+        Arc::new(documents::DocumentsProjection),
     ]
 }

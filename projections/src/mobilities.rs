@@ -266,6 +266,9 @@ pub struct DocumentRow {
     pub created_at: DateTime<Utc>,
     pub created_position: i64,
     pub ordinal: i32,
+    pub holder_name: Option<String>,
+    /// Mandatory fields still empty (null until the document's projection has it).
+    pub missing_count: Option<i32>,
 }
 
 /// A mobility's documents in the order they were created; `after` is (position, ordinal).
@@ -277,11 +280,12 @@ pub async fn documents_of(
 ) -> anyhow::Result<(Vec<DocumentRow>, i64)> {
     let (position, ordinal) = after.unwrap_or((-1, -1));
     let rows = sqlx::query_as(
-        "SELECT id, mobility_id, institution_id, europass_number, is_try_out, created_at,
-                created_position, ordinal
-           FROM documents
-          WHERE mobility_id = $1 AND (created_position, ordinal) > ($2, $3)
-          ORDER BY created_position, ordinal LIMIT $4",
+        "SELECT d.id, d.mobility_id, d.institution_id, d.europass_number, d.is_try_out,
+                d.created_at, d.created_position, d.ordinal, v.holder_name,
+                jsonb_array_length(v.missing_fields) AS missing_count
+           FROM documents d LEFT JOIN document_views v ON v.id = d.id
+          WHERE d.mobility_id = $1 AND (d.created_position, d.ordinal) > ($2, $3)
+          ORDER BY d.created_position, d.ordinal LIMIT $4",
     )
     .bind(mobility_id)
     .bind(position)

@@ -55,7 +55,9 @@ pub const NOTIFY_CHANNEL: &str = "europass_events";
 
 impl Projector {
     pub fn new(pool: PgPool, projections: Vec<Arc<dyn Projection>>) -> Arc<Self> {
-        Self::with_batch_size(pool, projections, 500)
+        // Small batches keep the projector's transactions short: they hold back the cluster-wide
+        // xmin that every projection (and read-your-writes) waits on.
+        Self::with_batch_size(pool, projections, 100)
     }
 
     pub fn with_batch_size(
@@ -101,19 +103,19 @@ impl Projector {
             sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
                 .fetch_one(&mut *tx)
                 .await?;
-        sqlx::query(
-            "INSERT INTO projector_checkpoints (projection) VALUES ($1) ON CONFLICT DO NOTHING",
+        // An advisory lock keeps two projector instances from applying the same batch without
+        // giving this transaction an id yet (a row lock would, and hold back xmin for everyone).
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('europass.projector.' || $1))")
+            .bind(projection.name())
+            .execute(&mut *tx)
+            .await?;
+        let checkpoint: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT last_tx, last_position FROM projector_checkpoints WHERE projection = $1",
         )
         .bind(projection.name())
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        // The row lock also keeps two projector instances from applying the same batch.
-        let (last_tx, last_position): (i64, i64) = sqlx::query_as(
-            "SELECT last_tx, last_position FROM projector_checkpoints WHERE projection = $1 FOR UPDATE",
-        )
-        .bind(projection.name())
-        .fetch_one(&mut *tx)
-        .await?;
+        let (last_tx, last_position) = checkpoint.unwrap_or((0, 0));
         let rows = sqlx::query(
             "SELECT global_position, tx_id::text::bigint AS tx, aggregate_type, aggregate_id,
                     sequence, event_type, event_version, payload, metadata
@@ -167,17 +169,22 @@ impl Projector {
         // A full batch may have left events of its last transaction: the horizon is that
         // transaction then, not the snapshot's.
         let reached = if full { last.0 } else { horizon };
-        sqlx::query(
-            "UPDATE projector_checkpoints
-                SET last_tx = $2, last_position = $3, horizon = GREATEST(horizon, $4), updated_at = now()
-              WHERE projection = $1",
-        )
-        .bind(projection.name())
-        .bind(last.0)
-        .bind(last.1)
-        .bind(reached)
-        .execute(&mut *tx)
-        .await?;
+        // An idle run writes nothing: no transaction id, nothing held back.
+        if !rows.is_empty() {
+            sqlx::query(
+                "INSERT INTO projector_checkpoints (projection, last_tx, last_position, horizon)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (projection) DO UPDATE
+                    SET last_tx = $2, last_position = $3,
+                        horizon = GREATEST(projector_checkpoints.horizon, $4), updated_at = now()",
+            )
+            .bind(projection.name())
+            .bind(last.0)
+            .bind(last.1)
+            .bind(reached)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         runner.progress.send_if_modified(|p| {
             let next = Progress {

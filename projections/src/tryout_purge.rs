@@ -19,7 +19,7 @@ pub struct PurgeReport {
 
 /// Query tables keyed by a mobility id, and by a document id. Every new table that holds Try
 /// Out data must be listed here (the purge test searches all tables for leftovers).
-const BY_MOBILITY: &[&str] = &["documents", "mobilities"];
+const BY_MOBILITY: &[&str] = &["document_views", "documents", "mobilities"];
 
 #[tracing::instrument(name = "purge_tryout", skip(pool))]
 pub async fn purge_expired(pool: &PgPool, now: DateTime<Utc>) -> anyhow::Result<PurgeReport> {

@@ -160,6 +160,63 @@ impl TestApp {
         found
     }
 
+    /// An institution with an approved mobility of `participants` documents (procedure A).
+    /// Returns (institution session, mobility id, document ids in order).
+    pub async fn approved_mobility(
+        &self,
+        email: &str,
+        participants: i32,
+    ) -> (String, String, Vec<String>) {
+        let (session, _, _) = self.institution_session("Skola", email).await;
+        self.approved_mobility_for(&session, participants, "A")
+            .await
+    }
+
+    pub async fn approved_mobility_for(
+        &self,
+        session: &str,
+        participants: i32,
+        procedure: &str,
+    ) -> (String, String, Vec<String>) {
+        let mut input = json!({
+            "acceptConditions": true, "participants": participants, "foldersByPost": false,
+            "startDate": "2026-12-01", "endDate": "2026-12-14", "issuer": "NEC-LV",
+            "procedure": procedure, "programme": "KA122-VET",
+            "projectNumber": "2026-1-LV01-KA122-VET-000001"
+        });
+        if procedure == "B" {
+            input["description"] = json!("Skolu partnerība");
+            input["qualityCriteriaConfirmed"] = json!(true);
+        }
+        let requested = self
+            .gql_as(
+                session,
+                "mutation($input: MobilityRequestInput!) { requestMobility(input: $input) { id } }",
+                json!({"input": input}),
+            )
+            .await;
+        let mobility = requested.data()["requestMobility"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let nec_email = format!("nec-{}@nec.lv", Uuid::new_v4().simple());
+        let nec = self.nec_session(&nec_email).await;
+        let approved = self
+            .gql_as(
+                &nec,
+                "mutation($id: ID!) { approveMobility(mobilityId: $id) { documents(first: 100) { nodes { id } } } }",
+                json!({"id": mobility}),
+            )
+            .await;
+        let ids = approved.data()["approveMobility"]["documents"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect();
+        (session.to_string(), mobility, ids)
+    }
+
     pub async fn event_count(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM events")
             .fetch_one(&self.pool)

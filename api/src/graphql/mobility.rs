@@ -111,6 +111,10 @@ pub struct DocumentSummary {
     pub id: ID,
     pub europass_number: String,
     pub created_at: DateTime<Utc>,
+    pub holder_name: Option<String>,
+    /// R-COMPLETE: how many mandatory fields are still empty.
+    pub missing_fields: Option<i32>,
+    pub complete: bool,
 }
 
 #[derive(SimpleObject)]
@@ -180,6 +184,9 @@ impl Mobility {
                     id: ID(r.id.to_string()),
                     europass_number: r.europass_number,
                     created_at: r.created_at,
+                    holder_name: r.holder_name,
+                    missing_fields: r.missing_count,
+                    complete: r.missing_count == Some(0),
                 })
                 .collect(),
             page_info: PageInfo {

@@ -1,7 +1,9 @@
 //! The GraphQL schema: queries read projections, mutations run commands and then wait until
 //! the projections have caught up (read your writes).
 
+mod document;
 mod errors;
+mod esco;
 mod mobility;
 mod mutation;
 mod pagination;
@@ -21,10 +23,16 @@ pub struct QueryRoot(
     query::AccountQuery,
     mobility::MobilityQuery,
     reference::ReferenceQuery,
+    document::DocumentQuery,
+    esco::EscoSearchQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(mutation::AccountMutation, mobility::MobilityMutation);
+pub struct MutationRoot(
+    mutation::AccountMutation,
+    mobility::MobilityMutation,
+    document::DocumentMutation,
+);
 
 pub type EuropassSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -33,6 +41,7 @@ pub type EuropassSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub struct AppState {
     pub services: Services,
     pub projector: Arc<Projector>,
+    pub esco: Arc<dyn projections::esco::EscoSearch>,
 }
 
 /// Limits that keep one request from exhausting the server.

@@ -8,11 +8,22 @@ use commands::{auth, institutions, registration};
 use std::time::Duration;
 
 /// How long a mutation waits for the projections to show its effect.
-const SETTLE_TIMEOUT: Duration = Duration::from_secs(3);
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Read your writes: a query sent after a mutation's answer sees its effect.
+/// Read your writes: a query sent after a mutation's answer sees its effect. It waits for the
+/// transactions this request wrote, not for unrelated younger ones.
 pub(super) async fn settle(ctx: &Context<'_>) {
-    match state(ctx).projector.wait_for_current(SETTLE_TIMEOUT).await {
+    let written = request(ctx)
+        .written
+        .load(std::sync::atomic::Ordering::SeqCst);
+    if written == 0 {
+        return;
+    }
+    match state(ctx)
+        .projector
+        .wait_for(written + 1, SETTLE_TIMEOUT)
+        .await
+    {
         Ok(true) => {}
         Ok(false) => tracing::warn!("projections did not catch up within the settle timeout"),
         Err(err) => tracing::warn!(error = format!("{err:#}"), "waiting for projections failed"),

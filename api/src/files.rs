@@ -1,0 +1,122 @@
+//! Plain authenticated HTTP for files: uploading a document's photo, downloading stored files
+//! (photos, signatures) by hash, only for callers who may see a document that uses them.
+
+use crate::graphql::{ApiError, AppState};
+use crate::request::RequestContext;
+use crate::startup::{bearer, CorrelationId};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use commands::{documents, CommandError};
+use uuid::Uuid;
+
+fn error_response(err: CommandError, correlation_id: Uuid) -> Response {
+    let gql = ApiError(err).into_graphql(correlation_id);
+    let code = gql
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("code"))
+        .map(|v| v.to_string().trim_matches('"').to_string())
+        .unwrap_or_default();
+    let status = match code.as_str() {
+        "UNAUTHENTICATED" | "EXPIRED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "VALIDATION" | "REJECTED" => StatusCode::UNPROCESSABLE_ENTITY,
+        "CONFLICT" => StatusCode::CONFLICT,
+        "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    (
+        status,
+        Json(
+            serde_json::json!({"errors": [{"message": gql.message, "extensions": gql.extensions}]}),
+        ),
+    )
+        .into_response()
+}
+
+/// `POST /documents/{id}/photo` with the image as the body (PNG or JPEG, at most 5 MB).
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = RequestContext::new(correlation_id, bearer(&headers));
+    let result = async {
+        let principal = request.principal(&state.services).await?;
+        let id = Uuid::parse_str(&id)
+            .map_err(|_| domain::Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found"))?;
+        let sha = documents::upload_photo(
+            &state.services,
+            &request.as_principal(principal),
+            principal,
+            id,
+            body.to_vec(),
+        )
+        .await?;
+        let _ = state
+            .projector
+            .wait_for_current(std::time::Duration::from_secs(3))
+            .await;
+        Ok::<_, CommandError>(sha)
+    }
+    .await;
+    match result {
+        Ok(sha256) => Json(serde_json::json!({"sha256": sha256})).into_response(),
+        Err(err) => error_response(err, correlation_id),
+    }
+}
+
+/// `GET /files/{sha256}`: a stored image, for callers who may see a document that uses it.
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
+    Path(sha256): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let request = RequestContext::new(correlation_id, bearer(&headers));
+    let result = async {
+        let principal = request.principal(&state.services).await?;
+        let not_found = || {
+            CommandError::from(domain::Refusal::not_found(
+                "FILE_NOT_FOUND",
+                "file not found",
+            ))
+        };
+        if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(not_found());
+        }
+        let users: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM document_views WHERE state::text LIKE '%' || $1 || '%'",
+        )
+        .bind(&sha256)
+        .fetch_all(&state.services.pool)
+        .await?;
+        let mut allowed = false;
+        for id in users {
+            if documents::load_for(&state.services, principal, id)
+                .await
+                .is_ok()
+            {
+                allowed = true;
+                break;
+            }
+        }
+        if !allowed {
+            return Err(not_found());
+        }
+        documents::blob(&state.services, &sha256)
+            .await?
+            .ok_or_else(not_found)
+    }
+    .await;
+    match result {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "image/png")], bytes).into_response(),
+        Err(err) => error_response(err, correlation_id),
+    }
+}
