@@ -104,6 +104,24 @@ pub async fn login(
         .execute(&services.pool)
         .await?;
 
+    if !account.has_logged_in() {
+        services
+            .store
+            .accounts
+            .execute(
+                account_id,
+                AccountCommand::RecordLogin { at: now },
+                &CommandContext::new(domain::metadata::Actor {
+                    id: Some(account_id),
+                    role: domain::metadata::ActorRole::System,
+                }),
+                now,
+            )
+            .await?;
+        if account.role() == Some(&AccountRole::Host) {
+            crate::access::notify_first_host_login(services, &email).await?;
+        }
+    }
     let token = secrets::random_token();
     let expires_at = now + SESSION_IDLE;
     sqlx::query(
@@ -185,6 +203,15 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
         });
     };
     let account = services.store.accounts.load(account_id).await?;
+    if account.role() == Some(&AccountRole::Participant)
+        && !participant_has_open_document(services, &account, now).await?
+    {
+        end_sessions_of(services, account_id).await?;
+        return Err(CommandError::Unauthenticated {
+            reason: "PARTICIPANT_ACCESS_LOCKED",
+            message: "your access to the document has been locked",
+        });
+    }
     match (account.status(), account.role()) {
         (AccountStatus::Active, Some(role)) => Ok(Principal {
             account_id,
@@ -201,6 +228,26 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
             })
         }
     }
+}
+
+/// A participant keeps a session only while one of their documents is not locked.
+async fn participant_has_open_document(
+    services: &Services,
+    account: &domain::account::Account,
+    now: DateTime<Utc>,
+) -> Result<bool, CommandError> {
+    let Some(email) = account.email() else {
+        return Ok(false);
+    };
+    let open: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM document_views WHERE participant_email = $1
+                          AND (participant_locked_from IS NULL OR participant_locked_from > $2))",
+    )
+    .bind(email.as_str())
+    .bind(now)
+    .fetch_one(&services.pool)
+    .await?;
+    Ok(open)
 }
 
 pub async fn logout(services: &Services, token: &str) -> Result<(), CommandError> {

@@ -1,6 +1,7 @@
 //! The command side: event store adapter (postgres-es with personal-data encryption),
 //! application services that turn requests into aggregate commands, authentication, e-mail.
 
+pub mod access;
 pub mod auth;
 pub mod clock;
 pub mod db;

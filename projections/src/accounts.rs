@@ -143,7 +143,7 @@ impl Projection for AccountsProjection {
                     )
                     .await
                 }
-                AccountEvent::PasswordResetRequested { .. } => Ok(()),
+                AccountEvent::PasswordResetRequested { .. } | AccountEvent::FirstLoggedIn { .. } => Ok(()),
                 AccountEvent::PasswordChanged { .. } | AccountEvent::PasswordReset { .. } => {
                     set(conn, id, "UPDATE accounts SET must_change_password = false, updated_at = $2 WHERE id = $1", at).await
                 }

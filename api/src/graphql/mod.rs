@@ -1,6 +1,7 @@
 //! The GraphQL schema: queries read projections, mutations run commands and then wait until
 //! the projections have caught up (read your writes).
 
+mod access;
 mod document;
 mod errors;
 mod esco;
@@ -24,6 +25,7 @@ pub struct QueryRoot(
     mobility::MobilityQuery,
     reference::ReferenceQuery,
     document::DocumentQuery,
+    access::AccessQuery,
     esco::EscoSearchQuery,
 );
 
@@ -32,6 +34,7 @@ pub struct MutationRoot(
     mutation::AccountMutation,
     mobility::MobilityMutation,
     document::DocumentMutation,
+    access::AccessMutation,
 );
 
 pub type EuropassSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

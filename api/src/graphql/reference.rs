@@ -32,6 +32,13 @@ pub struct ReferenceData {
     pub version: String,
     pub procedures: Vec<ProcedureInfo>,
     pub issuers: Vec<Labelled>,
+    /// Lists for filling documents.
+    pub host_organisation_types: Vec<Labelled>,
+    pub purposes_of_stay: Vec<Labelled>,
+    pub languages: Vec<Labelled>,
+    pub cefr_levels: Vec<Labelled>,
+    /// A document's language: EN or LV.
+    pub document_languages: Vec<Labelled>,
 }
 
 #[derive(Default)]
@@ -60,6 +67,26 @@ impl ReferenceQuery {
             issuers: reference::issuers()
                 .into_iter()
                 .filter_map(|i| i.label().map(|l| labelled(&i.code(), l)))
+                .collect(),
+            host_organisation_types: reference::HOST_ORGANISATION_TYPES
+                .iter()
+                .map(|e| labelled(e.code, e.label))
+                .collect(),
+            purposes_of_stay: reference::PURPOSES_OF_STAY
+                .iter()
+                .map(|e| labelled(e.code, e.label))
+                .collect(),
+            languages: reference::LANGUAGES
+                .iter()
+                .map(|l| labelled(l.code, l.label))
+                .collect(),
+            cefr_levels: reference::CefrLevel::ALL
+                .iter()
+                .map(|c| labelled(c.as_str(), c.label()))
+                .collect(),
+            document_languages: reference::DocumentLanguage::ALL
+                .iter()
+                .map(|d| labelled(d.as_str(), d.label()))
                 .collect(),
         }
     }

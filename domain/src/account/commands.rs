@@ -41,6 +41,10 @@ pub enum AccountCommand {
         password_hash: String,
         password_expires_at: DateTime<Utc>,
     },
+    /// A successful login; only the first one is a fact worth recording (R-HOST notice).
+    RecordLogin {
+        at: DateTime<Utc>,
+    },
     RequestPasswordReset {
         link: IssuedLink,
     },

@@ -43,6 +43,10 @@ pub enum AccountEvent {
         password_hash: String,
         password_expires_at: DateTime<Utc>,
     },
+    /// The account's first successful login.
+    FirstLoggedIn {
+        at: DateTime<Utc>,
+    },
     PasswordResetRequested {
         token_hash: String,
         expires_at: DateTime<Utc>,
@@ -74,6 +78,7 @@ impl DomainEvent for AccountEvent {
             Self::PasswordChanged { .. } => "PasswordChanged",
             Self::ExternalAccountOpened { .. } => "ExternalAccountOpened",
             Self::PasswordIssued { .. } => "PasswordIssued",
+            Self::FirstLoggedIn { .. } => "FirstLoggedIn",
             Self::PasswordResetRequested { .. } => "PasswordResetRequested",
             Self::PasswordReset { .. } => "PasswordReset",
             Self::AccountClosed { .. } => "AccountClosed",

@@ -67,6 +67,7 @@ pub struct Account {
     /// An e-mailed password must be changed before this moment, or it stops working.
     password_expires_at: Option<DateTime<Utc>>,
     reset: Option<PendingLink>,
+    logged_in_before: bool,
 }
 
 /// R-HOST, R-PART: a password sent by e-mail works this long unless changed.
@@ -103,6 +104,10 @@ impl Account {
     /// The institution name given when registration started.
     pub fn institution_name(&self) -> Option<&InstitutionName> {
         self.institution_name.as_ref()
+    }
+
+    pub fn has_logged_in(&self) -> bool {
+        self.logged_in_before
     }
 
     pub fn must_change_password(&self) -> bool {
@@ -226,6 +231,7 @@ impl Aggregate for Account {
                 self.must_change_password = true;
                 self.password_expires_at = Some(password_expires_at);
             }
+            AccountEvent::FirstLoggedIn { .. } => self.logged_in_before = true,
             AccountEvent::PasswordResetRequested {
                 token_hash,
                 expires_at,
@@ -363,6 +369,12 @@ impl Account {
                 )
                 .in_field("email")),
             },
+            AccountCommand::RecordLogin { at } => {
+                if self.logged_in_before || self.status != AccountStatus::Active {
+                    return Ok(vec![]);
+                }
+                Ok(vec![AccountEvent::FirstLoggedIn { at }])
+            }
             AccountCommand::RequestPasswordReset { link } => {
                 if self.status != AccountStatus::Active {
                     // Nothing to reset; the service answers the same either way.

@@ -366,3 +366,17 @@ fn a_reset_for_an_unknown_account_writes_nothing() {
         })
         .then_expect_events(vec![]);
 }
+
+#[test]
+fn only_the_first_login_is_recorded() {
+    Given::with(())
+        .given(host_opened())
+        .when(AccountCommand::RecordLogin { at: t0() })
+        .then_expect_events(vec![AccountEvent::FirstLoggedIn { at: t0() }]);
+    let mut events = host_opened();
+    events.push(AccountEvent::FirstLoggedIn { at: t0() });
+    Given::with(())
+        .given(events)
+        .when(AccountCommand::RecordLogin { at: t0() })
+        .then_expect_events(vec![]);
+}

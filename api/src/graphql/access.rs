@@ -1,0 +1,183 @@
+//! R-HOST, R-PART: invitations, the documents a host or participant sees, locking.
+
+use super::document::{load_document, DocumentView};
+use super::errors::ApiResult;
+use super::mutation::settle;
+use super::query::{fail, parse_id, principal, request, state};
+use async_graphql::{Context, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use commands::access;
+use commands::CommandError;
+use domain::account::AccountRole;
+use uuid::Uuid;
+
+#[derive(SimpleObject)]
+pub struct Notification {
+    pub kind: String,
+    pub message: String,
+    pub document_id: Option<ID>,
+    pub created_at: DateTime<Utc>,
+}
+
+fn ids(ctx: &Context<'_>, ids: &[ID]) -> ApiResult<Vec<Uuid>> {
+    ids.iter()
+        .map(|id| parse_id(ctx, "documentIds", id))
+        .collect()
+}
+
+#[derive(Default)]
+pub struct AccessQuery;
+
+#[Object]
+impl AccessQuery {
+    /// The documents a host (by its e-mail) or a participant may see.
+    async fn my_documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentView>> {
+        let principal = principal(ctx).await?;
+        let host = match principal.role {
+            AccountRole::Host => true,
+            AccountRole::Participant => false,
+            _ => return Ok(vec![]),
+        };
+        let Some(email) = &principal.email else {
+            return Ok(vec![]);
+        };
+        let rows =
+            projections::documents::for_email(&state(ctx).services.pool, host, email.as_str())
+                .await
+                .map_err(|e| fail(ctx, CommandError::failure(e)))?;
+        let mut documents = vec![];
+        for row in rows {
+            // The aggregate decides again: a projection row may trail a change of e-mail.
+            if let Ok(doc) = load_document(ctx, row.id).await {
+                documents.push(doc);
+            }
+        }
+        Ok(documents)
+    }
+
+    /// The caller's institution's notices, newest first.
+    async fn notifications(&self, ctx: &Context<'_>) -> ApiResult<Vec<Notification>> {
+        let principal = principal(ctx).await?;
+        let Some(institution_id) = principal.institution_id() else {
+            return Ok(vec![]);
+        };
+        let rows: Vec<(String, String, Option<Uuid>, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT kind, message, document_id, created_at FROM notifications
+              WHERE institution_id = $1 ORDER BY created_at DESC LIMIT 100",
+        )
+        .bind(institution_id)
+        .fetch_all(&state(ctx).services.pool)
+        .await
+        .map_err(|e| fail(ctx, CommandError::from(e)))?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, message, document_id, created_at)| Notification {
+                kind,
+                message,
+                document_id: document_id.map(|d| ID(d.to_string())),
+                created_at,
+            })
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AccessMutation;
+
+#[Object]
+impl AccessMutation {
+    /// R-HOST: e-mails the host (the document's host e-mail) a login and password; the
+    /// institution gets no copy, only a notice when the host first logs in.
+    async fn send_host_password(&self, ctx: &Context<'_>, document_id: ID) -> ApiResult<bool> {
+        let principal = principal(ctx).await?;
+        let id = parse_id(ctx, "documentId", &document_id)?;
+        access::send_host_password(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            id,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(true)
+    }
+
+    /// R-PART: the participant (personal data e-mail) gets a login and password.
+    async fn grant_participant_access(&self, ctx: &Context<'_>, document_id: ID) -> ApiResult<i32> {
+        let principal = principal(ctx).await?;
+        let id = parse_id(ctx, "documentId", &document_id)?;
+        let n = access::grant_participant_access(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            &[id],
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(n as i32)
+    }
+
+    /// R-PART for a whole group at once.
+    async fn grant_participant_access_to_group(
+        &self,
+        ctx: &Context<'_>,
+        document_ids: Vec<ID>,
+    ) -> ApiResult<i32> {
+        let principal = principal(ctx).await?;
+        let ids = ids(ctx, &document_ids)?;
+        let n = access::grant_participant_access(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            &ids,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(n as i32)
+    }
+
+    /// From `from` on, participants can change nothing and their sessions end.
+    async fn lock_participant_access(
+        &self,
+        ctx: &Context<'_>,
+        document_ids: Vec<ID>,
+        from: DateTime<Utc>,
+    ) -> ApiResult<i32> {
+        let principal = principal(ctx).await?;
+        let ids = ids(ctx, &document_ids)?;
+        let n = access::set_participant_lock(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            &ids,
+            Some(from),
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(n as i32)
+    }
+
+    async fn unlock_participant_access(
+        &self,
+        ctx: &Context<'_>,
+        document_ids: Vec<ID>,
+    ) -> ApiResult<i32> {
+        let principal = principal(ctx).await?;
+        let ids = ids(ctx, &document_ids)?;
+        let n = access::set_participant_lock(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            &ids,
+            None,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(n as i32)
+    }
+}
