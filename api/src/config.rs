@@ -21,6 +21,8 @@ pub struct Config {
     pub mail_from: String,
     /// `OUTBOX_DIR`: where messages go as .eml files when no SMTP server is set.
     pub outbox_dir: PathBuf,
+    /// `ESCO_API_URL`: search ESCO through this web API instead of the local index.
+    pub esco_api_url: Option<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/europass";
@@ -47,6 +49,7 @@ impl Config {
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Europass Mobility <no-reply@europass.invalid>".into()),
             outbox_dir: var("OUTBOX_DIR").unwrap_or_else(|| "outbox".into()).into(),
+            esco_api_url: var("ESCO_API_URL"),
         })
     }
 }

@@ -91,13 +91,15 @@ pub async fn download(
         if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(not_found());
         }
+        // Photos and issued certificates are named in the document's state.
         let users: Vec<Uuid> = sqlx::query_scalar(
             "SELECT id FROM document_views WHERE state::text LIKE '%' || $1 || '%'",
         )
         .bind(&sha256)
         .fetch_all(&state.services.pool)
         .await?;
-        let mut allowed = false;
+        let mut allowed =
+            commands::signatures::owns_file(&state.services, principal, &sha256).await?;
         for id in users {
             if documents::load_for(&state.services, principal, id)
                 .await
@@ -110,13 +112,153 @@ pub async fn download(
         if !allowed {
             return Err(not_found());
         }
-        documents::blob(&state.services, &sha256)
-            .await?
-            .ok_or_else(not_found)
+        let row: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT media_type, bytes FROM blobs WHERE sha256 = $1")
+                .bind(&sha256)
+                .fetch_optional(&state.services.pool)
+                .await?;
+        row.ok_or_else(not_found)
     }
     .await;
     match result {
-        Ok(bytes) => ([(header::CONTENT_TYPE, "image/png")], bytes).into_response(),
+        Ok((media_type, bytes)) => ([(header::CONTENT_TYPE, media_type)], bytes).into_response(),
+        Err(err) => error_response(err, correlation_id),
+    }
+}
+
+/// `POST /signatures/uploads` with a PNG or JPEG body: step 1 of R-SIGN.
+pub async fn upload_signature(
+    State(state): State<AppState>,
+    Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = RequestContext::new(correlation_id, bearer(&headers));
+    let result = async {
+        let principal = request.principal(&state.services).await?;
+        let uploaded = commands::signatures::upload(
+            &state.services,
+            &request.as_principal(principal),
+            principal,
+            body.to_vec(),
+        )
+        .await?;
+        Ok::<_, CommandError>(uploaded)
+    }
+    .await;
+    match result {
+        Ok(u) => Json(serde_json::json!({
+            "uploadId": u.upload_id, "sha256": u.sha256, "width": u.width, "height": u.height
+        }))
+        .into_response(),
+        Err(err) => error_response(err, correlation_id),
+    }
+}
+
+/// `GET /documents/{id}/certificate.pdf`: issues the certificate of a complete document
+/// (recording its hash) and returns it. Only the sending institution and NEC staff.
+pub async fn certificate(
+    State(state): State<AppState>,
+    Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let request = RequestContext::new(correlation_id, bearer(&headers));
+    let result = async {
+        let principal = request.principal(&state.services).await?;
+        let id = Uuid::parse_str(&id)
+            .map_err(|_| domain::Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found"))?;
+        commands::certificates::issue(
+            &state.services,
+            &request.as_principal(principal),
+            principal,
+            id,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(issued) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", issued.file_name),
+                ),
+                (header::ETAG, format!("\"{}\"", issued.sha256)),
+            ],
+            issued.pdf,
+        )
+            .into_response(),
+        Err(err) => error_response(err, correlation_id),
+    }
+}
+
+/// `GET /mobilities/{id}/certificates.zip`: the certificates of every complete document of a
+/// mobility in one archive (incomplete documents are left out).
+pub async fn certificates_zip(
+    State(state): State<AppState>,
+    Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let request = RequestContext::new(correlation_id, bearer(&headers));
+    let result = async {
+        let principal = request.principal(&state.services).await?;
+        let not_found = || {
+            CommandError::from(domain::Refusal::not_found(
+                "MOBILITY_NOT_FOUND",
+                "mobility not found",
+            ))
+        };
+        let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+        let documents: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM document_views WHERE mobility_id = $1
+               AND jsonb_array_length(missing_fields) = 0 ORDER BY europass_number",
+        )
+        .bind(id)
+        .fetch_all(&state.services.pool)
+        .await?;
+        let row = projections::mobilities::find(&state.services.pool, id)
+            .await
+            .map_err(CommandError::failure)?
+            .ok_or_else(not_found)?;
+        let may = match &principal.role {
+            domain::account::AccountRole::Nec => true,
+            domain::account::AccountRole::InstitutionUser { institution_id, .. } => {
+                *institution_id == row.institution_id
+            }
+            _ => false,
+        };
+        if !may {
+            return Err(not_found());
+        }
+        let mut entries = vec![];
+        for doc in documents {
+            let issued = commands::certificates::issue(
+                &state.services,
+                &request.as_principal(principal),
+                principal,
+                doc,
+            )
+            .await?;
+            entries.push((issued.file_name, issued.pdf));
+        }
+        Ok::<_, CommandError>(crate::zip::stored_zip(&entries))
+    }
+    .await;
+    match result {
+        Ok(zip) => (
+            [
+                (header::CONTENT_TYPE, "application/zip"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"certificates.zip\"",
+                ),
+            ],
+            zip,
+        )
+            .into_response(),
         Err(err) => error_response(err, correlation_id),
     }
 }

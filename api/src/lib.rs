@@ -9,6 +9,7 @@ pub mod policy;
 pub mod request;
 pub mod startup;
 pub mod telemetry;
+pub mod zip;
 
 pub use config::Config;
 pub use startup::Application;

@@ -24,11 +24,55 @@ enum Command {
     Schema,
     /// Delete Try Out data older than 24 hours now (the server also does it every 10 minutes).
     PurgeTryout,
+    /// The local ESCO index (R-OUTCOMES).
+    Esco {
+        #[command(subcommand)]
+        action: EscoAction,
+    },
+    /// Rebuild query tables from the event store while the service keeps running (R-REPLAY).
+    Replay {
+        /// Only this projection (accounts, institutions, mobilities, documents).
+        #[arg(long, conflicts_with = "all")]
+        projection: Option<String>,
+        /// Every projection (the default).
+        #[arg(long)]
+        all: bool,
+        /// Repair only this aggregate's rows, in the live tables.
+        #[arg(long, conflicts_with_all = ["verify", "resume", "discard"])]
+        aggregate: Option<String>,
+        /// Rebuild into scratch tables and print every difference as JSON lines; changes nothing.
+        #[arg(long, conflicts_with_all = ["resume", "discard"])]
+        verify: bool,
+        /// Continue an interrupted rebuild (its schema is named when it starts).
+        #[arg(long, conflicts_with_all = ["projection", "all", "discard"])]
+        resume: Option<String>,
+        /// Drop an interrupted rebuild's schema instead (it holds copies of personal data).
+        #[arg(long, conflicts_with_all = ["projection", "all"])]
+        discard: Option<String>,
+    },
+    /// Print events as JSON lines, personal data decrypted.
+    Events {
+        /// Every event of this aggregate, in order.
+        #[arg(long, conflicts_with = "since", required_unless_present = "since")]
+        aggregate: Option<String>,
+        /// The global stream after this position.
+        #[arg(long)]
+        since: Option<i64>,
+        /// At most this many events of the global stream.
+        #[arg(long, default_value_t = 1000)]
+        limit: i64,
+    },
     /// Manage NEC staff accounts.
     NecUser {
         #[command(subcommand)]
         action: NecUserAction,
     },
+}
+
+#[derive(Subcommand)]
+enum EscoAction {
+    /// Load the official ESCO CSV download (occupations_<lang>.csv, skills_<lang>.csv).
+    Import { dir: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -61,6 +105,14 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&pool).await?;
             println!("migrations applied");
         }
+        Command::Esco {
+            action: EscoAction::Import { dir },
+        } => {
+            let pool = db::connect(&config.database_url, 2).await?;
+            db::migrate(&pool).await?;
+            let report = projections::esco::import_dir(&pool, &dir).await?;
+            println!("{report}");
+        }
         Command::PurgeTryout => {
             let pool = db::connect(&config.database_url, 2).await?;
             db::migrate(&pool).await?;
@@ -70,6 +122,83 @@ async fn main() -> anyhow::Result<()> {
                 "purged {} Try Out mobilities ({} events)",
                 report.mobilities, report.events
             );
+        }
+        Command::Replay {
+            projection,
+            all: _,
+            aggregate,
+            verify,
+            resume,
+            discard,
+        } => {
+            use projections::replay;
+            let pool = db::connect(&config.database_url, 4).await?;
+            db::migrate(&pool).await?;
+            let available = projections::all_projections();
+            let selected: Vec<_> = available
+                .iter()
+                .filter(|p| projection.as_deref().is_none_or(|name| p.name() == name))
+                .cloned()
+                .collect();
+            anyhow::ensure!(
+                !selected.is_empty(),
+                "no projection named {}",
+                projection.unwrap_or_default()
+            );
+            if let Some(schema) = discard {
+                replay::discard(&pool, &schema).await?;
+                eprintln!("discarded {schema}");
+            } else if verify {
+                let differences = replay::verify(&pool, &selected).await?;
+                for difference in &differences {
+                    println!("{}", serde_json::to_string(difference)?);
+                }
+                anyhow::ensure!(differences.is_empty(), "{} rows differ", differences.len());
+                eprintln!("no differences");
+            } else {
+                let mut printer = replay::Printer::default();
+                let mut announced = false;
+                let progress = |p: replay::ReplayProgress| {
+                    if !announced {
+                        eprintln!(
+                            "rebuilding in schema {0}; if interrupted, continue with: \
+                             europass replay --resume {0}",
+                            p.schema
+                        );
+                        announced = true;
+                    }
+                    printer.show(&p);
+                };
+                let report = match resume {
+                    Some(schema) => replay::resume(&pool, &available, &schema, progress).await,
+                    None => replay::rebuild(&pool, &selected, aggregate, progress).await,
+                };
+                printer.finish();
+                let report = report?;
+                println!(
+                    "rebuilt {} from {} events ({} during the swap) in {:.1}s",
+                    report.projections.join(", "),
+                    report.events,
+                    report.events_in_swap,
+                    report.elapsed.as_secs_f64()
+                );
+            }
+        }
+        Command::Events {
+            aggregate,
+            since,
+            limit,
+        } => {
+            let pool = db::connect(&config.database_url, 2).await?;
+            let lines = match aggregate {
+                Some(id) => projections::event_log::events_of(&pool, &id).await?,
+                None => {
+                    projections::event_log::events_since(&pool, since.unwrap_or(0), limit).await?
+                }
+            };
+            for line in lines {
+                println!("{}", serde_json::to_string(&line)?);
+            }
         }
         Command::NecUser {
             action: NecUserAction::Add { email, name },

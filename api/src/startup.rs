@@ -6,10 +6,14 @@ use crate::graphql::{build_schema, AppState, EuropassSchema};
 use crate::pages;
 use crate::request::RequestContext;
 use anyhow::Context;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+};
+use async_graphql_axum::GraphQLResponse;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -71,7 +75,10 @@ impl Application {
             mailer_from(config)?,
             public_url.clone(),
         );
-        let esco = Arc::new(projections::esco::LocalEsco::new(pool.clone()));
+        let esco: Arc<dyn projections::esco::EscoSearch> = match &config.esco_api_url {
+            Some(url) => Arc::new(projections::esco::EscoWebApi::new(url.clone())?),
+            None => Arc::new(projections::esco::LocalEsco::new(pool.clone())),
+        };
         let projector = Projector::new(pool, projections::all_projections());
         let mut tasks = projector.spawn();
         tasks.push(spawn_tryout_purge(
@@ -143,6 +150,19 @@ fn router(state: AppState) -> Router {
         )
         .route("/files/{sha256}", get(files::download))
         .route(
+            "/signatures/uploads",
+            axum::routing::post(files::upload_signature)
+                .layer::<_, std::convert::Infallible>(axum::extract::DefaultBodyLimit::max(
+                    images::MAX_UPLOAD_BYTES + 1024,
+                ))
+                .layer(RequestBodyLimitLayer::new(images::MAX_UPLOAD_BYTES + 1024)),
+        )
+        .route("/documents/{id}/certificate.pdf", get(files::certificate))
+        .route(
+            "/mobilities/{id}/certificates.zip",
+            get(files::certificates_zip),
+        )
+        .route(
             "/confirm-registration",
             get(pages::confirm_form).post(pages::confirm_submit),
         )
@@ -190,12 +210,149 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// GET may only read: a mutation over GET is refused (GraphQL over HTTP).
-fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+/// Most aliased fields one request may have: the complexity limit does not count
+/// `__typename`, so `{ a1: __typename … a60000: __typename }` would pass it.
+pub const MAX_ALIASES: usize = 100;
+
+/// The media types a GraphQL answer is sent as (GraphQL over HTTP, "Accept").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AnswerType {
+    /// `application/graphql-response+json`: request errors get 400 and no `data`.
+    GraphqlResponse,
+    /// `application/json`: every well-formed request gets 200.
+    Json,
+}
+
+impl AnswerType {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::GraphqlResponse => "application/graphql-response+json",
+            Self::Json => "application/json",
+        })
+    }
+}
+
+/// The answer type the client prefers by `Accept` (highest `q`, then first listed); no
+/// `Accept` means `application/json`, `*/*` and `application/*` too. `None`: nothing we send.
+fn negotiate(headers: &HeaderMap) -> Option<AnswerType> {
+    let mut listed = false;
+    let mut best: Option<(f32, AnswerType)> = None;
+    let ranges = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','));
+    for range in ranges {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        if media.is_empty() {
+            continue;
+        }
+        listed = true;
+        let (mut q, mut utf8) = (1.0_f32, true);
+        for param in parts {
+            let Some((key, value)) = param.split_once('=') else {
+                continue;
+            };
+            let value = value.trim().trim_matches('"');
+            match key.trim().to_ascii_lowercase().as_str() {
+                "q" => q = value.parse().unwrap_or(0.0),
+                "charset" => utf8 = matches!(value.to_ascii_lowercase().as_str(), "utf-8" | "utf8"),
+                _ => {}
+            }
+        }
+        let answer = match media.as_str() {
+            "application/graphql-response+json" => AnswerType::GraphqlResponse,
+            "application/json" | "application/*" | "*/*" => AnswerType::Json,
+            _ => continue,
+        };
+        if utf8 && q > 0.0 && best.is_none_or(|(best_q, _)| q > best_q) {
+            best = Some((q, answer));
+        }
+    }
+    if listed {
+        best.map(|(_, answer)| answer)
+    } else {
+        Some(AnswerType::Json)
+    }
+}
+
+/// Whether a POST body is declared as JSON (`application/json`, UTF-8 if a charset is named).
+fn is_json_body(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
-    match doc.operations {
+    let mut parts = value.split(';');
+    let media = parts.next().unwrap_or("").trim();
+    media.eq_ignore_ascii_case("application/json")
+        && parts.all(|param| match param.split_once('=') {
+            Some((key, value)) if key.trim().eq_ignore_ascii_case("charset") => matches!(
+                value.trim().trim_matches('"').to_ascii_lowercase().as_str(),
+                "utf-8" | "utf8"
+            ),
+            _ => true,
+        })
+}
+
+/// An HTTP-level refusal with the usual error shape (`extensions.code`, `correlationId`).
+fn http_error(
+    status: StatusCode,
+    answer: AnswerType,
+    code: &str,
+    message: impl Into<String>,
+    correlation_id: Uuid,
+) -> Response {
+    let body = serde_json::json!({"errors": [{
+        "message": message.into(),
+        "extensions": {"code": code, "correlationId": correlation_id.to_string()}
+    }]});
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, answer.content_type());
+    response
+}
+
+/// The GraphQL request of a GET (query string) or POST (JSON body), or the HTTP refusal.
+fn read_request(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<async_graphql::Request, (StatusCode, &'static str, String)> {
+    let request = if method == Method::GET {
+        async_graphql::http::parse_query_string(uri.query().unwrap_or_default()).map_err(|e| {
+            let message = format!("malformed GraphQL query string: {e}");
+            (StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+        })?
+    } else {
+        if !is_json_body(headers) {
+            let message = "a GraphQL POST must have content-type application/json".to_string();
+            let status = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+            return Err((status, "UNSUPPORTED_MEDIA_TYPE", message));
+        }
+        let body = body.map_err(|e| match e.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => (e.status(), "PAYLOAD_TOO_LARGE", e.body_text()),
+            status => (status, "BAD_REQUEST", e.body_text()),
+        })?;
+        serde_json::from_slice::<async_graphql::Request>(&body).map_err(|e| {
+            let message = format!("the body is not a GraphQL request in JSON: {e}");
+            (StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+        })?
+    };
+    if request.query.trim().is_empty() {
+        let message = "the GraphQL request has no query".to_string();
+        return Err((StatusCode::BAD_REQUEST, "BAD_REQUEST", message));
+    }
+    Ok(request)
+}
+
+/// GET may only read: a mutation over GET is refused (GraphQL over HTTP).
+fn is_mutation(doc: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+    match &doc.operations {
         DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
         DocumentOperations::Multiple(ops) => ops.iter().any(|(name, op)| {
             operation_name.is_none_or(|wanted| wanted == name.as_str())
@@ -204,27 +361,110 @@ fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
     }
 }
 
+/// Aliased fields in the document (operations and fragment definitions), counted without
+/// recursion so that a deeply nested document cannot exhaust the stack.
+fn alias_count(doc: &ExecutableDocument) -> usize {
+    let mut pending: Vec<&SelectionSet> = doc
+        .operations
+        .iter()
+        .map(|(_, op)| &op.node.selection_set.node)
+        .chain(doc.fragments.values().map(|f| &f.node.selection_set.node))
+        .collect();
+    let mut aliases = 0;
+    while let Some(set) = pending.pop() {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    aliases += usize::from(field.node.alias.is_some());
+                    pending.push(&field.node.selection_set.node);
+                }
+                Selection::InlineFragment(fragment) => {
+                    pending.push(&fragment.node.selection_set.node)
+                }
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+    aliases
+}
+
+/// Whether the answer is a request error (parsing, validation, limits: nothing executed).
+fn is_request_error(response: &async_graphql::Response) -> bool {
+    !response.errors.is_empty()
+        && response.data == async_graphql::Value::Null
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// The GraphQL answer in the negotiated type: with `application/graphql-response+json` a
+/// request error is a 400 without `data`; with `application/json` every answer is a 200.
+fn respond(answer: AnswerType, response: async_graphql::Response) -> Response {
+    if answer == AnswerType::GraphqlResponse && is_request_error(&response) {
+        let mut body = serde_json::Map::new();
+        body.insert("errors".into(), serde_json::json!(response.errors));
+        if !response.extensions.is_empty() {
+            body.insert("extensions".into(), serde_json::json!(response.extensions));
+        }
+        let mut http = (StatusCode::BAD_REQUEST, Json(body)).into_response();
+        http.headers_mut()
+            .insert(header::CONTENT_TYPE, answer.content_type());
+        return http;
+    }
+    let mut http = GraphQLResponse::from(response).into_response();
+    http.headers_mut()
+        .insert(header::CONTENT_TYPE, answer.content_type());
+    http
+}
+
 async fn graphql(
-    State(_state): State<AppState>,
     Extension(shared): Extension<Shared>,
     Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
     method: Method,
+    uri: Uri,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let request = request.into_inner();
-    if method == Method::GET && is_mutation(&request.query, request.operation_name.as_deref()) {
-        let body = serde_json::json!({"errors": [{
-            "message": "mutations must be sent with POST",
-            "extensions": {"code": "METHOD_NOT_ALLOWED"}
-        }]});
-        return (
-            StatusCode::METHOD_NOT_ALLOWED,
-            [(header::ALLOW, "POST")],
-            Json(body),
-        )
-            .into_response();
+    let Some(answer) = negotiate(&headers) else {
+        let message = "Accept must allow application/graphql-response+json or application/json";
+        let (status, json) = (StatusCode::NOT_ACCEPTABLE, AnswerType::Json);
+        return http_error(status, json, "NOT_ACCEPTABLE", message, correlation_id);
+    };
+    let mut request = match read_request(&method, &uri, &headers, body) {
+        Ok(request) => request,
+        Err((status, code, message)) => {
+            return http_error(status, answer, code, message, correlation_id)
+        }
+    };
+    // Parsed once here and kept in the request for execution; a document that does not parse
+    // is answered by the schema with its usual error.
+    let operation_name = request.operation_name.clone();
+    if let Ok(doc) = request.parsed_query() {
+        if method == Method::GET && is_mutation(doc, operation_name.as_deref()) {
+            let message = "mutations must be sent with POST";
+            let mut refused = http_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                answer,
+                "METHOD_NOT_ALLOWED",
+                message,
+                correlation_id,
+            );
+            let allow = HeaderValue::from_static("POST");
+            refused.headers_mut().insert(header::ALLOW, allow);
+            return refused;
+        }
+        let aliases = alias_count(doc);
+        if aliases > MAX_ALIASES {
+            let mut error = async_graphql::ServerError::new(
+                format!("the query has {aliases} aliases; at most {MAX_ALIASES} are allowed"),
+                None,
+            );
+            let mut extensions = async_graphql::ErrorExtensionValues::default();
+            extensions.set("code", "VALIDATION");
+            extensions.set("reason", "TOO_MANY_ALIASES");
+            extensions.set("correlationId", correlation_id.to_string());
+            error.extensions = Some(extensions);
+            return respond(answer, async_graphql::Response::from_errors(vec![error]));
+        }
     }
     let request = request.data(RequestContext::new(correlation_id, bearer(&headers)));
-    GraphQLResponse::from(shared.schema.execute(request).await).into_response()
+    respond(answer, shared.schema.execute(request).await)
 }

@@ -2,7 +2,9 @@
 //! application services that turn requests into aggregate commands, authentication, e-mail.
 
 pub mod access;
+pub mod audit;
 pub mod auth;
+pub mod certificates;
 pub mod clock;
 pub mod db;
 pub mod documents;
@@ -13,7 +15,9 @@ pub mod mobilities;
 pub mod pii;
 pub mod registration;
 pub mod secrets;
+pub mod signatures;
 pub mod store;
+pub mod upcasters;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::CommandError;
@@ -33,6 +37,8 @@ pub struct Services {
     /// Serialises number allocations inside this process, so that concurrent approvals do
     /// not keep conflicting on the series (other processes are handled by retries).
     pub allocation_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The certificate template, compiled once and shared.
+    pub renderer: Arc<pdf_templates::Renderer>,
 }
 
 impl Services {
@@ -50,6 +56,7 @@ impl Services {
             mailer,
             public_url: public_url.trim_end_matches('/').to_string(),
             allocation_lock: Arc::default(),
+            renderer: Arc::new(pdf_templates::Renderer::new()),
         }
     }
 }

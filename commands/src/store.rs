@@ -16,6 +16,7 @@ use domain::institution::Institution;
 use domain::metadata::{Actor, EventMetadata};
 use domain::mobility::series::NumberSeries;
 use domain::mobility::Mobility;
+use domain::signature::SignatureLibrary;
 use domain::Refusal;
 use postgres_es::PostgresEventRepository;
 use serde_json::Value;
@@ -167,11 +168,13 @@ where
     fn new(pool: &PgPool) -> Self {
         Self {
             framework: CqrsFramework::new(
-                PersistedEventStore::new_event_store(EncryptingRepository::new(pool.clone())),
+                PersistedEventStore::new_event_store(EncryptingRepository::new(pool.clone()))
+                    .with_upcasters(crate::upcasters::all()),
                 vec![],
                 (),
             ),
-            reader: PersistedEventStore::new_event_store(EncryptingRepository::new(pool.clone())),
+            reader: PersistedEventStore::new_event_store(EncryptingRepository::new(pool.clone()))
+                .with_upcasters(crate::upcasters::all()),
             pool: pool.clone(),
         }
     }
@@ -274,6 +277,7 @@ pub struct EventStore {
     pub mobilities: AggregateStore<Mobility>,
     pub series: AggregateStore<NumberSeries>,
     pub documents: AggregateStore<Document>,
+    pub signatures: AggregateStore<SignatureLibrary>,
 }
 
 impl EventStore {
@@ -284,6 +288,7 @@ impl EventStore {
             mobilities: AggregateStore::new(&pool),
             series: AggregateStore::new(&pool),
             documents: AggregateStore::new(&pool),
+            signatures: AggregateStore::new(&pool),
         }
     }
 }

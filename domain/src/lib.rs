@@ -9,6 +9,7 @@ pub mod mobility;
 pub mod personal;
 pub mod reference;
 pub mod refusal;
+pub mod signature;
 pub mod values;
 
 pub use personal::Personal;

@@ -16,6 +16,16 @@ pub enum RenderError {
         length: usize,
         max: usize,
     },
+    /// A text field has a character that no embedded font can show (e.g. Chinese, emoji) or a
+    /// control character; PDF/A forbids printing a missing glyph.
+    #[error("field {field} contains {character:?} (U+{:04X}), which the certificate cannot print", u32::from(*.character))]
+    UnsupportedCharacter { field: String, character: char },
+    /// A date's year is outside [`DATE_YEARS`](crate::DATE_YEARS).
+    #[error("field {field} has the date {date}, which the certificate cannot print")]
+    InvalidDate {
+        field: &'static str,
+        date: chrono::NaiveDate,
+    },
     /// A list has more than [`MAX_LIST_ITEMS`](crate::MAX_LIST_ITEMS) entries.
     #[error("field {field} has {count} entries, at most {max} allowed")]
     TooManyItems {
@@ -51,6 +61,8 @@ impl RenderError {
         matches!(
             self,
             Self::FieldTooLong { .. }
+                | Self::UnsupportedCharacter { .. }
+                | Self::InvalidDate { .. }
                 | Self::TooManyItems { .. }
                 | Self::InvalidImage { .. }
                 | Self::TooManyPages { .. }

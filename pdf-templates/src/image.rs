@@ -140,7 +140,8 @@ fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     if bytes.len() < 24 || !bytes.starts_with(SIGNATURE) || &bytes[12..16] != b"IHDR" {
         return None;
     }
-    let be = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let be =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
     Some((be(16), be(20)))
 }
 
@@ -203,8 +204,8 @@ mod tests {
     fn jpeg_size_reads_the_frame_header() {
         // SOI, APP0 with 4 bytes of payload, SOF0 with 8×16 (height 16, width 8).
         let jpeg = [
-            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x06, 1, 2, 3, 4, 0xFF, 0xC0, 0x00, 0x11, 8, 0x00,
-            0x10, 0x00, 0x08, 3,
+            0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x06, 1, 2, 3, 4, 0xFF, 0xC0, 0x00, 0x11, 8, 0x00, 0x10,
+            0x00, 0x08, 3,
         ];
         assert_eq!(jpeg_size(&jpeg), Some((8, 16)));
         assert_eq!(jpeg_size(&jpeg[..12]), None);

@@ -23,7 +23,8 @@
 //!
 //! Every render evicts old entries from Typst's memo cache, runs the compiler under
 //! `catch_unwind`, and refuses over-long fields ([`MAX_FIELD_CHARS`]), long lists
-//! ([`MAX_LIST_ITEMS`]), oversized images and more than [`MAX_PAGES`] pages.
+//! ([`MAX_LIST_ITEMS`]), oversized images, characters no embedded font can print (PDF/A
+//! forbids missing glyphs) and more than [`MAX_PAGES`] pages.
 
 mod data;
 mod error;
@@ -39,7 +40,9 @@ pub use data::{
 };
 pub use error::RenderError;
 pub use image::{Image, ImageFormat, ImageSlot};
-pub use limits::{MAX_FIELD_CHARS, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_LIST_ITEMS, MAX_PAGES};
+pub use limits::{
+    DATE_YEARS, MAX_FIELD_CHARS, MAX_IMAGE_BYTES, MAX_IMAGE_SIDE, MAX_LIST_ITEMS, MAX_PAGES,
+};
 pub use renderer::{Rendered, Renderer};
 pub use template::{TEMPLATE_VERSION, TYPST_VERSION};
 

@@ -4,7 +4,9 @@
 //! has no business being like that, so every field is capped before compiling, and the page
 //! count after layout (before the more expensive PDF export).
 
+use crate::data::CertificateData;
 use crate::error::RenderError;
+use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
 /// The longest text field, in characters (Unicode scalar values).
@@ -17,20 +19,49 @@ pub const MAX_PAGES: usize = 10;
 pub const MAX_IMAGE_BYTES: usize = 5 * 1024 * 1024;
 /// The longest image side, in pixels.
 pub const MAX_IMAGE_SIDE: u32 = 6000;
+/// The years a printed date may have: four digits, as the template formats them and as
+/// Typst's own date type supports.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
 
-/// Refuses any string longer than [`MAX_FIELD_CHARS`] and any list longer than
-/// [`MAX_LIST_ITEMS`], naming the field by its dotted path (e.g. `outcomes.activities`,
-/// `outcomes.languages.0.language`).
+/// Refuses dates outside [`DATE_YEARS`].
+pub(crate) fn check_dates(data: &CertificateData) -> Result<(), RenderError> {
+    let dates: [(&'static str, Option<NaiveDate>); 4] = [
+        ("issue_date", Some(data.issue_date)),
+        ("holder.date_of_birth", data.holder.date_of_birth),
+        ("mobility.start_date", Some(data.mobility.start_date)),
+        ("mobility.end_date", Some(data.mobility.end_date)),
+    ];
+    for (field, date) in dates {
+        if let Some(date) = date.filter(|date| !DATE_YEARS.contains(&date.year())) {
+            return Err(RenderError::InvalidDate { field, date });
+        }
+    }
+    Ok(())
+}
+
+/// Refuses any string longer than [`MAX_FIELD_CHARS`] or with a character that `printable`
+/// rejects, and any list longer than [`MAX_LIST_ITEMS`], naming the field by its dotted path
+/// (e.g. `outcomes.activities`, `outcomes.languages.0.language`).
 ///
 /// Walks the JSON the template will see rather than the Rust structs, so a field added later
 /// cannot be forgotten here.
-pub(crate) fn check(value: &Value) -> Result<(), RenderError> {
-    check_at(value, &mut String::new())
+pub(crate) fn check(value: &Value, printable: &dyn Fn(char) -> bool) -> Result<(), RenderError> {
+    check_at(value, &mut String::new(), printable)
 }
 
-fn check_at(value: &Value, path: &mut String) -> Result<(), RenderError> {
+fn check_at(
+    value: &Value,
+    path: &mut String,
+    printable: &dyn Fn(char) -> bool,
+) -> Result<(), RenderError> {
     match value {
         Value::String(text) => {
+            if let Some(character) = text.chars().find(|&c| !printable(c)) {
+                return Err(RenderError::UnsupportedCharacter {
+                    field: path.clone(),
+                    character,
+                });
+            }
             // Cheap upper bound first: chars ≤ bytes.
             if text.len() > MAX_FIELD_CHARS {
                 let length = text.chars().count();
@@ -52,12 +83,14 @@ fn check_at(value: &Value, path: &mut String) -> Result<(), RenderError> {
                 });
             }
             for (index, item) in items.iter().enumerate() {
-                with_segment(path, &index.to_string(), |path| check_at(item, path))?;
+                with_segment(path, &index.to_string(), |path| {
+                    check_at(item, path, printable)
+                })?;
             }
         }
         Value::Object(fields) => {
             for (key, item) in fields {
-                with_segment(path, key, |path| check_at(item, path))?;
+                with_segment(path, key, |path| check_at(item, path, printable))?;
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
@@ -81,10 +114,27 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn check(value: &Value) -> Result<(), RenderError> {
+        super::check(value, &|c| c != '☃')
+    }
+
+    #[test]
+    fn names_the_field_with_an_unprintable_character() {
+        let value = json!({ "holder": { "surname": "Sniega☃vīrs" } });
+        match check(&value) {
+            Err(RenderError::UnsupportedCharacter { field, character }) => {
+                assert_eq!(field, "holder.surname");
+                assert_eq!(character, '☃');
+            }
+            other => panic!("expected UnsupportedCharacter, got {other:?}"),
+        }
+    }
+
     #[test]
     fn names_the_nested_field() {
         let long = "ž".repeat(MAX_FIELD_CHARS + 1);
-        let value = json!({ "outcomes": { "languages": [ { "language": "x" }, { "language": long } ] } });
+        let value =
+            json!({ "outcomes": { "languages": [ { "language": "x" }, { "language": long } ] } });
         match check(&value) {
             Err(RenderError::FieldTooLong { field, length, max }) => {
                 assert_eq!(field, "outcomes.languages.1.language");
@@ -105,6 +155,9 @@ mod tests {
     #[test]
     fn refuses_long_lists() {
         let value = json!({ "list": vec![1; MAX_LIST_ITEMS + 1] });
-        assert!(matches!(check(&value), Err(RenderError::TooManyItems { .. })));
+        assert!(matches!(
+            check(&value),
+            Err(RenderError::TooManyItems { .. })
+        ));
     }
 }

@@ -64,7 +64,8 @@ impl Renderer {
     /// many pages) come back as [`RenderError`]s naming the field; a panic inside Typst comes
     /// back as [`RenderError::Panicked`] instead of unwinding into the caller.
     pub fn render(&self, data: &CertificateData) -> Result<Rendered, RenderError> {
-        let json = template_json(data)?;
+        limits::check_dates(data)?;
+        let json = template_json(data, &|c| self.assets.printable(c))?;
         let images = ImageSlot::ALL.map(|slot| slot.get(data));
         for (slot, image) in ImageSlot::ALL.iter().zip(&images) {
             if let Some(image) = image {
@@ -102,8 +103,9 @@ impl Renderer {
             });
         }
         let date = data.issue_date;
-        let timestamp = Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
-            .map(Timestamp::new_utc);
+        let timestamp =
+            Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
+                .map(Timestamp::new_utc);
         let options = PdfOptions {
             // A stable identifier, so the PDF's /ID does not depend on anything else.
             ident: Smart::Custom(data.europass_number.clone()),
@@ -125,17 +127,24 @@ impl Renderer {
 
 /// The JSON the template reads from `/data.json`: the data without image bytes (the template
 /// sees `{ "format": "png" }` or `null` and reads the bytes from the image's fixed path), plus
-/// the derived `try_out` flag. Checked against the field caps.
-fn template_json(data: &CertificateData) -> Result<Vec<u8>, RenderError> {
-    let serialize_failed =
-        |error: serde_json::Error| RenderError::Compile(vec![format!("serializing the data: {error}")]);
+/// the derived `try_out` flag. Checked against the field caps and the fonts.
+fn template_json(
+    data: &CertificateData,
+    printable: &dyn Fn(char) -> bool,
+) -> Result<Vec<u8>, RenderError> {
+    let serialize_failed = |error: serde_json::Error| {
+        RenderError::Compile(vec![format!("serializing the data: {error}")])
+    };
     let mut value = serde_json::to_value(data).map_err(serialize_failed)?;
     for slot in ImageSlot::ALL {
-        if let Some(image) = value.pointer_mut(slot.json_pointer()).and_then(Value::as_object_mut) {
+        if let Some(image) = value
+            .pointer_mut(slot.json_pointer())
+            .and_then(Value::as_object_mut)
+        {
             image.remove("bytes");
         }
     }
-    limits::check(&value)?;
+    limits::check(&value, printable)?;
     if let Value::Object(root) = &mut value {
         root.insert("try_out".into(), Value::Bool(data.is_try_out()));
     }

@@ -49,6 +49,24 @@ impl Assets {
     }
 }
 
+impl Assets {
+    /// Whether the certificate can print `c`: line breaks and tabs, or a character some
+    /// embedded font has a glyph for (Typst falls back from Libertinus Serif to the others).
+    /// Other control characters and uncovered characters would fail the PDF/A export, which
+    /// forbids missing glyphs; checking first lets the error name the field.
+    pub(crate) fn printable(&self, c: char) -> bool {
+        match c {
+            '\n' | '\r' | '\t' => true,
+            ' '..='~' => true, // Libertinus covers all of printable ASCII.
+            c if c.is_control() => false,
+            c => self
+                .fonts
+                .iter()
+                .any(|font| font.info().coverage.contains(u32::from(c))),
+        }
+    }
+}
+
 /// The file id of a fixed virtual path in the project root. Interning is global and permanent,
 /// which is fine for this handful of constant paths.
 fn file_id(path: &str) -> FileId {
@@ -61,7 +79,7 @@ pub(crate) struct CertificateWorld<'a> {
     assets: &'a Assets,
     data: Bytes,
     images: [Option<Bytes>; ImageSlot::ALL.len()],
-    today: Datetime,
+    today: Option<Datetime>,
 }
 
 impl<'a> CertificateWorld<'a> {
@@ -74,8 +92,9 @@ impl<'a> CertificateWorld<'a> {
         images: [Option<Bytes>; ImageSlot::ALL.len()],
         today: NaiveDate,
     ) -> Self {
-        let today = Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8)
-            .expect("a chrono date is a valid date");
+        // `None` (Typst then reports an error if the template asks) for years Typst's date
+        // type cannot hold; the renderer refuses those before getting here.
+        let today = Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8);
         Self {
             assets,
             data: Bytes::new(data),
@@ -132,6 +151,6 @@ impl World for CertificateWorld<'_> {
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        Some(self.today)
+        self.today
     }
 }

@@ -71,6 +71,10 @@ impl Projection for AccountsProjection {
         &["account"]
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["accounts"]
+    }
+
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,

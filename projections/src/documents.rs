@@ -45,6 +45,10 @@ impl Projection for DocumentsProjection {
         &["document"]
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["document_views"]
+    }
+
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,

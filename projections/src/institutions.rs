@@ -78,6 +78,10 @@ impl Projection for InstitutionsProjection {
         &["institution"]
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["institutions"]
+    }
+
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,
@@ -90,7 +94,7 @@ impl Projection for InstitutionsProjection {
                     base,
                     primary_account,
                 } => write_base(conn, id, &base, primary_account, event.at()).await,
-                InstitutionEvent::BaseDataChanged { base } => {
+                InstitutionEvent::BaseDataChanged { base, .. } => {
                     change_base(conn, id, &base, event.at()).await
                 }
                 // The user list is read from the accounts table.

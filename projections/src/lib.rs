@@ -5,10 +5,13 @@ pub mod accounts;
 pub mod documents;
 pub mod esco;
 pub mod event;
+pub mod event_log;
 pub mod institutions;
 pub mod mobilities;
 pub mod projector;
+pub mod replay;
 pub mod tryout_purge;
+pub mod unseal;
 
 pub use event::StoredEvent;
 pub use projector::{Projection, Projector};

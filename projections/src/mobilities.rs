@@ -67,6 +67,10 @@ impl Projection for MobilitiesProjection {
         &["mobility"]
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["mobilities", "documents"]
+    }
+
     fn apply<'a>(
         &'a self,
         conn: &'a mut PgConnection,

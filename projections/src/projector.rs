@@ -8,12 +8,11 @@
 //! both or neither, so each event is applied exactly once and the projector resumes by itself.
 
 use crate::event::StoredEvent;
+use crate::unseal::Unsealer;
 use anyhow::Context;
-use commands::pii;
 use futures::future::BoxFuture;
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool, Row};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -23,6 +22,12 @@ pub trait Projection: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     /// The aggregate types whose events it reads.
     fn aggregate_types(&self) -> &'static [&'static str];
+    /// The query tables it writes (and only these). The replay tool rebuilds exactly these;
+    /// each keys its rows by the aggregate they come from: the column `<aggregate_type>_id` if
+    /// the table has one, else `id`. A projection without tables cannot be replayed.
+    fn tables(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Applies one event inside the projector's transaction. Holds no business rules.
     fn apply<'a>(
         &'a self,
@@ -134,7 +139,7 @@ impl Projector {
         .fetch_all(&mut *tx)
         .await?;
 
-        let mut keys: HashMap<String, Option<pii::SubjectKey>> = HashMap::new();
+        let mut unsealer = Unsealer::default();
         let mut last = (last_tx, last_position);
         for row in &rows {
             let mut event = StoredEvent {
@@ -148,14 +153,8 @@ impl Projector {
                 payload: row.get("payload"),
                 metadata: row.get("metadata"),
             };
-            if pii::has_encrypted_data(&event.payload) {
-                let subject = pii::subject_of(&event.aggregate_type, &event.aggregate_id);
-                if !keys.contains_key(&subject) {
-                    let key = pii::load_key(&mut *tx, &subject).await?;
-                    keys.insert(subject.clone(), key);
-                }
-                pii::decrypt(keys[&subject].as_ref(), &subject, &mut event.payload)?;
-            }
+            // Decrypts personal data and upcasts old versions (shared with the replay tool).
+            unsealer.open(&mut tx, &mut event).await?;
             projection.apply(&mut tx, &event).await.with_context(|| {
                 format!(
                     "{} applying position {}",

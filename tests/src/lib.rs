@@ -54,6 +54,7 @@ pub async fn spawn_app() -> TestApp {
         smtp_url: Some(format!("smtp://127.0.0.1:{}", smtp.port())),
         mail_from: "Europass Test <noreply@europass.test>".into(),
         outbox_dir: std::env::temp_dir().join("europass-test-outbox"),
+        esco_api_url: None,
     };
     let app = Application::build(&config, clock.clone())
         .await

@@ -18,6 +18,7 @@ async fn without_smtp_the_registration_link_is_written_to_the_outbox() {
         smtp_url: None,
         mail_from: "Europass <noreply@europass.test>".into(),
         outbox_dir: outbox.clone(),
+        esco_api_url: None,
     };
     let app = Application::build(&config, Arc::new(ManualClock::new(t0())))
         .await

@@ -179,6 +179,15 @@ pub struct DocumentView {
 }
 
 impl DocumentView {
+    pub fn new(id: Uuid, doc: DomainDocument, access: Access, now: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            doc,
+            access,
+            now,
+        }
+    }
+
     fn opt(v: Option<impl ToString>) -> Option<String> {
         v.map(|x| x.to_string())
     }

@@ -2,6 +2,7 @@
 //! the projections have caught up (read your writes).
 
 mod access;
+mod audit;
 mod document;
 mod errors;
 mod esco;
@@ -10,6 +11,7 @@ mod mutation;
 mod pagination;
 mod query;
 mod reference;
+mod signature;
 mod types;
 
 pub use errors::{ApiError, ApiResult};
@@ -26,6 +28,8 @@ pub struct QueryRoot(
     reference::ReferenceQuery,
     document::DocumentQuery,
     access::AccessQuery,
+    signature::SignatureQuery,
+    audit::AuditQuery,
     esco::EscoSearchQuery,
 );
 
@@ -35,6 +39,8 @@ pub struct MutationRoot(
     mobility::MobilityMutation,
     document::DocumentMutation,
     access::AccessMutation,
+    signature::SignatureMutation,
+    audit::AuditMutation,
 );
 
 pub type EuropassSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

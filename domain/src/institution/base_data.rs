@@ -30,6 +30,23 @@ impl BaseData {
         }
     }
 
+    /// The fields whose value differs in `next`, named as the API names them.
+    pub fn changed_fields(&self, next: &BaseData) -> Vec<String> {
+        [
+            ("name", self.name != next.name),
+            ("address", self.address != next.address),
+            ("country", self.country != next.country),
+            ("contactPerson", self.contact_person != next.contact_person),
+            ("phone", self.phone != next.phone),
+            ("email", self.email != next.email),
+            ("website", self.website != next.website),
+        ]
+        .into_iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(field, _)| field.to_string())
+        .collect()
+    }
+
     /// The fields a portal should ask for before documents can be requested.
     pub fn missing_fields(&self) -> Vec<&'static str> {
         let mut missing = vec![];

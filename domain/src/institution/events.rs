@@ -9,8 +9,15 @@ pub enum InstitutionEvent {
         base: BaseData,
         primary_account: Uuid,
     },
+    /// Version 1.1 added `changed_fields`; 1.0 payloads are upcast with `None` by
+    /// `commands::upcasters` (the field is required here so that an old payload cannot be
+    /// decoded without passing through the upcaster).
     BaseDataChanged {
         base: BaseData,
+        /// The base-data fields that differ from before (API names, e.g. `contactPerson`);
+        /// `None`: written before version 1.1, which did not record them.
+        #[serde(deserialize_with = "Option::deserialize")]
+        changed_fields: Option<Vec<String>>,
     },
     /// An additional user's account joined; the account's own events carry name and e-mail.
     UserAdded {
@@ -33,6 +40,10 @@ impl DomainEvent for InstitutionEvent {
     }
 
     fn event_version(&self) -> String {
-        "1.0".to_string()
+        match self {
+            Self::BaseDataChanged { .. } => "1.1",
+            _ => "1.0",
+        }
+        .to_string()
     }
 }

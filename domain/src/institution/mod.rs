@@ -70,10 +70,14 @@ impl Institution {
             },
             InstitutionCommand::ChangeBaseData { base } => {
                 self.require_registered()?;
-                if self.base.as_ref() == Some(&base) {
+                let Some(current) = self.base.as_ref().filter(|current| **current != base) else {
                     return Ok(vec![]);
-                }
-                Ok(vec![InstitutionEvent::BaseDataChanged { base }])
+                };
+                let changed_fields = Some(current.changed_fields(&base));
+                Ok(vec![InstitutionEvent::BaseDataChanged {
+                    base,
+                    changed_fields,
+                }])
             }
             InstitutionCommand::AddUser { account_id } => {
                 self.require_registered()?;
@@ -129,7 +133,7 @@ impl Aggregate for Institution {
                 self.primary_account = Some(primary_account);
                 self.base = Some(base);
             }
-            InstitutionEvent::BaseDataChanged { base } => self.base = Some(base),
+            InstitutionEvent::BaseDataChanged { base, .. } => self.base = Some(base),
             InstitutionEvent::UserAdded { account_id } => self.additional_users.push(account_id),
             InstitutionEvent::UserRemoved { account_id } => {
                 self.additional_users.retain(|id| *id != account_id)

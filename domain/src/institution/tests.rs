@@ -62,7 +62,10 @@ fn base_data_change_carries_the_whole_set() {
         .when(InstitutionCommand::ChangeBaseData {
             base: changed.clone(),
         })
-        .then_expect_events(vec![InstitutionEvent::BaseDataChanged { base: changed }]);
+        .then_expect_events(vec![InstitutionEvent::BaseDataChanged {
+            base: changed,
+            changed_fields: Some(vec!["phone".to_string()]),
+        }]);
 }
 
 #[test]

@@ -151,8 +151,8 @@ pub fn latvian() -> CertificateData {
     };
     data.outcomes = LearningOutcomes {
         activities: format!(
-            "Uzstādīja un pārbaudīja apgaismojuma un sensoru ķēdes mācību darbnīcā. \
-             Burti: {ALL_LATVIAN_LETTERS}"
+            "Uzstādīja un pārbaudīja apgaismojuma un sensoru ķēdes mācību darbnīcā.\n\
+             {ALL_LATVIAN_LETTERS}"
         ),
         job_related_skills: some("KNX komponentu uzstādīšana; izolācijas pretestības mērīšana."),
         languages: vec![LanguageSkill {
@@ -173,10 +173,11 @@ pub fn latvian() -> CertificateData {
 /// A certificate whose learning outcomes fill at least two pages.
 pub fn two_pages(mut data: CertificateData) -> CertificateData {
     let long = "Carried out measurements, documented results and discussed them with the mentor. "
-        .repeat(45);
+        .repeat(20);
     data.outcomes.activities = long.clone();
     data.outcomes.job_related_skills = Some(long.clone());
     data.outcomes.other_skills = Some(long);
+    data.outcomes.digital_skills = None;
     data
 }
 
@@ -265,7 +266,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &byte in data {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -278,10 +283,8 @@ fn crc32(data: &[u8]) -> u32 {
 pub fn temp_pdf(pdf: &[u8]) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let path = std::env::temp_dir().join(format!(
-        "pdf-templates-test-{}-{n}.pdf",
-        std::process::id()
-    ));
+    let path =
+        std::env::temp_dir().join(format!("pdf-templates-test-{}-{n}.pdf", std::process::id()));
     std::fs::write(&path, pdf).unwrap();
     path
 }

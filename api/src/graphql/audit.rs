@@ -1,0 +1,236 @@
+//! R-AUDIT for NEC staff (and the sending institution for its own documents): the full
+//! history of a certificate, the certificate as it stood at a past moment, search; R-ERASE.
+
+use super::document::DocumentView;
+use super::errors::ApiResult;
+use super::mutation::settle;
+use super::pagination::{decode, encode, page_size, PageInfo};
+use super::query::{fail, parse_id, principal, request, state};
+use crate::policy::{self, Operation};
+use async_graphql::{Context, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use commands::{audit, CommandError};
+use uuid::Uuid;
+
+#[derive(SimpleObject)]
+pub struct Change {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct Actor {
+    pub id: Option<ID>,
+    /// institution_user, nec, host, participant, anonymous, operator or system.
+    pub role: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct AuditEntry {
+    /// `document` or `mobility`.
+    pub aggregate: String,
+    pub sequence: i64,
+    pub event_type: String,
+    pub at: Option<DateTime<Utc>>,
+    pub actor: Actor,
+    pub correlation_id: Option<String>,
+    pub section: Option<String>,
+    pub changes: Vec<Change>,
+    /// R-COPY: the document the values came from.
+    pub copied_from: Option<ID>,
+}
+
+#[derive(SimpleObject)]
+pub struct AuditConnection {
+    pub nodes: Vec<AuditEntry>,
+    pub page_info: PageInfo,
+    pub total_count: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct DocumentHit {
+    pub id: ID,
+    pub europass_number: String,
+    pub holder_name: Option<String>,
+    pub institution_name: String,
+    pub mobility_id: ID,
+    pub complete: bool,
+    pub certificates: i32,
+}
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Every event of the document and of its mobility that concerns it, in order: when, who
+    /// (name and role), the correlation id, and what changed (before → after).
+    async fn certificate_history(
+        &self,
+        ctx: &Context<'_>,
+        document_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<AuditConnection> {
+        let principal = principal(ctx).await?;
+        let id = parse_id(ctx, "documentId", &document_id)?;
+        let entries = audit::history(&state(ctx).services, principal, id)
+            .await
+            .map_err(|e| fail(ctx, e))?;
+        let total = entries.len() as i64;
+        let start = match after {
+            Some(c) => decode(&c)
+                .and_then(|s| s.parse::<usize>().ok())
+                .ok_or_else(|| {
+                    fail(
+                        ctx,
+                        domain::Refusal::validation("after", "INVALID_CURSOR", "unknown cursor"),
+                    )
+                })?,
+            None => 0,
+        };
+        let limit = page_size(first) as usize;
+        let end = (start + limit).min(entries.len());
+        let pool = &state(ctx).services.pool;
+        let mut nodes = vec![];
+        for e in entries.into_iter().skip(start).take(limit) {
+            let account = match e.actor_id {
+                Some(id) => projections::accounts::find(pool, id)
+                    .await
+                    .map_err(|err| fail(ctx, CommandError::failure(err)))?,
+                None => None,
+            };
+            nodes.push(AuditEntry {
+                aggregate: e.aggregate.to_string(),
+                sequence: e.sequence as i64,
+                event_type: e.event_type,
+                at: e.at,
+                actor: Actor {
+                    id: e.actor_id.map(|i| ID(i.to_string())),
+                    role: e.actor_role,
+                    name: account.as_ref().and_then(|a| a.name.clone()),
+                    email: account.and_then(|a| a.email),
+                },
+                correlation_id: e.correlation_id,
+                section: e.section,
+                changes: e
+                    .changes
+                    .into_iter()
+                    .map(|c| Change {
+                        field: c.field,
+                        before: c.before,
+                        after: c.after,
+                    })
+                    .collect(),
+                copied_from: e.copied_from.map(|d| ID(d.to_string())),
+            });
+        }
+        Ok(AuditConnection {
+            nodes,
+            page_info: PageInfo {
+                has_next_page: end < total as usize,
+                end_cursor: Some(encode(&end.to_string())),
+            },
+            total_count: total,
+        })
+    }
+
+    /// The document as it stood at `at`.
+    async fn certificate_as_of(
+        &self,
+        ctx: &Context<'_>,
+        document_id: ID,
+        at: DateTime<Utc>,
+    ) -> ApiResult<DocumentView> {
+        let principal = principal(ctx).await?;
+        let id = parse_id(ctx, "documentId", &document_id)?;
+        let doc = audit::as_of(&state(ctx).services, principal, id, at)
+            .await
+            .map_err(|e| fail(ctx, e))?;
+        Ok(DocumentView::new(
+            id,
+            doc,
+            commands::documents::Access::ReadOnly,
+            at,
+        ))
+    }
+
+    /// NEC: documents by Europass number, institution name, holder name and completeness.
+    async fn search_documents(
+        &self,
+        ctx: &Context<'_>,
+        europass_number: Option<String>,
+        institution: Option<String>,
+        holder_name: Option<String>,
+        complete: Option<bool>,
+        first: Option<i32>,
+    ) -> ApiResult<Vec<DocumentHit>> {
+        let principal = principal(ctx).await?;
+        policy::authorize(principal, Operation::DecideMobility).map_err(|e| fail(ctx, e))?;
+        let like = |v: Option<String>| v.map(|s| format!("%{}%", s.trim().to_lowercase()));
+        let rows: Vec<(Uuid, String, Option<String>, String, Uuid, i32, i32)> = sqlx::query_as(
+            "SELECT v.id, v.europass_number, v.holder_name, i.name, v.mobility_id,
+                    jsonb_array_length(v.missing_fields), v.certificates
+               FROM document_views v JOIN institutions i ON i.id = v.institution_id
+              WHERE ($1::text IS NULL OR upper(v.europass_number) LIKE upper($1))
+                AND ($2::text IS NULL OR lower(i.name) LIKE $2)
+                AND ($3::text IS NULL OR lower(v.holder_name) LIKE $3)
+                AND ($4::boolean IS NULL OR (jsonb_array_length(v.missing_fields) = 0) = $4)
+              ORDER BY v.europass_number LIMIT $5",
+        )
+        .bind(europass_number.map(|n| format!("%{}%", n.trim())))
+        .bind(like(institution))
+        .bind(like(holder_name))
+        .bind(complete)
+        .bind(page_size(first))
+        .fetch_all(&state(ctx).services.pool)
+        .await
+        .map_err(|e| fail(ctx, CommandError::from(e)))?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, number, holder, institution, mobility, missing, certificates)| DocumentHit {
+                    id: ID(id.to_string()),
+                    europass_number: number,
+                    holder_name: holder,
+                    institution_name: institution,
+                    mobility_id: ID(mobility.to_string()),
+                    complete: missing == 0,
+                    certificates,
+                },
+            )
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AuditMutation;
+
+#[Object]
+impl AuditMutation {
+    /// R-ERASE (the sending institution or NEC): the participant's personal data are erased
+    /// everywhere; the Europass number, dates and issued certificates' hashes remain.
+    async fn erase_participant_data(
+        &self,
+        ctx: &Context<'_>,
+        document_id: ID,
+        reason: String,
+    ) -> ApiResult<bool> {
+        let principal = principal(ctx).await?;
+        let id = parse_id(ctx, "documentId", &document_id)?;
+        audit::erase_participant_data(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            id,
+            &reason,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(true)
+    }
+}

@@ -1,0 +1,305 @@
+//! R-AUDIT and R-ERASE: the full history of a certificate with who changed what (before →
+//! after), the document as it stood at any moment, and erasure of a participant's data.
+
+use crate::auth::Principal;
+use crate::documents::{load_for, Access};
+use crate::error::CommandError;
+use crate::store::CommandContext;
+use crate::Services;
+use chrono::{DateTime, Utc};
+use cqrs_es::{Aggregate, DomainEvent};
+use domain::document::{Document, DocumentCommand, DocumentEvent, Editor};
+use domain::mobility::MobilityEvent;
+use domain::Refusal;
+use serde_json::Value;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Clone, Debug)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HistoryEntry {
+    pub aggregate: &'static str,
+    pub sequence: usize,
+    pub event_type: String,
+    pub at: Option<DateTime<Utc>>,
+    pub actor_id: Option<Uuid>,
+    pub actor_role: Option<String>,
+    pub correlation_id: Option<String>,
+    pub section: Option<String>,
+    pub changes: Vec<FieldChange>,
+    pub copied_from: Option<Uuid>,
+}
+
+fn at_of(metadata: &HashMap<String, String>) -> Option<DateTime<Utc>> {
+    metadata
+        .get("at")
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// A value as a person reads it: plain text, dates as ISO, erased values marked.
+fn show(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) if o.contains_key("pii") => show(&o["pii"]),
+        Value::Object(o) if o.contains_key("pii_erased") => Some("(erased)".into()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// `{"section": "...", "fields": [{"field": "x", "value": v}, …]}` → field → value.
+fn fields_of(changes: &Value) -> (Option<String>, Vec<(String, Option<String>)>) {
+    let section = changes
+        .get("section")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let fields = changes
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|f| {
+                    let name = f.get("field")?.as_str()?.to_string();
+                    Some((name, f.get("value").and_then(show)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (section, fields)
+}
+
+fn changes_of(event: &DocumentEvent) -> Option<Value> {
+    let value = serde_json::to_value(event).ok()?;
+    let inner = value.as_object()?.values().next()?.clone();
+    match event {
+        DocumentEvent::CopyReceived { .. } => inner.get("changes").cloned(),
+        DocumentEvent::PersonalDataSaved { .. }
+        | DocumentEvent::HostOrganisationSaved { .. }
+        | DocumentEvent::ProjectSaved { .. }
+        | DocumentEvent::LearningOutcomesSaved { .. } => {
+            let section = match event {
+                DocumentEvent::PersonalDataSaved { .. } => "personalData",
+                DocumentEvent::HostOrganisationSaved { .. } => "hostOrganisation",
+                DocumentEvent::ProjectSaved { .. } => "project",
+                _ => "learningOutcomes",
+            };
+            Some(serde_json::json!({"section": section, "fields": inner.get("changes")}))
+        }
+        _ => None,
+    }
+}
+
+/// Only the sending institution and NEC staff read a certificate's history.
+async fn auditable(
+    services: &Services,
+    principal: &Principal,
+    document_id: Uuid,
+) -> Result<(), CommandError> {
+    match load_for(services, principal, document_id).await? {
+        (_, Access::Edit(Editor::Institution)) | (_, Access::ReadOnly) => Ok(()),
+        _ => Err(Refusal::forbidden(
+            "AUDIT_NOT_ALLOWED",
+            "only the sending institution and NEC staff read the history",
+        )
+        .into()),
+    }
+}
+
+/// Every event of the document, and of its mobility where it concerns the document, in order.
+#[tracing::instrument(name = "certificate_history", skip_all, fields(document = %document_id))]
+pub async fn history(
+    services: &Services,
+    principal: &Principal,
+    document_id: Uuid,
+) -> Result<Vec<HistoryEntry>, CommandError> {
+    auditable(services, principal, document_id).await?;
+    let events = services.store.documents.history(document_id).await?;
+    let mut entries = vec![];
+    let mut state = Document::default();
+    if let Some(mobility_id) = events.iter().find_map(|e| match &e.payload {
+        DocumentEvent::DocumentCreated { mobility_id, .. } => Some(*mobility_id),
+        _ => None,
+    }) {
+        for e in services.store.mobilities.history(mobility_id).await? {
+            let concerns = match &e.payload {
+                MobilityEvent::MobilityRequested { .. } => true,
+                MobilityEvent::MobilityApproved { documents }
+                | MobilityEvent::MoreDocumentsApproved { documents } => {
+                    documents.iter().any(|d| d.document_id == document_id)
+                }
+                _ => false,
+            };
+            if concerns {
+                entries.push(entry(
+                    "mobility",
+                    e.sequence,
+                    e.payload.event_type(),
+                    &e.metadata,
+                ));
+            }
+        }
+    }
+    for e in events {
+        let mut item = entry("document", e.sequence, e.payload.event_type(), &e.metadata);
+        if let Some(after) = changes_of(&e.payload) {
+            let before = state
+                .values_before(&e.payload)
+                .and_then(|b| serde_json::to_value(b).ok())
+                .unwrap_or(Value::Null);
+            let (section, after_fields) = fields_of(&after);
+            let (_, before_fields) = fields_of(&before);
+            item.section = section;
+            item.changes = after_fields
+                .into_iter()
+                .map(|(field, after)| FieldChange {
+                    before: before_fields
+                        .iter()
+                        .find(|(f, _)| *f == field)
+                        .and_then(|(_, v)| v.clone()),
+                    field,
+                    after,
+                })
+                .collect();
+        }
+        if let DocumentEvent::CopyReceived {
+            source_document, ..
+        } = &e.payload
+        {
+            item.copied_from = Some(*source_document);
+        }
+        state.apply(e.payload);
+        entries.push(item);
+    }
+    Ok(entries)
+}
+
+fn entry(
+    aggregate: &'static str,
+    sequence: usize,
+    event_type: String,
+    metadata: &HashMap<String, String>,
+) -> HistoryEntry {
+    HistoryEntry {
+        aggregate,
+        sequence,
+        event_type,
+        at: at_of(metadata),
+        actor_id: metadata
+            .get("actor_id")
+            .and_then(|s| Uuid::parse_str(s).ok()),
+        actor_role: metadata.get("actor_role").cloned(),
+        correlation_id: metadata.get("correlation_id").cloned(),
+        section: None,
+        changes: vec![],
+        copied_from: None,
+    }
+}
+
+/// The document as it stood at `at`, folded from its events up to then.
+pub async fn as_of(
+    services: &Services,
+    principal: &Principal,
+    document_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Document, CommandError> {
+    auditable(services, principal, document_id).await?;
+    let mut state = Document::default();
+    for e in services.store.documents.history(document_id).await? {
+        if at_of(&e.metadata).is_some_and(|t| t > at) {
+            break;
+        }
+        state.apply(e.payload);
+    }
+    if !state.is_created() {
+        return Err(Refusal::not_found(
+            "DOCUMENT_NOT_FOUND",
+            "the document did not exist at that moment",
+        )
+        .into());
+    }
+    Ok(state)
+}
+
+/// R-ERASE: the participant's personal data are erased for good: the document's key is
+/// deleted (every personal value in its events reads as erased from now on, in replays too),
+/// the plain copies in query tables and files go, and so does the participant's account data.
+/// The Europass number, dates, the fact and hash of issued certificates, and the erasure
+/// event itself remain.
+#[tracing::instrument(name = "erase_participant_data", skip_all, fields(document = %document_id))]
+pub async fn erase_participant_data(
+    services: &Services,
+    ctx: &CommandContext,
+    principal: &Principal,
+    document_id: Uuid,
+    reason: &str,
+) -> Result<(), CommandError> {
+    let (document, access) = load_for(services, principal, document_id).await?;
+    if !matches!(access, Access::Edit(Editor::Institution) | Access::ReadOnly) {
+        return Err(Refusal::forbidden(
+            "ERASURE_NOT_ALLOWED",
+            "only the sending institution and NEC staff can erase",
+        )
+        .into());
+    }
+    let participant = document.participant_email().cloned();
+    let photo = document
+        .personal_data()
+        .photo()
+        .and_then(|p| p.known())
+        .map(|p| p.sha256().as_str().to_string());
+    let certificates: Vec<String> = document
+        .issued_certificates()
+        .iter()
+        .map(|c| c.sha256.as_str().to_string())
+        .collect();
+    services
+        .store
+        .documents
+        .execute(
+            document_id,
+            DocumentCommand::EraseParticipantData {
+                reason: reason.to_string(),
+            },
+            ctx,
+            services.clock.now(),
+        )
+        .await?;
+    let mut tx = services.pool.begin().await?;
+    sqlx::query("DELETE FROM subject_keys WHERE subject = $1")
+        .bind(crate::pii::subject_of("document", &document_id.to_string()))
+        .execute(&mut *tx)
+        .await?;
+    for sha in photo.iter().chain(certificates.iter()) {
+        sqlx::query("DELETE FROM blobs WHERE sha256 = $1")
+            .bind(sha)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some(email) = participant {
+        let account_id = domain::account::account_id_for(&email);
+        sqlx::query("DELETE FROM subject_keys WHERE subject = $1")
+            .bind(crate::pii::subject_of("account", &account_id.to_string()))
+            .execute(&mut *tx)
+            .await?;
+        // The accounts table keeps no plain copy of an erased participant.
+        sqlx::query(
+            "UPDATE accounts SET email = NULL, name = NULL WHERE id = $1 AND role = 'participant'",
+        )
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! R-PDF: the certificate, compiled by the Typst template from the document's state, the
+//! sending institution's base data as they stand at issue, and the active signatures. Issuing
+//! records an event with the PDF's SHA-256, language and template version.
+
+use crate::auth::Principal;
+use crate::documents::{load_for, Access};
+use crate::error::CommandError;
+use crate::store::CommandContext;
+use crate::Services;
+use chrono::NaiveDate;
+use domain::account::account_id_for;
+use domain::document::{Document, DocumentCommand, Editor};
+use domain::reference::{self, DocumentLanguage, LanguageActivity, Stay};
+use domain::signature::{SignatureKind, SignatureLibrary};
+use domain::values::CountryCode;
+use domain::{Personal, Refusal};
+use pdf_templates as pdf;
+use uuid::Uuid;
+
+pub struct IssuedPdf {
+    pub pdf: Vec<u8>,
+    pub sha256: String,
+    pub file_name: String,
+}
+
+fn text<T: ToString>(v: Option<&T>) -> Option<String> {
+    v.map(ToString::to_string)
+}
+
+fn personal<T: ToString>(v: Option<&Personal<T>>) -> Option<String> {
+    v.and_then(Personal::known).map(ToString::to_string)
+}
+
+fn country_name(code: Option<&CountryCode>, lang: DocumentLanguage) -> String {
+    match code {
+        Some(code) => reference::country(code)
+            .map(|c| lang.pick(c.label).to_string())
+            .unwrap_or_else(|| code.as_str().to_string()),
+        None => String::new(),
+    }
+}
+
+fn cefr(level: Option<reference::CefrLevel>) -> Option<pdf::CefrLevel> {
+    level.map(|l| match l.as_str() {
+        "A1" => pdf::CefrLevel::A1,
+        "A2" => pdf::CefrLevel::A2,
+        "B1" => pdf::CefrLevel::B1,
+        "B2" => pdf::CefrLevel::B2,
+        "C1" => pdf::CefrLevel::C1,
+        _ => pdf::CefrLevel::C2,
+    })
+}
+
+async fn image(services: &Services, sha256: &str) -> Result<Option<pdf::Image>, CommandError> {
+    Ok(crate::documents::blob(services, sha256)
+        .await?
+        .map(|bytes| pdf::Image {
+            format: pdf::ImageFormat::Png,
+            bytes,
+        }))
+}
+
+/// The active default signature and stamp of an owner.
+async fn signatory(services: &Services, owner: Uuid) -> Result<pdf::Signatory, CommandError> {
+    let library: SignatureLibrary = services.store.signatures.load(owner).await?;
+    let mut signatory = pdf::Signatory::default();
+    if let Some(s) = library.default_of(SignatureKind::Signature) {
+        signatory.name = Some(s.name.to_string());
+        signatory.signature = image(services, s.sha256.as_str()).await?;
+    }
+    if let Some(s) = library.default_of(SignatureKind::Stamp) {
+        signatory.stamp = image(services, s.sha256.as_str()).await?;
+    }
+    Ok(signatory)
+}
+
+/// Everything the template prints, in the document's language (never the interface's).
+pub async fn certificate_data(
+    services: &Services,
+    document: &Document,
+    issue_date: NaiveDate,
+) -> Result<pdf::CertificateData, CommandError> {
+    let lang = document.language();
+    let (Some(number), Some(mobility_id), Some(institution_id)) = (
+        document.europass_number(),
+        document.mobility_id(),
+        document.institution_id(),
+    ) else {
+        return Err(Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found").into());
+    };
+    let mobility = services.store.mobilities.load(mobility_id).await?;
+    let issuing_organisation = mobility
+        .issuer()
+        .and_then(|i| i.label())
+        .map(|l| lang.pick(l).to_string())
+        .unwrap_or_default();
+    let institution = services.store.institutions.load(institution_id).await?;
+    let base = institution
+        .base_data()
+        .ok_or_else(|| CommandError::failure(anyhow::anyhow!("institution without base data")))?;
+    let p = document.personal_data();
+    let h = document.host_organisation();
+    let pr = document.project();
+    let o = document.learning_outcomes();
+    let photo = match p.photo().and_then(Personal::known) {
+        Some(photo) => image(services, photo.sha256().as_str()).await?,
+        None => None,
+    };
+    let host_signatory = match document.host_email() {
+        Some(email) => signatory(services, account_id_for(email)).await?,
+        None => pdf::Signatory::default(),
+    };
+    Ok(pdf::CertificateData {
+        language: match lang {
+            DocumentLanguage::En => pdf::DocumentLanguage::En,
+            DocumentLanguage::Lv => pdf::DocumentLanguage::Lv,
+        },
+        europass_number: number.to_string(),
+        issue_date,
+        issuing_organisation,
+        holder: pdf::Holder {
+            surname: personal(p.surname()).unwrap_or_default(),
+            first_names: personal(p.first_name()).unwrap_or_default(),
+            date_of_birth: p.date_of_birth().and_then(Personal::known).copied(),
+            nationality: p
+                .nationality()
+                .and_then(Personal::known)
+                .map(|c| country_name(Some(c), lang)),
+            address: personal(p.address()),
+            email: personal(p.email()),
+            photo,
+        },
+        sending: pdf::SendingInstitution {
+            name: base.name.to_string(),
+            address: text(base.address.as_ref()),
+            country: country_name(base.country.as_ref(), lang),
+            contact_person: personal(base.contact_person.as_ref()),
+            phone: personal(base.phone.as_ref()),
+            email: base.email.known().map(ToString::to_string),
+            website: base.website.as_ref().map(|w| w.as_str().to_string()),
+        },
+        host: pdf::HostOrganisation {
+            name: text(h.name()).unwrap_or_default(),
+            organisation_type: h.organisation_type().map(|t| t.text_in(lang).to_string()),
+            address: text(h.address()),
+            country: country_name(h.country(), lang),
+            mentor_first_name: personal(h.mentor_first_name()).unwrap_or_default(),
+            mentor_last_name: personal(h.mentor_last_name()).unwrap_or_default(),
+            mentor_position: text(h.position()),
+            phone: personal(h.phone()),
+            email: personal(h.email()),
+        },
+        mobility: pdf::MobilityDescription {
+            objective: text(pr.objective()).unwrap_or_default(),
+            programme: pr.programme().map(|l| lang.pick_owned(l).to_string()),
+            qualification: text(pr.qualification()),
+            mode: match pr.stay() {
+                Some(Stay::Virtual) => pdf::MobilityMode::Virtual,
+                _ => pdf::MobilityMode::Physical,
+            },
+            purpose: pr.purpose().map(|c| c.text_in(lang).to_string()),
+            start_date: pr.start_date().unwrap_or(issue_date),
+            end_date: pr.end_date().unwrap_or(issue_date),
+            country: country_name(h.country(), lang),
+        },
+        outcomes: pdf::LearningOutcomes {
+            activities: text(o.activities()).unwrap_or_default(),
+            job_related_skills: text(o.job_related_skills()),
+            languages: o
+                .language_skills()
+                .iter()
+                .map(|s| pdf::LanguageSkill {
+                    language: s
+                        .language_label()
+                        .map(|l| lang.pick(l).to_string())
+                        .unwrap_or_else(|| s.language().to_string()),
+                    listening: cefr(s.level(LanguageActivity::Listening)),
+                    reading: cefr(s.level(LanguageActivity::Reading)),
+                    spoken_interaction: cefr(s.level(LanguageActivity::SpokenInteraction)),
+                    spoken_production: cefr(s.level(LanguageActivity::SpokenProduction)),
+                    writing: cefr(s.level(LanguageActivity::Writing)),
+                })
+                .collect(),
+            language_skills: None,
+            digital_skills: text(o.digital_skills()),
+            organisational_skills: text(o.organisational_skills()),
+            communication_skills: text(o.communication_skills()),
+            other_skills: text(o.other_skills()),
+        },
+        signatures: pdf::Signatures {
+            sending: signatory(services, institution_id).await?,
+            host: host_signatory,
+        },
+    })
+}
+
+/// Renders in a blocking thread; a compile failure or panic is contained there.
+pub async fn render(
+    services: &Services,
+    data: pdf::CertificateData,
+) -> Result<pdf::Rendered, CommandError> {
+    let renderer = services.renderer.clone();
+    tokio::task::spawn_blocking(move || renderer.render(&data))
+        .await
+        .map_err(CommandError::failure)?
+        .map_err(|e| {
+            if e.is_input_error() {
+                CommandError::Refused(Refusal::validation(
+                    "document",
+                    "NOT_PRINTABLE",
+                    format!("the certificate cannot be printed: {e}"),
+                ))
+            } else {
+                CommandError::failure(anyhow::anyhow!("rendering a certificate: {e}"))
+            }
+        })
+}
+
+/// Issues the certificate of a complete document: only the sending institution and NEC staff.
+#[tracing::instrument(name = "issue_certificate", skip_all, fields(document = %document_id))]
+pub async fn issue(
+    services: &Services,
+    ctx: &CommandContext,
+    principal: &Principal,
+    document_id: Uuid,
+) -> Result<IssuedPdf, CommandError> {
+    let (document, access) = load_for(services, principal, document_id).await?;
+    match access {
+        Access::Edit(Editor::Institution) | Access::ReadOnly => {}
+        Access::Edit(_) => {
+            return Err(Refusal::forbidden(
+                "CERTIFICATE_NOT_ALLOWED",
+                "only the sending institution can get the certificate",
+            )
+            .into())
+        }
+    }
+    let missing = document.missing_fields();
+    if !missing.is_empty() {
+        let paths: Vec<String> = missing.iter().map(|m| m.path()).collect();
+        return Err(Refusal::rejected(
+            "DOCUMENT_INCOMPLETE",
+            format!("the document lacks: {}", paths.join(", ")),
+        )
+        .into());
+    }
+    let now = services.clock.now();
+    let data = certificate_data(services, &document, now.date_naive()).await?;
+    let rendered = render(services, data).await?;
+    crate::documents::store_blob(services, "application/pdf", &rendered.pdf).await?;
+    services
+        .store
+        .documents
+        .execute(
+            document_id,
+            DocumentCommand::RecordCertificateIssued {
+                sha256: rendered.sha256.clone(),
+                language: document.language(),
+                template_version: pdf::TEMPLATE_VERSION.to_string(),
+                by: Editor::Institution,
+                at: now,
+            },
+            ctx,
+            now,
+        )
+        .await?;
+    let number = document
+        .europass_number()
+        .map(|n| n.to_string().replace('/', "-"))
+        .unwrap_or_default();
+    Ok(IssuedPdf {
+        file_name: format!("europass-mobility-{number}.pdf"),
+        sha256: rendered.sha256,
+        pdf: rendered.pdf,
+    })
+}

@@ -1,0 +1,189 @@
+//! R-SIGN: the three steps of preparing a signature or stamp, for an institution or a host.
+
+use crate::auth::Principal;
+use crate::error::CommandError;
+use crate::store::CommandContext;
+use crate::Services;
+use domain::account::AccountRole;
+use domain::signature::{
+    CutRect, PreparedVariant, SignatureCommand, SignatureKind, SignatureLibrary,
+};
+use domain::values::ContentHash;
+use domain::Refusal;
+use uuid::Uuid;
+
+/// Whose library the caller works on: an institution's (any of its users) or a host's own.
+pub fn owner(principal: &Principal) -> Result<Uuid, CommandError> {
+    match principal.role {
+        AccountRole::InstitutionUser { institution_id, .. } => Ok(institution_id),
+        AccountRole::Host => Ok(principal.account_id),
+        _ => Err(Refusal::forbidden(
+            "SIGNATURES_NOT_ALLOWED",
+            "only institutions and host organisations keep signatures",
+        )
+        .into()),
+    }
+}
+
+fn image_error(field: &str, e: images::ImageError) -> CommandError {
+    Refusal::validation(field, e.code(), e.to_string()).into()
+}
+
+pub struct Uploaded {
+    pub upload_id: Uuid,
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Step 1: an image, checked by decoding and stored without metadata.
+#[tracing::instrument(name = "upload_signature", skip_all)]
+pub async fn upload(
+    services: &Services,
+    ctx: &CommandContext,
+    principal: &Principal,
+    bytes: Vec<u8>,
+) -> Result<Uploaded, CommandError> {
+    let owner = owner(principal)?;
+    let accepted = tokio::task::spawn_blocking(move || images::accept_signature_upload(&bytes))
+        .await
+        .map_err(CommandError::failure)?
+        .map_err(|e| image_error("image", e))?;
+    let sha256 = crate::documents::store_blob(services, "image/png", &accepted.png).await?;
+    let upload_id = Uuid::new_v4();
+    services
+        .store
+        .signatures
+        .execute(
+            owner,
+            SignatureCommand::Upload {
+                upload_id,
+                sha256: sha256.clone(),
+            },
+            ctx,
+            services.clock.now(),
+        )
+        .await?;
+    Ok(Uploaded {
+        upload_id,
+        sha256,
+        width: accepted.width,
+        height: accepted.height,
+    })
+}
+
+/// Step 2: the rectangle to use; the answer offers four variants of the cut-out.
+#[tracing::instrument(name = "cut_signature", skip_all)]
+pub async fn choose_rectangle(
+    services: &Services,
+    ctx: &CommandContext,
+    principal: &Principal,
+    upload_id: Uuid,
+    rect: CutRect,
+) -> Result<Vec<(PreparedVariant, u32, u32)>, CommandError> {
+    let owner = owner(principal)?;
+    let history = services.store.signatures.history(owner).await?;
+    let original = history
+        .iter()
+        .find_map(|e| match &e.payload {
+            domain::signature::SignatureEvent::ImageUploaded {
+                upload_id: id,
+                sha256,
+            } if *id == upload_id => Some(sha256.as_str().to_string()),
+            _ => None,
+        })
+        .ok_or_else(|| Refusal::not_found("SIGNATURE_NOT_FOUND", "upload not found"))?;
+    let png = crate::documents::blob(services, &original)
+        .await?
+        .ok_or_else(|| CommandError::failure(anyhow::anyhow!("uploaded image is missing")))?;
+    let cut = images::Rect::new(rect.x, rect.y, rect.width, rect.height);
+    let variants = tokio::task::spawn_blocking(move || images::cut_variants(&png, cut))
+        .await
+        .map_err(CommandError::failure)?
+        .map_err(|e| image_error("rect", e))?;
+    let mut prepared = vec![];
+    for variant in images::Variant::ALL {
+        let image = variants.get(variant);
+        let sha = crate::documents::store_blob(services, "image/png", &image.png).await?;
+        prepared.push((
+            PreparedVariant {
+                code: variant.code().to_string(),
+                sha256: ContentHash::parse(&sha)?,
+            },
+            image.width,
+            image.height,
+        ));
+    }
+    services
+        .store
+        .signatures
+        .execute(
+            owner,
+            SignatureCommand::PrepareVariants {
+                upload_id,
+                rect,
+                variants: prepared.iter().map(|(v, _, _)| v.clone()).collect(),
+            },
+            ctx,
+            services.clock.now(),
+        )
+        .await?;
+    Ok(prepared)
+}
+
+/// Step 3: one variant, named, as a signature or a stamp; optionally the new default.
+#[tracing::instrument(name = "activate_signature", skip_all)]
+pub async fn activate(
+    services: &Services,
+    ctx: &CommandContext,
+    principal: &Principal,
+    upload_id: Uuid,
+    variant: &str,
+    name: &str,
+    kind: SignatureKind,
+    make_default: bool,
+) -> Result<(), CommandError> {
+    let owner = owner(principal)?;
+    services
+        .store
+        .signatures
+        .execute(
+            owner,
+            SignatureCommand::Activate {
+                upload_id,
+                variant: variant.to_string(),
+                name: name.to_string(),
+                kind,
+                make_default,
+            },
+            ctx,
+            services.clock.now(),
+        )
+        .await
+}
+
+pub async fn library(
+    services: &Services,
+    principal: &Principal,
+) -> Result<SignatureLibrary, CommandError> {
+    services.store.signatures.load(owner(principal)?).await
+}
+
+/// Whether a stored file belongs to the caller's signature library.
+pub async fn owns_file(
+    services: &Services,
+    principal: &Principal,
+    sha256: &str,
+) -> Result<bool, CommandError> {
+    let Ok(owner) = owner(principal) else {
+        return Ok(false);
+    };
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE aggregate_type = 'signature_library'
+                          AND aggregate_id = $1 AND payload::text LIKE '%' || $2 || '%')",
+    )
+    .bind(owner.to_string())
+    .bind(sha256)
+    .fetch_one(&services.pool)
+    .await?)
+}

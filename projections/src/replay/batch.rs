@@ -1,0 +1,103 @@
+//! Reading events in the projector's order and applying them with a projection, inside a
+//! transaction the caller owns. Events come in `(tx_id, global_position)` order and only from
+//! transactions below a horizon (`pg_snapshot_xmin`), exactly as the live projector reads
+//! them, so a rebuild sees the same sequence of events the live tables were built from.
+
+use crate::event::StoredEvent;
+use crate::projector::Projection;
+use crate::unseal::Unsealer;
+use anyhow::Context;
+use sqlx::{PgConnection, Row};
+
+/// A place in the projector's order: `(transaction id, global position)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub tx: i64,
+    pub position: i64,
+}
+
+/// Which events to read.
+pub struct Window<'a> {
+    pub types: &'a [&'static str],
+    /// Strictly after this.
+    pub after: Position,
+    /// Up to and including this (e.g. what the live projector has applied), if bounded.
+    pub until: Option<Position>,
+    /// Only one aggregate's events.
+    pub aggregate: Option<&'a str>,
+    pub limit: i64,
+}
+
+/// The oldest transaction still running: everything below it is final. Must be read before
+/// the transaction writes anything (it has no id of its own yet).
+pub async fn horizon(conn: &mut PgConnection) -> anyhow::Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Reads the window below `horizon`, opens each event and applies it. Returns how many were
+/// applied and the position of the last one (`window.after` if none).
+pub async fn apply_window(
+    conn: &mut PgConnection,
+    projection: &dyn Projection,
+    unsealer: &mut Unsealer,
+    horizon: i64,
+    window: &Window<'_>,
+) -> anyhow::Result<(usize, Position)> {
+    let until = window.until.unwrap_or(Position {
+        tx: i64::MAX,
+        position: i64::MAX,
+    });
+    let rows = sqlx::query(
+        "SELECT global_position, tx_id::text::bigint AS tx, aggregate_type, aggregate_id,
+                sequence, event_type, event_version, payload, metadata
+           FROM public.events
+          WHERE (tx_id, global_position) > ($1::text::xid8, $2)
+            AND (tx_id, global_position) <= ($3::text::xid8, $4)
+            AND tx_id < $5::text::xid8
+            AND aggregate_type = ANY($6)
+            AND ($7::text IS NULL OR aggregate_id = $7)
+          ORDER BY tx_id, global_position
+          LIMIT $8",
+    )
+    .bind(window.after.tx.to_string())
+    .bind(window.after.position)
+    .bind(until.tx.to_string())
+    .bind(until.position)
+    .bind(horizon.to_string())
+    .bind(window.types)
+    .bind(window.aggregate)
+    .bind(window.limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut last = window.after;
+    for row in &rows {
+        let mut event = StoredEvent {
+            global_position: row.get("global_position"),
+            tx: row.get("tx"),
+            aggregate_type: row.get("aggregate_type"),
+            aggregate_id: row.get("aggregate_id"),
+            sequence: row.get("sequence"),
+            event_type: row.get("event_type"),
+            event_version: row.get("event_version"),
+            payload: row.get("payload"),
+            metadata: row.get("metadata"),
+        };
+        unsealer.open(conn, &mut event).await?;
+        projection.apply(conn, &event).await.with_context(|| {
+            format!(
+                "replaying {} at position {}",
+                projection.name(),
+                event.global_position
+            )
+        })?;
+        last = Position {
+            tx: event.tx,
+            position: event.global_position,
+        };
+    }
+    Ok((rows.len(), last))
+}

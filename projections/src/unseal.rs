@@ -1,0 +1,84 @@
+//! Opening a stored event for a projection: personal data decrypted with its subject's key
+//! (erased values read as erased) and old event versions upcast to the current shape. The
+//! projector and the replay tool both go through here, so a rebuild reads every event exactly
+//! as the live projector did.
+
+use crate::event::StoredEvent;
+use commands::{pii, upcasters};
+use cqrs_es::persist::SerializedEvent;
+use serde_json::Value;
+use sqlx::PgConnection;
+use std::collections::HashMap;
+
+/// Caches subject keys for the events of one transaction.
+#[derive(Default)]
+pub struct Unsealer {
+    keys: HashMap<String, Option<pii::SubjectKey>>,
+}
+
+impl Unsealer {
+    /// Decrypts and upcasts one event in place.
+    pub async fn open(
+        &mut self,
+        conn: &mut PgConnection,
+        event: &mut StoredEvent,
+    ) -> anyhow::Result<()> {
+        self.decrypt(
+            conn,
+            &event.aggregate_type,
+            &event.aggregate_id,
+            &mut event.payload,
+        )
+        .await?;
+        upcast(event);
+        Ok(())
+    }
+
+    /// Replaces the ciphertexts in `payload` by their plain values (or the erased marker).
+    pub async fn decrypt(
+        &mut self,
+        conn: &mut PgConnection,
+        aggregate_type: &str,
+        aggregate_id: &str,
+        payload: &mut Value,
+    ) -> anyhow::Result<()> {
+        if !pii::has_encrypted_data(payload) {
+            return Ok(());
+        }
+        let subject = pii::subject_of(aggregate_type, aggregate_id);
+        if !self.keys.contains_key(&subject) {
+            let key = pii::load_key(&mut *conn, &subject).await?;
+            self.keys.insert(subject.clone(), key);
+        }
+        pii::decrypt(self.keys[&subject].as_ref(), &subject, payload)
+    }
+
+    /// The subjects whose values were decrypted with a key that existed then: if that key is
+    /// deleted later (erasure), what was built from those values must be built again.
+    pub fn subjects_with_keys(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .filter(|(_, key)| key.is_some())
+            .map(|(subject, _)| subject.clone())
+            .collect()
+    }
+}
+
+/// Brings an event of an older version to the current shape (see `commands::upcasters`).
+fn upcast(event: &mut StoredEvent) {
+    if !upcasters::is_outdated(&event.event_type, &event.event_version) {
+        return;
+    }
+    let upcast = upcasters::upcast(SerializedEvent::new(
+        event.aggregate_id.clone(),
+        event.sequence as usize,
+        event.aggregate_type.clone(),
+        event.event_type.clone(),
+        event.event_version.clone(),
+        std::mem::take(&mut event.payload),
+        std::mem::take(&mut event.metadata),
+    ));
+    event.event_version = upcast.event_version;
+    event.payload = upcast.payload;
+    event.metadata = upcast.metadata;
+}

@@ -1,0 +1,360 @@
+//! R-PDF, R-SIGN, R-LANG: the certificate through the real server, read back with pdftotext.
+
+use europass_tests::{spawn_app, TestApp};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+
+fn pdftotext(pdf: &[u8], page: Option<usize>) -> String {
+    let mut file = tempfile();
+    file.1.write_all(pdf).unwrap();
+    let mut cmd = std::process::Command::new("pdftotext");
+    if let Some(page) = page {
+        cmd.args(["-f", &page.to_string(), "-l", &page.to_string()]);
+    }
+    let out = cmd
+        .arg(&file.0)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by .ci/run");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn tempfile() -> (std::path::PathBuf, std::fs::File) {
+    let path = std::env::temp_dir().join(format!("cert-{}.pdf", uuid::Uuid::new_v4()));
+    let file = std::fs::File::create(&path).unwrap();
+    (path, file)
+}
+
+fn pages(pdf: &[u8]) -> usize {
+    let text = pdftotext(pdf, None);
+    text.matches('\u{c}').count().max(1)
+}
+
+async fn save(
+    app: &TestApp,
+    token: &str,
+    mutation: &str,
+    input_type: &str,
+    id: &str,
+    input: Value,
+) {
+    app.gql_as(
+        token,
+        &format!("mutation($id: ID!, $input: {input_type}!) {{ {mutation}(documentId: $id, input: $input) {{ complete }} }}"),
+        json!({"id": id, "input": input}),
+    )
+    .await
+    .data();
+}
+
+async fn complete(app: &TestApp, token: &str, id: &str, activities: &str) {
+    save(app, token, "savePersonalData", "PersonalDataInput", id,
+         json!({"surname": "Bērziņš", "firstName": "Ādams Čaks Ģirts Ķēniņš", "dateOfBirth": "2007-03-04", "nationality": "LV"})).await;
+    save(app, token, "saveHostOrganisation", "HostOrganisationInput", id,
+         json!({"name": "Berufsschule München #panic(\"x\") ] $x$", "organisationType": {"code": "VET_PROVIDER"},
+                "address": "Musterstraße 1", "country": "DE", "mentorFirstName": "Jürgen", "mentorLastName": "Müller"})).await;
+    save(app, token, "saveProject", "ProjectInput", id,
+         json!({"objective": "Metināšana #import \"evil\"", "startDate": "2026-12-01", "endDate": "2026-12-14"})).await;
+    save(app, token, "saveLearningOutcomes", "LearningOutcomesInput", id,
+         json!({"activities": activities, "jobRelatedSkills": activities.chars().take(1900).collect::<String>(),
+                "digitalSkills": activities.chars().take(1900).collect::<String>(), "languageSkills": [{"language": "de", "listening": "B1", "reading": "B1", "spokenInteraction": "A2", "spokenProduction": "A2", "writing": "A2"}]})).await;
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}{path}", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_complete_document_gives_a_latvian_certificate_with_its_number_on_every_page() {
+    let app = spawn_app().await;
+    let (session, mobility, docs) = app.approved_mobility("info@skola.lv", 3).await;
+    let incomplete = get(
+        &app,
+        &session,
+        &format!("/documents/{}/certificate.pdf", docs[0]),
+    )
+    .await;
+    assert_eq!(incomplete.status(), 422);
+    let body: Value = incomplete.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["reason"],
+        "DOCUMENT_INCOMPLETE"
+    );
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("personalData.surname"));
+
+    let long = "Metināšana ar MIG/MAG metodi, darba drošība. ".repeat(80);
+    complete(&app, &session, &docs[0], &long).await;
+    app.gql_as(
+        &session,
+        "mutation($id: ID!) { setDocumentLanguage(documentId: $id, language: LV) { language } }",
+        json!({"id": docs[0]}),
+    )
+    .await
+    .data();
+    let response = get(
+        &app,
+        &session,
+        &format!("/documents/{}/certificate.pdf", docs[0]),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let pdf = response.bytes().await.unwrap().to_vec();
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = pdftotext(&pdf, None);
+    let squashed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squashed.contains("Bērziņš"), "{squashed:.400}");
+    assert!(squashed.contains("Ādams Čaks Ģirts Ķēniņš"));
+    assert!(
+        squashed.contains("#panic(\"x\") ] $x$"),
+        "hostile text printed literally"
+    );
+    assert!(squashed.contains("#import \"evil\""));
+    assert!(text.contains("lappuse"), "Latvian labels");
+    let doc = app
+        .gql_as(&session, "query($id: ID!) { document(id: $id) { europassNumber certificates { sha256 language templateVersion } } }", json!({"id": docs[0]}))
+        .await;
+    let doc = &doc.data()["document"];
+    let number = doc["europassNumber"].as_str().unwrap();
+    let n = pages(&pdf);
+    assert!(n >= 2, "long outcomes give several pages");
+    for page in 1..=n {
+        assert!(
+            pdftotext(&pdf, Some(page)).contains(number),
+            "number on page {page}"
+        );
+    }
+    let issued = &doc["certificates"][0];
+    assert_eq!(issued["sha256"], hex::encode(Sha256::digest(&pdf)));
+    assert_eq!(issued["language"], "LV");
+
+    // The same state renders the same bytes.
+    let again = get(
+        &app,
+        &session,
+        &format!("/documents/{}/certificate.pdf", docs[0]),
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+    assert_eq!(again.to_vec(), pdf);
+
+    // A batch of the complete documents of the mobility.
+    complete(&app, &session, &docs[1], "Praktika").await;
+    let zip = get(
+        &app,
+        &session,
+        &format!("/mobilities/{mobility}/certificates.zip"),
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+    assert!(zip.starts_with(b"PK\x03\x04"));
+    assert_eq!(zip.windows(4).filter(|w| w == b"PK\x01\x02").count(), 2);
+}
+
+#[tokio::test]
+async fn only_the_institution_and_the_nec_get_the_pdf() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;
+    complete(&app, &session, &docs[0], "Praktika").await;
+    save(
+        &app,
+        &session,
+        "savePersonalData",
+        "PersonalDataInput",
+        &docs[0],
+        json!({"email": "anna@skola.lv"}),
+    )
+    .await;
+    app.gql_as(
+        &session,
+        "mutation($id: ID!) { grantParticipantAccess(documentId: $id) }",
+        json!({"id": docs[0]}),
+    )
+    .await
+    .data();
+    let pw = app
+        .smtp
+        .wait_for("anna@skola.lv", "password:")
+        .await
+        .after("password: ");
+    let anna = app.session("anna@skola.lv", &pw).await;
+    let denied = get(
+        &app,
+        &anna,
+        &format!("/documents/{}/certificate.pdf", docs[0]),
+    )
+    .await;
+    assert_eq!(denied.status(), 403);
+    let url = app
+        .gql_as(
+            &anna,
+            "query($id: ID!) { certificateUrl(documentId: $id) }",
+            json!({"id": docs[0]}),
+        )
+        .await;
+    assert_eq!(url.code(), "FORBIDDEN");
+    let nec = app.nec_session("nora@nec.lv").await;
+    assert_eq!(
+        get(
+            &app,
+            &nec,
+            &format!("/documents/{}/certificate.pdf", docs[0])
+        )
+        .await
+        .status(),
+        200
+    );
+    let (stranger, _, _) = app.institution_session("Cita", "cita@skola.lv").await;
+    assert_eq!(
+        get(
+            &app,
+            &stranger,
+            &format!("/documents/{}/certificate.pdf", docs[0])
+        )
+        .await
+        .status(),
+        404
+    );
+}
+
+fn signature_png() -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(200, 100, |x, y| {
+        if (x as i32 - 2 * y as i32).abs() < 3 {
+            image::Rgba([20, 20, 120, 255])
+        } else {
+            image::Rgba([255, 255, 255, 255])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn a_signature_is_prepared_in_three_steps_and_goes_into_later_certificates() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;
+    complete(&app, &session, &docs[0], "Praktika").await;
+    let before = get(
+        &app,
+        &session,
+        &format!("/documents/{}/certificate.pdf", docs[0]),
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+
+    let not_image = app
+        .client
+        .post(format!("{}/signatures/uploads", app.address))
+        .bearer_auth(&session)
+        .body("not an image")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_image.status(), 422);
+    let uploaded: Value = app
+        .client
+        .post(format!("{}/signatures/uploads", app.address))
+        .bearer_auth(&session)
+        .body(signature_png())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let upload_id = uploaded["uploadId"].as_str().unwrap();
+    let outside = app
+        .gql_as(
+            &session,
+            "mutation($id: ID!) { chooseSignatureRectangle(uploadId: $id, rect: {x: 150, y: 50, width: 100, height: 100}) { code } }",
+            json!({"id": upload_id}),
+        )
+        .await;
+    assert_eq!(
+        (outside.code(), outside.reason()),
+        ("VALIDATION", "RECT_OUT_OF_BOUNDS")
+    );
+    let variants = app
+        .gql_as(
+            &session,
+            "mutation($id: ID!) { chooseSignatureRectangle(uploadId: $id, rect: {x: 10, y: 5, width: 120, height: 60}) { code sha256 width height } }",
+            json!({"id": upload_id}),
+        )
+        .await;
+    let variants = variants.data()["chooseSignatureRectangle"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let codes: Vec<&str> = variants
+        .iter()
+        .map(|v| v["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        vec!["AS_IS", "GREYSCALE", "BLACK_AND_WHITE", "TRANSPARENT"]
+    );
+    assert!(variants
+        .iter()
+        .all(|v| v["width"] == 120 && v["height"] == 60));
+    let transparent = variants[3]["sha256"].as_str().unwrap();
+    let png = get(&app, &session, &format!("/files/{transparent}"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let decoded = image::load_from_memory(&png).unwrap().to_rgba8();
+    assert_eq!(
+        decoded.get_pixel(100, 10)[3],
+        0,
+        "white background made transparent"
+    );
+
+    app.gql_as(
+        &session,
+        "mutation($id: ID!) { activateSignature(uploadId: $id, variant: \"TRANSPARENT\", name: \"Direktore A. Kalniņa\", kind: SIGNATURE) }",
+        json!({"id": upload_id}),
+    )
+    .await
+    .data();
+    let list = app
+        .gql_as(
+            &session,
+            "{ signatures { name kind isDefault } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        list.data()["signatures"],
+        json!([{"name": "Direktore A. Kalniņa", "kind": "SIGNATURE", "isDefault": true}])
+    );
+    let after = get(
+        &app,
+        &session,
+        &format!("/documents/{}/certificate.pdf", docs[0]),
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+    assert_ne!(before, after, "the default signature is inserted");
+    let text: String = pdftotext(&after, None)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Direktore A. Kalniņa"));
+}
