@@ -1,0 +1,223 @@
+//! R-AUTHZ: every operation of the schema against every kind of caller. A new query or
+//! mutation fails this test until it is placed in the matrix below.
+
+use chrono::Duration;
+use europass_tests::spawn_app;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// Who may call an operation at all (resource scope is tested in the flow tests).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Public,
+    AnyLoggedIn,
+    InstitutionOnly,
+    NecOnly,
+}
+
+const X: &str = "00000000-0000-4000-8000-000000000000";
+
+fn matrix() -> Vec<(&'static str, Who, String)> {
+    use Who::*;
+    vec![
+        ("registerInstitution", Public, "mutation { registerInstitution(name: \"M\", email: \"matrix@skola.lv\") { email } }".into()),
+        ("resendRegistrationLink", Public, "mutation { resendRegistrationLink(email: \"nobody@skola.lv\") { email } }".into()),
+        ("confirmRegistration", Public, "mutation { confirmRegistration(token: \"x\") { email } }".into()),
+        ("login", Public, "mutation { login(email: \"nobody@skola.lv\", password: \"x\") { token } }".into()),
+        ("requestPasswordReset", Public, "mutation { requestPasswordReset(email: \"nobody@skola.lv\") }".into()),
+        ("resetPassword", Public, "mutation { resetPassword(token: \"x\", newPassword: \"a long new password\") }".into()),
+        ("referenceData", Public, "{ referenceData { version } }".into()),
+        ("changePassword", AnyLoggedIn, "mutation { changePassword(currentPassword: \"wrong\", newPassword: \"a long new password\") }".into()),
+        ("me", AnyLoggedIn, "{ me { role } }".into()),
+        ("session", AnyLoggedIn, "{ session { secondsLeft } }".into()),
+        ("document", AnyLoggedIn, format!("{{ document(id: \"{X}\") {{ europassNumber }} }}")),
+        ("myDocuments", AnyLoggedIn, "{ myDocuments { europassNumber } }".into()),
+        ("notifications", AnyLoggedIn, "{ notifications { kind } }".into()),
+        ("escoSearch", AnyLoggedIn, "{ escoSearch(text: \"weld\", kind: OCCUPATION, language: EN) { uri } }".into()),
+        ("certificateUrl", AnyLoggedIn, format!("{{ certificateUrl(documentId: \"{X}\") }}")),
+        ("certificateHistory", AnyLoggedIn, format!("{{ certificateHistory(documentId: \"{X}\") {{ totalCount }} }}")),
+        ("certificateAsOf", AnyLoggedIn, format!("{{ certificateAsOf(documentId: \"{X}\", at: \"2026-11-02T09:00:00Z\") {{ europassNumber }} }}")),
+        ("institution", AnyLoggedIn, format!("{{ institution(id: \"{X}\") {{ name }} }}")),
+        ("mobility", AnyLoggedIn, format!("{{ mobility(id: \"{X}\") {{ status }} }}")),
+        ("savePersonalData", AnyLoggedIn, format!("mutation {{ savePersonalData(documentId: \"{X}\", input: {{surname: \"A\"}}) {{ complete }} }}")),
+        ("saveHostOrganisation", AnyLoggedIn, format!("mutation {{ saveHostOrganisation(documentId: \"{X}\", input: {{name: \"A\"}}) {{ complete }} }}")),
+        ("saveProject", AnyLoggedIn, format!("mutation {{ saveProject(documentId: \"{X}\", input: {{objective: \"A\"}}) {{ complete }} }}")),
+        ("saveLearningOutcomes", AnyLoggedIn, format!("mutation {{ saveLearningOutcomes(documentId: \"{X}\", input: {{activities: \"A\"}}) {{ complete }} }}")),
+        ("setDocumentLanguage", AnyLoggedIn, format!("mutation {{ setDocumentLanguage(documentId: \"{X}\", language: LV) {{ language }} }}")),
+        ("copyToDocuments", AnyLoggedIn, format!("mutation {{ copyToDocuments(input: {{sourceDocument: \"{X}\", section: \"project\", fields: [\"objective\"], targets: [\"{X}\"]}}) {{ targets }} }}")),
+        ("sendHostPassword", AnyLoggedIn, format!("mutation {{ sendHostPassword(documentId: \"{X}\") }}")),
+        ("grantParticipantAccess", AnyLoggedIn, format!("mutation {{ grantParticipantAccess(documentId: \"{X}\") }}")),
+        ("grantParticipantAccessToGroup", AnyLoggedIn, format!("mutation {{ grantParticipantAccessToGroup(documentIds: [\"{X}\"]) }}")),
+        ("lockParticipantAccess", AnyLoggedIn, format!("mutation {{ lockParticipantAccess(documentIds: [\"{X}\"], from: \"2026-11-02T09:00:00Z\") }}")),
+        ("unlockParticipantAccess", AnyLoggedIn, format!("mutation {{ unlockParticipantAccess(documentIds: [\"{X}\"]) }}")),
+        ("eraseParticipantData", AnyLoggedIn, format!("mutation {{ eraseParticipantData(documentId: \"{X}\", reason: \"r\") }}")),
+        ("signatures", AnyLoggedIn, "{ signatures { name } }".into()),
+        ("chooseSignatureRectangle", AnyLoggedIn, format!("mutation {{ chooseSignatureRectangle(uploadId: \"{X}\", rect: {{x: 0, y: 0, width: 10, height: 10}}) {{ code }} }}")),
+        ("activateSignature", AnyLoggedIn, format!("mutation {{ activateSignature(uploadId: \"{X}\", variant: \"AS_IS\", name: \"n\", kind: SIGNATURE) }}")),
+        ("nextSteps", InstitutionOnly, "{ nextSteps { kind } }".into()),
+        ("mobilities", InstitutionOnly, "{ mobilities { nodes { id } } }".into()),
+        ("updateBaseData", InstitutionOnly, "mutation { updateBaseData(input: {address: \"Rīga\"}) { name } }".into()),
+        ("addInstitutionUser", InstitutionOnly, "mutation { addInstitutionUser(name: \"A\", email: \"not-an-email\") { email } }".into()),
+        ("removeInstitutionUser", InstitutionOnly, format!("mutation {{ removeInstitutionUser(accountId: \"{X}\") }}")),
+        ("requestMobility", InstitutionOnly, "mutation { requestMobility(input: {acceptConditions: false, participants: 1, foldersByPost: false, startDate: \"2026-12-01\", endDate: \"2026-12-02\", issuer: \"NEC-LV\", procedure: \"A\"}) { id } }".into()),
+        ("requestMoreDocuments", InstitutionOnly, format!("mutation {{ requestMoreDocuments(mobilityId: \"{X}\", additional: 1) {{ id }} }}")),
+        ("necQueue", NecOnly, "{ necQueue { totalCount } }".into()),
+        ("approveMobility", NecOnly, format!("mutation {{ approveMobility(mobilityId: \"{X}\") {{ id }} }}")),
+        ("rejectMobility", NecOnly, format!("mutation {{ rejectMobility(mobilityId: \"{X}\", reason: \"r\") {{ id }} }}")),
+        ("searchDocuments", NecOnly, "{ searchDocuments(europassNumber: \"LV\") { id } }".into()),
+        // Last: it ends the sessions the other rows use.
+        ("logout", AnyLoggedIn, "mutation { logout }".into()),
+    ]
+}
+
+fn schema_operations() -> BTreeSet<String> {
+    let sdl = api::graphql::build_schema(None).sdl();
+    let mut ops = BTreeSet::new();
+    let mut inside = false;
+    for line in sdl.lines() {
+        if line.starts_with("type QueryRoot") || line.starts_with("type MutationRoot") {
+            inside = true;
+        } else if line.starts_with('}') {
+            inside = false;
+        } else if inside {
+            let trimmed = line.trim();
+            let name: String = trimmed
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let rest = &trimmed[name.len()..];
+            // Field lines are `name(` or `name:`; description lines are prose.
+            let is_field = name.starts_with(|c: char| c.is_ascii_lowercase());
+            if is_field && (rest.starts_with('(') || rest.starts_with(':')) {
+                ops.insert(name);
+            }
+        }
+    }
+    ops
+}
+
+#[test]
+fn every_operation_is_placed_in_the_matrix() {
+    let placed: BTreeSet<String> = matrix().iter().map(|(n, _, _)| n.to_string()).collect();
+    let schema = schema_operations();
+    let missing: Vec<_> = schema.difference(&placed).collect();
+    let stale: Vec<_> = placed.difference(&schema).collect();
+    assert!(
+        missing.is_empty(),
+        "operations not in the authorization matrix: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix names operations the schema lacks: {stale:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_role_meets_the_expected_answer_for_every_operation() {
+    let app = spawn_app().await;
+    let (_, inst_pw, _) = app.institution_session("Skola", "info@skola.lv").await;
+    let (other, _, docs) = app.approved_mobility("other@skola.lv", 1).await;
+    app.gql_as(
+        &other,
+        "mutation($id: ID!) { saveHostOrganisation(documentId: $id, input: {email: \"host@host.de\"}) { complete } }",
+        json!({"id": docs[0]}),
+    )
+    .await
+    .data();
+    app.gql_as(
+        &other,
+        "mutation($id: ID!) { savePersonalData(documentId: $id, input: {email: \"pupil@skola.lv\"}) { complete } }",
+        json!({"id": docs[0]}),
+    )
+    .await
+    .data();
+    app.gql_as(
+        &other,
+        "mutation($id: ID!) { sendHostPassword(documentId: $id) }",
+        json!({"id": docs[0]}),
+    )
+    .await
+    .data();
+    app.gql_as(
+        &other,
+        "mutation($id: ID!) { grantParticipantAccess(documentId: $id) }",
+        json!({"id": docs[0]}),
+    )
+    .await
+    .data();
+    let host_pw = app
+        .smtp
+        .wait_for("host@host.de", "password:")
+        .await
+        .after("password: ");
+    let pupil_pw = app
+        .smtp
+        .wait_for("pupil@skola.lv", "password:")
+        .await
+        .after("password: ");
+    let nec_pw = app.nec_account("nora@nec.lv").await;
+    let expired = app.session("info@skola.lv", &inst_pw).await;
+    app.clock.advance(Duration::minutes(21));
+    let inst = app.session("info@skola.lv", &inst_pw).await;
+    let nec = app.session("nora@nec.lv", &nec_pw).await;
+    let host = app.session("host@host.de", &host_pw).await;
+    let pupil = app.session("pupil@skola.lv", &pupil_pw).await;
+
+    for (name, who, query) in matrix() {
+        let anonymous = app.gql(&query, json!({})).await;
+        let expired_answer = app.gql_as(&expired, &query, json!({})).await;
+        let as_inst = app.gql_as(&inst, &query, json!({})).await;
+        let as_nec = app.gql_as(&nec, &query, json!({})).await;
+        let as_host = app.gql_as(&host, &query, json!({})).await;
+        let as_pupil = app.gql_as(&pupil, &query, json!({})).await;
+        let code = |a: &europass_tests::Answer| {
+            a.body["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("OK")
+                .to_string()
+        };
+        let (anon, exp, i, n) = (
+            code(&anonymous),
+            code(&expired_answer),
+            code(&as_inst),
+            code(&as_nec),
+        );
+        let (h, p) = (code(&as_host), code(&as_pupil));
+        assert_ne!(h, "INTERNAL", "{name}: {}", as_host.body);
+        assert_ne!(p, "INTERNAL", "{name}: {}", as_pupil.body);
+        if matches!(who, Who::InstitutionOnly | Who::NecOnly) {
+            assert_eq!(h, "FORBIDDEN", "{name} as host");
+            assert_eq!(p, "FORBIDDEN", "{name} as participant");
+        }
+        if who != Who::Public {
+            assert_ne!(h, "UNAUTHENTICATED", "{name} as host");
+            assert_ne!(p, "UNAUTHENTICATED", "{name} as participant");
+        }
+        assert_ne!(anon, "INTERNAL", "{name}: {}", anonymous.body);
+        assert_ne!(i, "INTERNAL", "{name}: {}", as_inst.body);
+        assert_ne!(n, "INTERNAL", "{name}: {}", as_nec.body);
+        if who != Who::Public {
+            assert_eq!(anon, "UNAUTHENTICATED", "{name} anonymous");
+            assert!(
+                exp == "EXPIRED" || exp == "UNAUTHENTICATED",
+                "{name} expired session: {exp}"
+            );
+        } else {
+            let reason = anonymous.body["errors"][0]["extensions"]["reason"]
+                .as_str()
+                .unwrap_or("");
+            assert_ne!(reason, "SESSION_UNKNOWN", "{name} is public");
+        }
+        match who {
+            Who::InstitutionOnly => assert_eq!(n, "FORBIDDEN", "{name} as NEC"),
+            Who::NecOnly => assert_eq!(i, "FORBIDDEN", "{name} as institution"),
+            _ => {}
+        }
+        if who == Who::NecOnly {
+            assert_ne!(n, "FORBIDDEN", "{name} as NEC");
+        }
+        if who == Who::InstitutionOnly {
+            assert_ne!(i, "FORBIDDEN", "{name} as institution");
+        }
+    }
+}
