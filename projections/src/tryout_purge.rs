@@ -91,6 +91,39 @@ async fn purge_mobility(pool: &PgPool, mobility_id: &str) -> anyhow::Result<u64>
             .execute(&mut *tx)
             .await?;
     }
+    // Files (photos, PDFs) named only by these documents, and rows keyed by a document.
+    let shas: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT m[1] FROM document_views v,
+                regexp_matches(v.state::text, '([0-9a-f]{64})', 'g') AS m
+          WHERE v.mobility_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for sha in &shas {
+        sqlx::query(
+            "DELETE FROM blobs WHERE sha256 = $1 AND NOT EXISTS (
+                 SELECT 1 FROM document_views v
+                  WHERE v.mobility_id <> $2 AND v.state::text LIKE '%' || $1 || '%')",
+        )
+        .bind(sha)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for document in &documents {
+        let Ok(document) = Uuid::parse_str(document) else {
+            continue;
+        };
+        sqlx::query("DELETE FROM notifications WHERE document_id = $1")
+            .bind(document)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM copy_operations WHERE source_document = $1")
+            .bind(document)
+            .execute(&mut *tx)
+            .await?;
+    }
     for table in BY_MOBILITY {
         let column = if *table == "mobilities" {
             "id"

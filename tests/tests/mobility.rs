@@ -402,6 +402,26 @@ async fn try_out_is_approved_at_once_in_its_own_series_and_purged_after_24_hours
             .starts_with("TRY/2026/"));
     }
     let try_id = id_of(&try_out);
+    // A photo on a Try Out document is Try Out data too.
+    let first_doc = m["documents"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let img = image::RgbImage::from_pixel(120, 160, image::Rgb([200, 180, 160]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let photo: Value = app
+        .client
+        .post(format!("{}/documents/{first_doc}/photo", app.address))
+        .bearer_auth(&session)
+        .body(png.into_inner())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let photo_sha = photo["sha256"].as_str().expect("photo stored").to_string();
     let queue = app.gql_as(&nec, QUEUE, json!({})).await;
     assert_eq!(
         queue.data()["necQueue"]["totalCount"],
@@ -424,6 +444,11 @@ async fn try_out_is_approved_at_once_in_its_own_series_and_purged_after_24_hours
 
     let leftovers = app.tables_containing(&try_id).await;
     assert!(leftovers.is_empty(), "Try Out data left in {leftovers:?}");
+    let photo_left = app.tables_containing(&photo_sha).await;
+    assert!(
+        photo_left.is_empty(),
+        "Try Out photo left in {photo_left:?}"
+    );
     for doc in m["documents"]["nodes"].as_array().unwrap() {
         let doc_id = doc["id"].as_str().unwrap();
         assert!(app.tables_containing(doc_id).await.is_empty());
