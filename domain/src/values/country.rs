@@ -11,7 +11,8 @@ pub struct CountryCode(String);
 
 impl CountryCode {
     pub fn parse(raw: &str) -> Result<Self, Refusal> {
-        let value = raw.trim().to_uppercase();
+        // ASCII only: Unicode case rules would turn "ß" into "SS".
+        let value = raw.trim().to_ascii_uppercase();
         if value.len() == 2 && ISO_3166_ALPHA2.split(' ').any(|c| c == value) {
             Ok(Self(value))
         } else {

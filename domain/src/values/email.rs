@@ -9,7 +9,8 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, Refusal> {
         let invalid = |msg: &str| Refusal::validation("email", "INVALID_EMAIL", msg.to_string());
-        let value = raw.trim().to_lowercase();
+        // ASCII case folding only: Unicode rules would map the Kelvin sign to "k".
+        let value = raw.trim().to_ascii_lowercase();
         if value.is_empty() {
             return Err(Refusal::validation(
                 "email",

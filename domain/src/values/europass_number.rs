@@ -86,7 +86,8 @@ impl EuropassNumber {
     /// Reads `LV/2026/000123-2` (surrounding space and lower case are tolerated) and verifies
     /// the check character.
     pub fn parse(raw: &str) -> Result<Self, Refusal> {
-        let value = raw.trim().to_uppercase();
+        // ASCII only: Unicode rules would turn "ﬀ" into "FF".
+        let value = raw.trim().to_ascii_uppercase();
         let format = || invalid("a Europass number looks like LV/2026/000123-2");
         let mut parts = value.split('/');
         let (Some(prefix), Some(year), Some(rest), None) =
