@@ -60,15 +60,24 @@ async fn image(services: &Services, sha256: &str) -> Result<Option<pdf::Image>, 
         }))
 }
 
-/// The active default signature and stamp of an owner.
-async fn signatory(services: &Services, owner: Uuid) -> Result<pdf::Signatory, CommandError> {
+/// An owner's signature and stamp: the ones a document chose, else the active defaults.
+async fn signatory(
+    services: &Services,
+    owner: Uuid,
+    chosen: impl Fn(SignatureKind) -> Option<Uuid>,
+) -> Result<pdf::Signatory, CommandError> {
     let library: SignatureLibrary = services.store.signatures.load(owner).await?;
+    let pick = |kind| {
+        chosen(kind)
+            .and_then(|id| library.signatures().iter().find(|s| s.id == id))
+            .or_else(|| library.default_of(kind))
+    };
     let mut signatory = pdf::Signatory::default();
-    if let Some(s) = library.default_of(SignatureKind::Signature) {
+    if let Some(s) = pick(SignatureKind::Signature) {
         signatory.name = Some(s.name.to_string());
         signatory.signature = image(services, s.sha256.as_str()).await?;
     }
-    if let Some(s) = library.default_of(SignatureKind::Stamp) {
+    if let Some(s) = pick(SignatureKind::Stamp) {
         signatory.stamp = image(services, s.sha256.as_str()).await?;
     }
     Ok(signatory)
@@ -107,7 +116,7 @@ pub async fn certificate_data(
         None => None,
     };
     let host_signatory = match document.host_email() {
-        Some(email) => signatory(services, account_id_for(email)).await?,
+        Some(email) => signatory(services, account_id_for(email), |_| None).await?,
         None => pdf::Signatory::default(),
     };
     Ok(pdf::CertificateData {
@@ -188,7 +197,10 @@ pub async fn certificate_data(
             other_skills: text(o.other_skills()),
         },
         signatures: pdf::Signatures {
-            sending: signatory(services, institution_id).await?,
+            sending: signatory(services, institution_id, |kind| {
+                document.chosen_signature(kind)
+            })
+            .await?,
             host: host_signatory,
         },
     })

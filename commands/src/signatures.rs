@@ -187,3 +187,48 @@ pub async fn owns_file(
     .fetch_one(&services.pool)
     .await?)
 }
+
+/// R-SIGN: a document of the institution uses another of its stored signatures or stamps
+/// (`None` returns to the default).
+#[tracing::instrument(name = "choose_document_signature", skip_all, fields(document = %document_id))]
+pub async fn choose_for_document(
+    services: &Services,
+    ctx: &CommandContext,
+    principal: &Principal,
+    document_id: Uuid,
+    kind: SignatureKind,
+    signature_id: Option<Uuid>,
+) -> Result<(), CommandError> {
+    let (_, access) = crate::documents::load_for(services, principal, document_id).await?;
+    if access != crate::documents::Access::Edit(domain::document::Editor::Institution) {
+        return Err(Refusal::forbidden(
+            "INSTITUTION_ONLY",
+            "only the sending institution can do this",
+        )
+        .into());
+    }
+    if let Some(id) = signature_id {
+        let library = library(services, principal).await?;
+        if !library
+            .signatures()
+            .iter()
+            .any(|s| s.id == id && s.kind == kind)
+        {
+            return Err(Refusal::not_found("SIGNATURE_NOT_FOUND", "signature not found").into());
+        }
+    }
+    services
+        .store
+        .documents
+        .execute(
+            document_id,
+            domain::document::DocumentCommand::ChooseSignature {
+                kind,
+                signature_id,
+                by: domain::document::Editor::Institution,
+            },
+            ctx,
+            services.clock.now(),
+        )
+        .await
+}

@@ -352,6 +352,15 @@ async fn a_signature_is_prepared_in_three_steps_and_goes_into_later_certificates
     .await
     .unwrap();
     assert_ne!(before, after, "the default signature is inserted");
+    // The document may go back to no signature (there is no other stored one here).
+    let unknown = app
+        .gql_as(
+            &session,
+            "mutation($d: ID!) { chooseDocumentSignature(documentId: $d, kind: SIGNATURE, signatureId: \"00000000-0000-4000-8000-000000000000\") }",
+            json!({"d": docs[0]}),
+        )
+        .await;
+    assert_eq!(unknown.code(), "NOT_FOUND");
     let text: String = pdftotext(&after, None)
         .split_whitespace()
         .collect::<Vec<_>>()

@@ -146,6 +146,34 @@ impl SignatureMutation {
             .collect())
     }
 
+    /// A document uses another stored signature or stamp of the institution (null: the
+    /// default again).
+    async fn choose_document_signature(
+        &self,
+        ctx: &Context<'_>,
+        document_id: ID,
+        kind: Kind,
+        signature_id: Option<ID>,
+    ) -> ApiResult<bool> {
+        let principal = principal(ctx).await?;
+        let document_id = parse_id(ctx, "documentId", &document_id)?;
+        let signature_id = signature_id
+            .map(|s| parse_id(ctx, "signatureId", &s))
+            .transpose()?;
+        signatures::choose_for_document(
+            &state(ctx).services,
+            &request(ctx).as_principal(principal),
+            principal,
+            document_id,
+            kind.into(),
+            signature_id,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        settle(ctx).await;
+        Ok(true)
+    }
+
     /// Step 3: one variant, named, as a signature or stamp; the first of its kind (or with
     /// `makeDefault`) becomes the default.
     async fn activate_signature(

@@ -47,6 +47,12 @@ pub enum DocumentCommand {
         at: DateTime<Utc>,
     },
     /// R-LANG: the institution chooses the certificate's language.
+    /// R-SIGN: another stored signature or stamp for this document (None: the default).
+    ChooseSignature {
+        kind: crate::signature::SignatureKind,
+        signature_id: Option<Uuid>,
+        by: Editor,
+    },
     SetLanguage {
         language: DocumentLanguage,
         by: Editor,

@@ -49,6 +49,10 @@ pub enum DocumentEvent {
     LanguageChanged {
         language: DocumentLanguage,
     },
+    SignatureChosen {
+        kind: crate::signature::SignatureKind,
+        signature_id: Option<Uuid>,
+    },
     ParticipantAccessGranted {
         email: Personal<Email>,
     },
@@ -78,6 +82,7 @@ impl DomainEvent for DocumentEvent {
             Self::LearningOutcomesSaved { .. } => "LearningOutcomesSaved",
             Self::CopyReceived { .. } => "CopyReceived",
             Self::LanguageChanged { .. } => "LanguageChanged",
+            Self::SignatureChosen { .. } => "SignatureChosen",
             Self::ParticipantAccessGranted { .. } => "ParticipantAccessGranted",
             Self::ParticipantAccessLocked { .. } => "ParticipantAccessLocked",
             Self::ParticipantAccessUnlocked { .. } => "ParticipantAccessUnlocked",

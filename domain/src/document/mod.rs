@@ -82,9 +82,20 @@ pub struct Document {
     participant_locked_from: Option<DateTime<Utc>>,
     erased: bool,
     certificates: Vec<IssuedCertificate>,
+    /// R-SIGN: signatures chosen for this document instead of the owner's defaults, by kind.
+    #[serde(default)]
+    chosen_signatures: Vec<(crate::signature::SignatureKind, Uuid)>,
 }
 
 impl Document {
+    /// The signature (or stamp) chosen for this document, if not the owner's default.
+    pub fn chosen_signature(&self, kind: crate::signature::SignatureKind) -> Option<Uuid> {
+        self.chosen_signatures
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, id)| *id)
+    }
+
     pub fn is_created(&self) -> bool {
         self.origin.is_some()
     }
@@ -456,6 +467,18 @@ impl Document {
                 }
                 Ok(vec![DocumentEvent::LearningOutcomesSaved { by, changes }])
             }
+            DocumentCommand::ChooseSignature {
+                kind,
+                signature_id,
+                by,
+            } => {
+                self.require_created()?;
+                Self::require_institution(by, "choose the document's signature")?;
+                if self.chosen_signature(kind) == signature_id {
+                    return Ok(vec![]);
+                }
+                Ok(vec![DocumentEvent::SignatureChosen { kind, signature_id }])
+            }
             DocumentCommand::SetLanguage { language, by } => {
                 self.require_created()?;
                 Self::require_institution(by, "choose the document language")?;
@@ -676,6 +699,12 @@ impl Aggregate for Document {
             }
             DocumentEvent::CopyReceived { changes, .. } => self.apply_changes(changes),
             DocumentEvent::LanguageChanged { language } => self.language = language,
+            DocumentEvent::SignatureChosen { kind, signature_id } => {
+                self.chosen_signatures.retain(|(k, _)| *k != kind);
+                if let Some(id) = signature_id {
+                    self.chosen_signatures.push((kind, id));
+                }
+            }
             DocumentEvent::ParticipantAccessGranted { email } => {
                 self.participant_email = Some(email)
             }
