@@ -133,6 +133,7 @@ pub async fn choose_rectangle(
 
 /// Step 3: one variant, named, as a signature or a stamp; optionally the new default.
 #[tracing::instrument(name = "activate_signature", skip_all)]
+#[allow(clippy::too_many_arguments)] // each argument is one field of the client's step 3
 pub async fn activate(
     services: &Services,
     ctx: &CommandContext,

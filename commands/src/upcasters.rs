@@ -80,7 +80,8 @@ mod tests {
     fn a_1_0_payload_is_upcast_to_1_1_without_changed_fields() {
         assert!(is_outdated("BaseDataChanged", "1.0"));
         let event = upcast(old_event());
-        assert_eq!(event.event_version, "1.1");
+        // cqrs-es writes the full semantic version.
+        assert_eq!(event.event_version, "1.1.0");
         let decoded: InstitutionEvent = serde_json::from_value(event.payload).unwrap();
         assert!(matches!(
             decoded,

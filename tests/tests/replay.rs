@@ -651,3 +651,193 @@ async fn an_interrupted_rebuild_resumes_from_its_shadow_checkpoint() {
         "swapped in: gone"
     );
 }
+
+#[tokio::test]
+async fn a_rebuild_after_an_erasure_and_a_try_out_purge_brings_nothing_back() {
+    let app = spawn_app().await;
+    let flow = realistic_flow(&app).await;
+    let doc = &flow.docs[0];
+    save(
+        &app,
+        &flow.session,
+        "savePersonalData",
+        doc,
+        json!({"email": "adams.b@skola.lv", "address": "Zvirbuļu iela 7"}),
+    )
+    .await;
+    app.gql_as(
+        &flow.session,
+        "mutation($id: ID!) { grantParticipantAccess(documentId: $id) }",
+        json!({"id": doc}),
+    )
+    .await
+    .data();
+    app.gql_as(
+        &flow.session,
+        "mutation($id: ID!) { eraseParticipantData(documentId: $id, reason: \"request 2026-17\") }",
+        json!({"id": doc}),
+    )
+    .await
+    .data();
+    let mut try_out = json!({
+        "acceptConditions": true, "participants": 2, "foldersByPost": false,
+        "startDate": "2026-12-01", "endDate": "2026-12-14", "issuer": "TRY-OUT",
+        "procedure": "A", "programme": "KA122-VET"
+    });
+    try_out["projectNumber"] = json!("2026-1-LV01-KA122-VET-000002");
+    let requested = app
+        .gql_as(
+            &flow.session,
+            "mutation($input: MobilityRequestInput!) { requestMobility(input: $input) { id } }",
+            json!({"input": try_out}),
+        )
+        .await;
+    let try_id = requested.data()["requestMobility"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.clock.advance(chrono::Duration::hours(25));
+    let purged = projections::tryout_purge::purge_expired(&app.pool, app.clock_now())
+        .await
+        .unwrap();
+    assert_eq!(purged.mobilities, 1);
+    projected(&app).await;
+    let before = snapshot(&app.pool).await;
+
+    replay::rebuild(&app.pool, &all_projections(), None, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(snapshot(&app.pool).await, before);
+    assert_eq!(verify(&app.pool).await, vec![]);
+    for value in [
+        "Bērziņš",
+        "Ādams",
+        "adams.b@skola.lv",
+        "Zvirbuļu iela",
+        &try_id,
+    ] {
+        let left = app.tables_containing(value).await;
+        assert!(left.is_empty(), "{value} back in {left:?}");
+    }
+}
+
+/// Stores the (decrypted) value of each event; at one sequence it erases the key and purges
+/// another aggregate's events, as an erasure and the Try Out purge would during a rebuild.
+struct Sealed {
+    pool: PgPool,
+    interfere_at: i64,
+}
+
+impl Projection for Sealed {
+    fn name(&self) -> &'static str {
+        "sealed"
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["sealed"]
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["sealed_rows"]
+    }
+
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        event: &'a StoredEvent,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            if event.aggregate_id == "p" && event.sequence == self.interfere_at {
+                sqlx::query("DELETE FROM subject_keys WHERE subject = 'sealed/p'")
+                    .execute(&self.pool)
+                    .await?;
+                let mut purge = self.pool.begin().await?;
+                sqlx::query("SET LOCAL europass.purge = 'on'")
+                    .execute(&mut *purge)
+                    .await?;
+                sqlx::query("DELETE FROM events WHERE aggregate_id = 'q'")
+                    .execute(&mut *purge)
+                    .await?;
+                purge.commit().await?;
+            }
+            sqlx::query("INSERT INTO sealed_rows (id, sequence, value) VALUES ($1, $2, $3)")
+                .bind(&event.aggregate_id)
+                .bind(event.sequence)
+                .bind(event.payload["v"].to_string())
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test]
+async fn what_an_erasure_or_a_purge_removes_during_a_rebuild_stays_removed() {
+    let (_, pool) = fresh_database().await;
+    sqlx::query("CREATE TABLE sealed_rows (id text, sequence bigint, value text, PRIMARY KEY (id, sequence))")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let key = commands::pii::key_for_writing(&pool, "sealed/p")
+        .await
+        .unwrap();
+    let mut payloads = vec![];
+    for n in 1..=700 {
+        let mut payload = json!({"v": {"pii": format!("secret-{n}")}});
+        commands::pii::encrypt(&key, "sealed/p", &mut payload).unwrap();
+        payloads.push(payload);
+    }
+    sqlx::query(
+        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
+                             payload, metadata)
+         SELECT 'sealed', 'p', n, 'Sealed', '1.0', p::json, '{}'
+           FROM unnest($1::jsonb[]) WITH ORDINALITY AS t(p, n)",
+    )
+    .bind(&payloads)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let tx: i64 = sqlx::query_scalar(
+        "WITH written AS (
+             INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
+                                 payload, metadata)
+             SELECT 'sealed', 'q', n, 'Sealed', '1.0', '{\"v\": 1}', '{}' FROM generate_series(1, 10) n
+             RETURNING tx_id)
+         SELECT max(tx_id::text::bigint) FROM written",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    while sqlx::query_scalar::<_, i64>(
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap()
+        <= tx
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let projections: Vec<Arc<dyn Projection>> = vec![Arc::new(Sealed {
+        pool: pool.clone(),
+        interfere_at: 600,
+    })];
+
+    replay::rebuild(&pool, &projections, None, |_| {})
+        .await
+        .unwrap();
+
+    let (plain, purged, erased): (i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE value LIKE '%secret%'), count(*) FILTER (WHERE id = 'q'),
+                count(*) FILTER (WHERE value = '{\"pii_erased\":true}')
+           FROM sealed_rows",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (plain, purged, erased),
+        (0, 0, 700),
+        "no plain value and no purged row went live"
+    );
+}

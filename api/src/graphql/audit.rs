@@ -171,7 +171,8 @@ impl AuditQuery {
         let principal = principal(ctx).await?;
         policy::authorize(principal, Operation::DecideMobility).map_err(|e| fail(ctx, e))?;
         let like = |v: Option<String>| v.map(|s| format!("%{}%", s.trim().to_lowercase()));
-        let rows: Vec<(Uuid, String, Option<String>, String, Uuid, i32, i32)> = sqlx::query_as(
+        type Row = (Uuid, String, Option<String>, String, Uuid, i32, i32);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT v.id, v.europass_number, v.holder_name, i.name, v.mobility_id,
                     jsonb_array_length(v.missing_fields), v.certificates
                FROM document_views v JOIN institutions i ON i.id = v.institution_id

@@ -32,16 +32,16 @@ pub async fn compare(
             .collect();
         format!("jsonb_build_object({})", parts.join(", "))
     };
-    let rows: Vec<(String, Option<Value>, Option<Value>)> = sqlx::query_as(&format!(
+    let rows: Vec<(Value, Option<Value>, Option<Value>)> = sqlx::query_as(&format!(
         "WITH live AS (SELECT to_jsonb(t) AS j FROM public.{table} t),
               rebuilt AS (SELECT to_jsonb(t) AS j FROM {schema}.{table} t),
               only_live AS (SELECT j FROM live EXCEPT ALL SELECT j FROM rebuilt),
               only_rebuilt AS (SELECT j FROM rebuilt EXCEPT ALL SELECT j FROM live),
               l AS (SELECT {key} AS k, j FROM only_live),
               r AS (SELECT {key} AS k, j FROM only_rebuilt)
-         SELECT COALESCE(l.k, r.k)::text, l.j, r.j
+         SELECT COALESCE(l.k, r.k), l.j, r.j
            FROM l FULL JOIN r ON l.k = r.k
-          ORDER BY 1"
+          ORDER BY 1::text"
     ))
     .fetch_all(&mut *conn)
     .await?;
@@ -50,7 +50,7 @@ pub async fn compare(
         .map(|(key, live, rebuilt)| Difference {
             table: table.to_string(),
             columns: differing_columns(live.as_ref(), rebuilt.as_ref()),
-            key,
+            key: key.to_string(),
             live: live.map(|v| v.to_string()),
             rebuilt: rebuilt.map(|v| v.to_string()),
         })

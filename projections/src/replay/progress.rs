@@ -80,14 +80,17 @@ impl Meter {
 /// Writes progress to standard error.
 pub struct Printer {
     terminal: bool,
-    last: Option<Instant>,
+    last_shown: Option<Instant>,
+    /// The newest report not yet shown (throttled), for `finish`.
+    pending: Option<ReplayProgress>,
 }
 
 impl Default for Printer {
     fn default() -> Self {
         Self {
             terminal: std::io::stderr().is_terminal(),
-            last: None,
+            last_shown: None,
+            pending: None,
         }
     }
 }
@@ -99,11 +102,26 @@ impl Printer {
         } else {
             Duration::from_secs(5)
         };
-        let finished = progress.done == progress.total;
-        if self.last.is_some_and(|t| t.elapsed() < every) && !finished {
+        if self.last_shown.is_some_and(|t| t.elapsed() < every) {
+            self.pending = Some(progress.clone());
             return;
         }
-        self.last = Some(Instant::now());
+        self.pending = None;
+        self.last_shown = Some(Instant::now());
+        self.write(progress);
+    }
+
+    /// Shows the last report and ends the line being rewritten.
+    pub fn finish(&mut self) {
+        if let Some(last) = self.pending.take() {
+            self.write(&last);
+        }
+        if self.terminal && self.last_shown.is_some() {
+            eprintln!();
+        }
+    }
+
+    fn write(&self, progress: &ReplayProgress) {
         let mut err = std::io::stderr().lock();
         let _ = if self.terminal {
             write!(err, "\r\x1b[K{progress}")
@@ -111,12 +129,5 @@ impl Printer {
             writeln!(err, "{progress}")
         };
         let _ = err.flush();
-    }
-
-    /// Ends the line being rewritten.
-    pub fn finish(&mut self) {
-        if self.terminal && self.last.is_some() {
-            eprintln!();
-        }
     }
 }

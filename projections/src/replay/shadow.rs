@@ -2,9 +2,9 @@
 //! (`CREATE TABLE replay_x.t (LIKE public.t INCLUDING ALL)`), a checkpoint per projection and
 //! the subject keys used. A transaction that sets `search_path` to the schema makes the
 //! projections' unqualified SQL write the copies while the API keeps using the live tables.
-//! The search path holds the shadow schema alone (with views of `events` and `subject_keys`),
-//! so a table a projection writes without declaring it fails loudly instead of being written
-//! live twice.
+//! The search path holds the shadow schema alone (with a view of `subject_keys` for the
+//! decryption), so a table a projection writes without declaring it fails loudly instead of
+//! being written live twice.
 //!
 //! Every batch is one transaction that moves the shadow checkpoint with its writes: an
 //! interrupted rebuild loses at most one batch and continues from the checkpoint.
@@ -51,7 +51,6 @@ impl Shadow {
             format!(
                 "CREATE TABLE {schema}.replay_used_keys (subject text PRIMARY KEY, key_id uuid)"
             ),
-            format!("CREATE VIEW {schema}.events AS SELECT * FROM public.events"),
             format!("CREATE VIEW {schema}.subject_keys AS SELECT * FROM public.subject_keys"),
         ] {
             sqlx::query(&sql).execute(&mut *tx).await?;
@@ -299,9 +298,14 @@ impl Shadow {
     /// Drops the schema and everything in it.
     pub async fn discard(pool: &PgPool, schema: &str) -> anyhow::Result<()> {
         identifier(schema)?;
-        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            .execute(pool)
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET LOCAL client_min_messages = warning")
+            .execute(&mut *tx)
             .await?;
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -54,7 +54,11 @@ async fn try_swap(
     let schema = &shadow.schema;
     let tables = shadow.tables();
     let mut tx = pool.begin().await?;
+    // Short lock waits; no notice per object the final DROP SCHEMA cascades to.
     sqlx::query("SET LOCAL lock_timeout = '2s'")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SET LOCAL client_min_messages = warning")
         .execute(&mut *tx)
         .await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext('europass.replay.' || $1))")
