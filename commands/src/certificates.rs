@@ -7,7 +7,7 @@ use crate::documents::{load_for, Access};
 use crate::error::CommandError;
 use crate::store::CommandContext;
 use crate::Services;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::account::account_id_for;
 use domain::document::{Document, DocumentCommand, Editor};
 use domain::reference::{self, DocumentLanguage, LanguageActivity, Stay};
@@ -65,8 +65,12 @@ async fn signatory(
     services: &Services,
     owner: Uuid,
     chosen: impl Fn(SignatureKind) -> Option<Uuid>,
+    as_of: Option<DateTime<Utc>>,
 ) -> Result<pdf::Signatory, CommandError> {
-    let library: SignatureLibrary = services.store.signatures.load(owner).await?;
+    let library: SignatureLibrary = match as_of {
+        Some(at) => services.store.signatures.load_as_of(owner, at).await?,
+        None => services.store.signatures.load(owner).await?,
+    };
     let pick = |kind| {
         chosen(kind)
             .and_then(|id| library.signatures().iter().find(|s| s.id == id))
@@ -84,10 +88,14 @@ async fn signatory(
 }
 
 /// Everything the template prints, in the document's language (never the interface's).
+///
+/// With `as_of`, the institution's base data and the signatures are taken as they stood then
+/// (to re-create a certificate exactly as issued).
 pub async fn certificate_data(
     services: &Services,
     document: &Document,
     issue_date: NaiveDate,
+    as_of: Option<DateTime<Utc>>,
 ) -> Result<pdf::CertificateData, CommandError> {
     let lang = document.language();
     let (Some(number), Some(mobility_id), Some(institution_id)) = (
@@ -103,7 +111,16 @@ pub async fn certificate_data(
         .and_then(|i| i.label())
         .map(|l| lang.pick(l).to_string())
         .unwrap_or_default();
-    let institution = services.store.institutions.load(institution_id).await?;
+    let institution = match as_of {
+        Some(at) => {
+            services
+                .store
+                .institutions
+                .load_as_of(institution_id, at)
+                .await?
+        }
+        None => services.store.institutions.load(institution_id).await?,
+    };
     let base = institution
         .base_data()
         .ok_or_else(|| CommandError::failure(anyhow::anyhow!("institution without base data")))?;
@@ -116,7 +133,7 @@ pub async fn certificate_data(
         None => None,
     };
     let host_signatory = match document.host_email() {
-        Some(email) => signatory(services, account_id_for(email), |_| None).await?,
+        Some(email) => signatory(services, account_id_for(email), |_| None, as_of).await?,
         None => pdf::Signatory::default(),
     };
     Ok(pdf::CertificateData {
@@ -197,9 +214,12 @@ pub async fn certificate_data(
             other_skills: text(o.other_skills()),
         },
         signatures: pdf::Signatures {
-            sending: signatory(services, institution_id, |kind| {
-                document.chosen_signature(kind)
-            })
+            sending: signatory(
+                services,
+                institution_id,
+                |kind| document.chosen_signature(kind),
+                as_of,
+            )
             .await?,
             host: host_signatory,
         },
@@ -257,7 +277,7 @@ pub async fn issue(
         .into());
     }
     let now = services.clock.now();
-    let data = certificate_data(services, &document, now.date_naive()).await?;
+    let data = certificate_data(services, &document, now.date_naive(), None).await?;
     let rendered = render(services, data).await?;
     crate::documents::store_blob(services, "application/pdf", &rendered.pdf).await?;
     services
@@ -284,5 +304,56 @@ pub async fn issue(
         file_name: format!("europass-mobility-{number}.pdf"),
         sha256: rendered.sha256,
         pdf: rendered.pdf,
+    })
+}
+
+/// R-AUDIT: re-creates an issued certificate from the state it was issued from (document,
+/// base data and signatures as of that moment) and says whether its SHA-256 matches the one
+/// recorded. A different template version cannot match and is reported as such.
+pub struct Reissue {
+    pub recorded_sha256: String,
+    pub recreated_sha256: Option<String>,
+    pub template_version: String,
+    pub matches: bool,
+}
+
+#[tracing::instrument(name = "verify_issued_certificate", skip_all, fields(document = %document_id))]
+pub async fn verify_issued(
+    services: &Services,
+    principal: &Principal,
+    document_id: Uuid,
+    sha256: &str,
+) -> Result<Reissue, CommandError> {
+    let (document, access) = load_for(services, principal, document_id).await?;
+    if !matches!(access, Access::Edit(Editor::Institution) | Access::ReadOnly) {
+        return Err(Refusal::forbidden("AUDIT_NOT_ALLOWED", "not allowed").into());
+    }
+    let issued = document
+        .issued_certificates()
+        .iter()
+        .find(|c| c.sha256.as_str() == sha256)
+        .cloned()
+        .ok_or_else(|| Refusal::not_found("CERTIFICATE_NOT_FOUND", "no such issued certificate"))?;
+    let template_version = issued.template_version.to_string();
+    if template_version != pdf::TEMPLATE_VERSION {
+        return Ok(Reissue {
+            recorded_sha256: sha256.to_string(),
+            recreated_sha256: None,
+            template_version,
+            matches: false,
+        });
+    }
+    let then = services
+        .store
+        .documents
+        .load_as_of(document_id, issued.at)
+        .await?;
+    let data = certificate_data(services, &then, issued.at.date_naive(), Some(issued.at)).await?;
+    let rendered = render(services, data).await?;
+    Ok(Reissue {
+        recorded_sha256: sha256.to_string(),
+        matches: rendered.sha256 == sha256,
+        recreated_sha256: Some(rendered.sha256),
+        template_version,
     })
 }

@@ -248,6 +248,26 @@ where
             .map_err(CommandError::from)
     }
 
+    /// The aggregate as it stood at `at` (events stamped later are left out).
+    pub async fn load_as_of(
+        &self,
+        id: Uuid,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<A, CommandError> {
+        let mut state = A::default();
+        for event in self.history(id).await? {
+            let stamped = event
+                .metadata
+                .get("at")
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok());
+            if stamped.is_some_and(|t| t > at) {
+                break;
+            }
+            state.apply(event.payload);
+        }
+        Ok(state)
+    }
+
     /// Appends without retrying on conflict: for tests that prove the conflict itself.
     pub async fn execute_once(
         &self,

@@ -55,6 +55,7 @@ fn matrix() -> Vec<(&'static str, Who, String)> {
         ("chooseSignatureRectangle", AnyLoggedIn, format!("mutation {{ chooseSignatureRectangle(uploadId: \"{X}\", rect: {{x: 0, y: 0, width: 10, height: 10}}) {{ code }} }}")),
         ("activateSignature", AnyLoggedIn, format!("mutation {{ activateSignature(uploadId: \"{X}\", variant: \"AS_IS\", name: \"n\", kind: SIGNATURE) }}")),
         ("chooseDocumentSignature", AnyLoggedIn, format!("mutation {{ chooseDocumentSignature(documentId: \"{X}\", kind: STAMP) }}")),
+        ("verifyIssuedCertificate", AnyLoggedIn, format!("{{ verifyIssuedCertificate(documentId: \"{X}\", sha256: \"00\") {{ matches }} }}")),
         ("nextSteps", InstitutionOnly, "{ nextSteps { kind } }".into()),
         ("mobilities", InstitutionOnly, "{ mobilities { nodes { id } } }".into()),
         ("updateBaseData", InstitutionOnly, "mutation { updateBaseData(input: {address: \"Rīga\"}) { name } }".into()),

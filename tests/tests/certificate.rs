@@ -148,6 +148,24 @@ async fn a_complete_document_gives_a_latvian_certificate_with_its_number_on_ever
     .unwrap();
     assert_eq!(again.to_vec(), pdf);
 
+    // Later base-data changes do not change what an auditor re-creates for this issue.
+    app.clock.advance(chrono::Duration::minutes(1));
+    app.gql_as(
+        &session,
+        "mutation { updateBaseData(input: {name: \"Pārdēvēta skola\"}) { name } }",
+        json!({}),
+    )
+    .await
+    .data();
+    let check = app
+        .gql_as(
+            &session,
+            "query($id: ID!, $sha: String!) { verifyIssuedCertificate(documentId: $id, sha256: $sha) { matches recreatedSha256 } }",
+            json!({"id": docs[0], "sha": issued["sha256"]}),
+        )
+        .await;
+    assert_eq!(check.data()["verifyIssuedCertificate"]["matches"], true);
+
     // A batch of the complete documents of the mobility.
     complete(&app, &session, &docs[1], "Praktika").await;
     let zip = get(

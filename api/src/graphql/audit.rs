@@ -61,6 +61,15 @@ pub struct DocumentHit {
     pub certificates: i32,
 }
 
+#[derive(SimpleObject)]
+pub struct ReissueCheck {
+    pub recorded_sha256: String,
+    /// Null when the certificate was issued with another template version.
+    pub recreated_sha256: Option<String>,
+    pub template_version: String,
+    pub matches: bool,
+}
+
 #[derive(Default)]
 pub struct AuditQuery;
 
@@ -135,6 +144,28 @@ impl AuditQuery {
                 end_cursor: Some(encode(&end.to_string())),
             },
             total_count: total,
+        })
+    }
+
+    /// Re-creates an issued certificate from the state it was issued from and compares its
+    /// SHA-256 with the recorded one.
+    async fn verify_issued_certificate(
+        &self,
+        ctx: &Context<'_>,
+        document_id: ID,
+        sha256: String,
+    ) -> ApiResult<ReissueCheck> {
+        let principal = principal(ctx).await?;
+        let id = parse_id(ctx, "documentId", &document_id)?;
+        let check =
+            commands::certificates::verify_issued(&state(ctx).services, principal, id, &sha256)
+                .await
+                .map_err(|e| fail(ctx, e))?;
+        Ok(ReissueCheck {
+            recorded_sha256: check.recorded_sha256,
+            recreated_sha256: check.recreated_sha256,
+            template_version: check.template_version,
+            matches: check.matches,
         })
     }
 
