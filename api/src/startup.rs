@@ -466,5 +466,20 @@ async fn graphql(
         }
     }
     let request = request.data(RequestContext::new(correlation_id, bearer(&headers)));
-    respond(answer, shared.schema.execute(request).await)
+    let mut response = shared.schema.execute(request).await;
+    stamp_document_errors(&mut response, correlation_id);
+    respond(answer, response)
+}
+
+/// Errors that the GraphQL engine raises itself (syntax, unknown fields, depth and complexity
+/// limits) get the same stable `extensions.code` as ours: the document is invalid.
+fn stamp_document_errors(response: &mut async_graphql::Response, correlation_id: Uuid) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "VALIDATION");
+            extensions.set("reason", "INVALID_DOCUMENT");
+            extensions.set("correlationId", correlation_id.to_string());
+        }
+    }
 }
