@@ -218,6 +218,32 @@ impl TestApp {
         (session.to_string(), mobility, ids)
     }
 
+    /// Saves one section of a document (`savePersonalData`, `saveHostOrganisation`,
+    /// `saveProject`, `saveLearningOutcomes`) and returns the answer.
+    pub async fn save_section(
+        &self,
+        token: &str,
+        mutation: &str,
+        document_id: &str,
+        input: Value,
+    ) -> Answer {
+        let input_type = match mutation {
+            "savePersonalData" => "PersonalDataInput",
+            "saveHostOrganisation" => "HostOrganisationInput",
+            "saveProject" => "ProjectInput",
+            "saveLearningOutcomes" => "LearningOutcomesInput",
+            other => panic!("{other} is not a section save"),
+        };
+        self.gql_as(
+            token,
+            &format!(
+                "mutation($id: ID!, $input: {input_type}!) {{ {mutation}(documentId: $id, input: $input) {{ complete }} }}"
+            ),
+            json!({"id": document_id, "input": input}),
+        )
+        .await
+    }
+
     pub async fn event_count(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM events")
             .fetch_one(&self.pool)

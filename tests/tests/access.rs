@@ -11,16 +11,10 @@ async fn save(
     app: &TestApp,
     token: &str,
     mutation: &str,
-    input_type: &str,
     id: &str,
     input: Value,
 ) -> europass_tests::Answer {
-    app.gql_as(
-        token,
-        &format!("mutation($id: ID!, $input: {input_type}!) {{ {mutation}(documentId: $id, input: $input) {{ europassNumber }} }}"),
-        json!({"id": id, "input": input}),
-    )
-    .await
+    app.save_section(token, mutation, id, input).await
 }
 
 async fn host_email(app: &TestApp, token: &str, id: &str, email: &str) {
@@ -28,7 +22,6 @@ async fn host_email(app: &TestApp, token: &str, id: &str, email: &str) {
         app,
         token,
         "saveHostOrganisation",
-        "HostOrganisationInput",
         id,
         json!({"email": email}),
     )
@@ -114,7 +107,6 @@ async fn the_host_is_invited_sees_only_its_documents_and_the_institution_is_told
         &app,
         &a,
         "savePersonalData",
-        "PersonalDataInput",
         &docs_a[0],
         json!({"surname": "Ozols", "firstName": "Jānis", "dateOfBirth": "2007-01-02"}),
     )
@@ -124,7 +116,6 @@ async fn the_host_is_invited_sees_only_its_documents_and_the_institution_is_told
         &app,
         &host,
         "saveProject",
-        "ProjectInput",
         &docs_a[0],
         json!({"objective": "Welding"}),
     )
@@ -134,7 +125,6 @@ async fn the_host_is_invited_sees_only_its_documents_and_the_institution_is_told
         &app,
         &host,
         "savePersonalData",
-        "PersonalDataInput",
         &docs_a[0],
         json!({"surname": "X"}),
     )
@@ -182,7 +172,6 @@ async fn participants_fill_their_part_until_locked() {
         &app,
         &a,
         "savePersonalData",
-        "PersonalDataInput",
         &docs[0],
         json!({"email": "anna@skola.lv"}),
     )
@@ -192,7 +181,6 @@ async fn participants_fill_their_part_until_locked() {
         &app,
         &a,
         "savePersonalData",
-        "PersonalDataInput",
         &docs[1],
         json!({"email": "peteris@skola.lv"}),
     )
@@ -218,7 +206,6 @@ async fn participants_fill_their_part_until_locked() {
         &app,
         &anna,
         "savePersonalData",
-        "PersonalDataInput",
         &docs[0],
         json!({"surname": "Bērziņa", "firstName": "Anna"}),
     )
@@ -228,7 +215,6 @@ async fn participants_fill_their_part_until_locked() {
         &app,
         &anna,
         "saveLearningOutcomes",
-        "LearningOutcomesInput",
         &docs[0],
         json!({"activities": "Praktika"}),
     )
@@ -238,7 +224,6 @@ async fn participants_fill_their_part_until_locked() {
         &app,
         &anna,
         "saveHostOrganisation",
-        "HostOrganisationInput",
         &docs[0],
         json!({"name": "X"}),
     )
@@ -260,7 +245,6 @@ async fn participants_fill_their_part_until_locked() {
         &app,
         &anna,
         "saveLearningOutcomes",
-        "LearningOutcomesInput",
         &docs[0],
         json!({"activities": "Praktika 2"}),
     )
@@ -271,7 +255,6 @@ async fn participants_fill_their_part_until_locked() {
         &app,
         &anna,
         "saveLearningOutcomes",
-        "LearningOutcomesInput",
         &docs[0],
         json!({"activities": "late"}),
     )
@@ -304,7 +287,6 @@ async fn participants_fill_their_part_until_locked() {
         &app,
         &anna,
         "saveLearningOutcomes",
-        "LearningOutcomesInput",
         &docs[0],
         json!({"activities": "Praktika 3"}),
     )

@@ -4,21 +4,8 @@ use chrono::Duration;
 use europass_tests::{spawn_app, TestApp};
 use serde_json::{json, Value};
 
-async fn save(
-    app: &TestApp,
-    token: &str,
-    mutation: &str,
-    input_type: &str,
-    id: &str,
-    input: Value,
-) {
-    app.gql_as(
-        token,
-        &format!("mutation($id: ID!, $input: {input_type}!) {{ {mutation}(documentId: $id, input: $input) {{ complete }} }}"),
-        json!({"id": id, "input": input}),
-    )
-    .await
-    .data();
+async fn save(app: &TestApp, token: &str, mutation: &str, id: &str, input: Value) {
+    app.save_section(token, mutation, id, input).await.data();
 }
 
 const HISTORY: &str = "query($id: ID!) { certificateHistory(documentId: $id, first: 100) {
@@ -46,7 +33,6 @@ async fn the_history_shows_four_roles_what_changed_and_copies() {
         &app,
         &inst,
         "savePersonalData",
-        "PersonalDataInput",
         doc,
         json!({"surname": "Ozola", "firstName": "Liene", "email": "liene@skola.lv"}),
     )
@@ -57,7 +43,6 @@ async fn the_history_shows_four_roles_what_changed_and_copies() {
         &app,
         &janis,
         "savePersonalData",
-        "PersonalDataInput",
         doc,
         json!({"surname": "Ozoliņa"}),
     )
@@ -66,7 +51,6 @@ async fn the_history_shows_four_roles_what_changed_and_copies() {
         &app,
         &inst,
         "saveHostOrganisation",
-        "HostOrganisationInput",
         source,
         json!({"name": "Tallinna Kool", "country": "EE", "email": "host@kool.ee"}),
     )
@@ -95,7 +79,6 @@ async fn the_history_shows_four_roles_what_changed_and_copies() {
         &app,
         &host,
         "saveProject",
-        "ProjectInput",
         doc,
         json!({"objective": "Mācību prakse"}),
     )
@@ -117,7 +100,6 @@ async fn the_history_shows_four_roles_what_changed_and_copies() {
         &app,
         &liene,
         "saveLearningOutcomes",
-        "LearningOutcomesInput",
         doc,
         json!({"activities": "Darbs ar klientiem"}),
     )
@@ -197,7 +179,7 @@ async fn erasure_leaves_no_plain_personal_value_anywhere() {
     let app = spawn_app().await;
     let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;
     let doc = &docs[0];
-    save(&app, &session, "savePersonalData", "PersonalDataInput", doc,
+    save(&app, &session, "savePersonalData", doc,
          json!({"surname": "Zvirbulēvičs", "firstName": "Teodors", "address": "Zvirbuļu iela 7", "email": "teodors.zv@skola.lv", "dateOfBirth": "2006-06-06"})).await;
     app.gql_as(
         &session,
@@ -277,7 +259,6 @@ async fn erasure_leaves_no_plain_personal_value_anywhere() {
         &app,
         &session,
         "savePersonalData",
-        "PersonalDataInput",
         doc,
         json!({"surname": "Jauns"}),
     )

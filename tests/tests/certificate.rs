@@ -31,32 +31,19 @@ fn pages(pdf: &[u8]) -> usize {
     text.matches('\u{c}').count().max(1)
 }
 
-async fn save(
-    app: &TestApp,
-    token: &str,
-    mutation: &str,
-    input_type: &str,
-    id: &str,
-    input: Value,
-) {
-    app.gql_as(
-        token,
-        &format!("mutation($id: ID!, $input: {input_type}!) {{ {mutation}(documentId: $id, input: $input) {{ complete }} }}"),
-        json!({"id": id, "input": input}),
-    )
-    .await
-    .data();
+async fn save(app: &TestApp, token: &str, mutation: &str, id: &str, input: Value) {
+    app.save_section(token, mutation, id, input).await.data();
 }
 
 async fn complete(app: &TestApp, token: &str, id: &str, activities: &str) {
-    save(app, token, "savePersonalData", "PersonalDataInput", id,
+    save(app, token, "savePersonalData", id,
          json!({"surname": "Bērziņš", "firstName": "Ādams Čaks Ģirts Ķēniņš", "dateOfBirth": "2007-03-04", "nationality": "LV"})).await;
-    save(app, token, "saveHostOrganisation", "HostOrganisationInput", id,
+    save(app, token, "saveHostOrganisation", id,
          json!({"name": "Berufsschule München #panic(\"x\") ] $x$", "organisationType": {"code": "VET_PROVIDER"},
                 "address": "Musterstraße 1", "country": "DE", "mentorFirstName": "Jürgen", "mentorLastName": "Müller"})).await;
-    save(app, token, "saveProject", "ProjectInput", id,
+    save(app, token, "saveProject", id,
          json!({"objective": "Metināšana #import \"evil\"", "startDate": "2026-12-01", "endDate": "2026-12-14"})).await;
-    save(app, token, "saveLearningOutcomes", "LearningOutcomesInput", id,
+    save(app, token, "saveLearningOutcomes", id,
          json!({"activities": activities, "jobRelatedSkills": activities.chars().take(1900).collect::<String>(),
                 "digitalSkills": activities.chars().take(1900).collect::<String>(), "languageSkills": [{"language": "de", "listening": "B1", "reading": "B1", "spokenInteraction": "A2", "spokenProduction": "A2", "writing": "A2"}]})).await;
 }
@@ -190,7 +177,6 @@ async fn only_the_institution_and_the_nec_get_the_pdf() {
         &app,
         &session,
         "savePersonalData",
-        "PersonalDataInput",
         &docs[0],
         json!({"email": "anna@skola.lv"}),
     )

@@ -18,20 +18,7 @@ async fn document(app: &TestApp, session: &str, id: &str) -> Value {
 }
 
 async fn save(app: &TestApp, session: &str, mutation: &str, id: &str, input: Value) -> Answer {
-    let input_type = match mutation {
-        "savePersonalData" => "PersonalDataInput",
-        "saveHostOrganisation" => "HostOrganisationInput",
-        "saveProject" => "ProjectInput",
-        _ => "LearningOutcomesInput",
-    };
-    app.gql_as(
-        session,
-        &format!(
-            "mutation($id: ID!, $input: {input_type}!) {{ {mutation}(documentId: $id, input: $input) {{ complete }} }}"
-        ),
-        json!({"id": id, "input": input}),
-    )
-    .await
+    app.save_section(session, mutation, id, input).await
 }
 
 fn host() -> Value {
