@@ -382,12 +382,18 @@ pub async fn copy_to_documents(
                 services
                     .store
                     .documents
-                    .execute(id, DocumentCommand::ReceiveCopy { copy, by, at }, ctx, at)
+                    .execute_untracked(id, DocumentCommand::ReceiveCopy { copy, by, at }, ctx, at)
                     .await
             }
         })
         .buffer_unordered(16)
         .try_collect::<Vec<()>>()
+        .await?;
+    // One query for the read-your-writes mark instead of one per target.
+    services
+        .store
+        .documents
+        .note_written_all(&targets, ctx)
         .await?;
     if let Some(id) = &request.client_mutation_id {
         sqlx::query("UPDATE copy_operations SET completed_at = $2 WHERE client_mutation_id = $1")

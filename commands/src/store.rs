@@ -196,13 +196,56 @@ where
 
     /// Decides and appends atomically; a refusal writes nothing. Concurrent writers to the same
     /// aggregate conflict on (aggregate, sequence); the loser is decided again on fresh state.
-    #[tracing::instrument(name = "command", skip_all, fields(aggregate = A::TYPE, id = %id))]
     pub async fn execute(
         &self,
         id: Uuid,
         command: A::Command,
         ctx: &CommandContext,
         at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), CommandError> {
+        self.execute_tracked(id, command, ctx, at, true).await
+    }
+
+    /// Like [`execute`](Self::execute) without noting the written transaction: for bulk
+    /// operations that note all their aggregates at once with [`note_written_all`].
+    pub async fn execute_untracked(
+        &self,
+        id: Uuid,
+        command: A::Command,
+        ctx: &CommandContext,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), CommandError> {
+        self.execute_tracked(id, command, ctx, at, false).await
+    }
+
+    /// Notes the newest transaction that wrote any of these aggregates (one query).
+    pub async fn note_written_all(
+        &self,
+        ids: &[Uuid],
+        ctx: &CommandContext,
+    ) -> Result<(), CommandError> {
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let tx: Option<i64> = sqlx::query_scalar(
+            "SELECT max(tx_id::text::bigint) FROM events WHERE aggregate_type = $1 AND aggregate_id = ANY($2)",
+        )
+        .bind(A::TYPE)
+        .bind(&ids)
+        .fetch_one(&self.pool)
+        .await?;
+        if let Some(tx) = tx {
+            ctx.written.fetch_max(tx, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+
+    #[tracing::instrument(name = "command", skip_all, fields(aggregate = A::TYPE, id = %id))]
+    async fn execute_tracked(
+        &self,
+        id: Uuid,
+        command: A::Command,
+        ctx: &CommandContext,
+        at: chrono::DateTime<chrono::Utc>,
+        track: bool,
     ) -> Result<(), CommandError> {
         let meta = EventMetadata {
             actor: ctx.actor.clone(),
@@ -223,7 +266,7 @@ where
                     attempt += 1;
                     tracing::debug!(attempt, "conflict, deciding again");
                 }
-                Ok(()) => return self.note_written(&id, ctx).await,
+                Ok(()) if track => return self.note_written(&id, ctx).await,
                 other => return other,
             }
         }
