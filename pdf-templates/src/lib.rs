@@ -4,7 +4,7 @@
 //! embedded in the binary and compiled in-process by the `typst` crate with embedded fonts.
 //!
 //! ```no_run
-//! # fn data() -> pdf_templates::CertificateData { unimplemented!() }
+//! # fn data() -> pdf_templates::CertificateData { panic!("the caller's data") }
 //! let renderer = pdf_templates::Renderer::new(); // once per process
 //! let rendered = renderer.render(&data())?;
 //! // Record rendered.sha256 and rendered.template_version in the issue event.
