@@ -105,18 +105,7 @@ impl AccessMutation {
 
     /// R-PART: the participant (personal data e-mail) gets a login and password.
     async fn grant_participant_access(&self, ctx: &Context<'_>, document_id: ID) -> ApiResult<i32> {
-        let principal = principal(ctx).await?;
-        let id = parse_id(ctx, "documentId", &document_id)?;
-        let n = access::grant_participant_access(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            &[id],
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
-        Ok(n as i32)
+        grant(ctx, &[document_id]).await
     }
 
     /// R-PART for a whole group at once.
@@ -125,18 +114,7 @@ impl AccessMutation {
         ctx: &Context<'_>,
         document_ids: Vec<ID>,
     ) -> ApiResult<i32> {
-        let principal = principal(ctx).await?;
-        let ids = ids(ctx, &document_ids)?;
-        let n = access::grant_participant_access(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            &ids,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
-        Ok(n as i32)
+        grant(ctx, &document_ids).await
     }
 
     /// From `from` on, participants can change nothing and their sessions end.
@@ -146,19 +124,7 @@ impl AccessMutation {
         document_ids: Vec<ID>,
         from: DateTime<Utc>,
     ) -> ApiResult<i32> {
-        let principal = principal(ctx).await?;
-        let ids = ids(ctx, &document_ids)?;
-        let n = access::set_participant_lock(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            &ids,
-            Some(from),
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
-        Ok(n as i32)
+        set_lock(ctx, &document_ids, Some(from)).await
     }
 
     async fn unlock_participant_access(
@@ -166,18 +132,41 @@ impl AccessMutation {
         ctx: &Context<'_>,
         document_ids: Vec<ID>,
     ) -> ApiResult<i32> {
-        let principal = principal(ctx).await?;
-        let ids = ids(ctx, &document_ids)?;
-        let n = access::set_participant_lock(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            &ids,
-            None,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
-        Ok(n as i32)
+        set_lock(ctx, &document_ids, None).await
     }
+}
+
+async fn grant(ctx: &Context<'_>, document_ids: &[ID]) -> ApiResult<i32> {
+    let principal = principal(ctx).await?;
+    let ids = ids(ctx, document_ids)?;
+    let n = access::grant_participant_access(
+        &state(ctx).services,
+        &request(ctx).as_principal(principal),
+        principal,
+        &ids,
+    )
+    .await
+    .map_err(|e| fail(ctx, e))?;
+    settle(ctx).await;
+    Ok(n as i32)
+}
+
+async fn set_lock(
+    ctx: &Context<'_>,
+    document_ids: &[ID],
+    from: Option<DateTime<Utc>>,
+) -> ApiResult<i32> {
+    let principal = principal(ctx).await?;
+    let ids = ids(ctx, document_ids)?;
+    let n = access::set_participant_lock(
+        &state(ctx).services,
+        &request(ctx).as_principal(principal),
+        principal,
+        &ids,
+        from,
+    )
+    .await
+    .map_err(|e| fail(ctx, e))?;
+    settle(ctx).await;
+    Ok(n as i32)
 }
