@@ -162,6 +162,11 @@ async fn participants_fill_their_part_until_locked() {
     let (_, _, docs) = app.approved_mobility_for(&a, 2, "A").await;
     let grant = "mutation($ids: [ID!]!) { grantParticipantAccessToGroup(documentIds: $ids) }";
     let before = app.event_count().await;
+    let none = app.gql_as(&a, grant, json!({"ids": []})).await;
+    assert_eq!(
+        (none.code(), none.reason()),
+        ("VALIDATION", "DOCUMENT_COUNT_OUT_OF_RANGE")
+    );
     let no_email = app.gql_as(&a, grant, json!({"ids": docs})).await;
     assert_eq!(
         (no_email.code(), no_email.reason()),

@@ -19,7 +19,20 @@ pub struct Notification {
     pub created_at: DateTime<Utc>,
 }
 
+/// A group action covers at most this many documents (a mobility has at most 500).
+const MAX_GROUP: usize = 500;
+
 fn ids(ctx: &Context<'_>, ids: &[ID]) -> ApiResult<Vec<Uuid>> {
+    if ids.is_empty() || ids.len() > MAX_GROUP {
+        return Err(fail(
+            ctx,
+            domain::Refusal::validation(
+                "documentIds",
+                "DOCUMENT_COUNT_OUT_OF_RANGE",
+                format!("choose 1 to {MAX_GROUP} documents"),
+            ),
+        ));
+    }
     ids.iter()
         .map(|id| parse_id(ctx, "documentIds", id))
         .collect()
