@@ -2,9 +2,8 @@
 //! authenticated principal (resolved once per request, which also extends the session).
 
 use commands::auth::{self, Principal};
-use commands::{CommandContext, CommandError, Services};
+use commands::{CommandContext, CommandError, Services, Written};
 use domain::metadata::{Actor, ActorRole};
-use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -13,8 +12,8 @@ pub struct RequestContext {
     pub correlation_id: Uuid,
     pub token: Option<String>,
     principal: OnceCell<Principal>,
-    /// The newest transaction this request's commands wrote (see `CommandContext`).
-    pub written: Arc<AtomicI64>,
+    /// What this request's commands wrote (see `CommandContext`).
+    pub written: Arc<Written>,
 }
 
 impl RequestContext {

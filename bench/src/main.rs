@@ -23,6 +23,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+mod pdf;
+mod soak;
+
 /// The whole run is cut off after this long, whatever happens.
 const RUN_LIMIT: Duration = Duration::from_secs(600);
 /// Time budget of one load phase (one concurrency level of one workload).
@@ -814,11 +817,7 @@ async fn run(bench: &Bench) -> anyhow::Result<Vec<Row>> {
     history_length(bench, &sessions, &mut rows).await?;
     copy_to_many(bench, &sessions, &mut rows).await?;
     replay(bench, &mut rows).await?;
-    rows.push(row(
-        "5. certificates (PDF)",
-        "not measured by this benchmark yet",
-        "–",
-    ));
+    pdf::certificates(&mut rows).await?;
     // In the order (the phases run in another order).
     rows.sort_by_key(|r| r.figure.split('.').next().unwrap_or("").to_string());
     Ok(rows)
@@ -835,15 +834,50 @@ fn print_table(rows: &[Row]) {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let started = Instant::now();
-    let profile = if cfg!(debug_assertions) {
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(pdf::CHILD_ARG) {
+        return pdf::child(args.get(1).map(String::as_str));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        match args.first().map(String::as_str) {
+            None => figures().await,
+            Some("soak") => {
+                let minutes = args.get(1).map(|m| m.parse()).transpose()?.unwrap_or(10.0);
+                let rate = args.get(2).map(|r| r.parse()).transpose()?.unwrap_or(50.0);
+                let (bench, database) = start().await?;
+                let bench = std::sync::Arc::new(bench);
+                let outcome = soak::run(bench.clone(), minutes, rate).await;
+                bench.db.close().await;
+                bench.app.pool.close().await;
+                drop_database(&database).await;
+                anyhow::ensure!(outcome?, "the soak did not meet its goals");
+                Ok(())
+            }
+            Some(other) => anyhow::bail!(
+                "unknown argument {other}: run without arguments, or `soak [MINUTES] [RATE]`"
+            ),
+        }
+    })
+}
+
+fn profile() -> &'static str {
+    if cfg!(debug_assertions) {
         "dev"
     } else {
         "release"
-    };
-    eprintln!("starting the service on 127.0.0.1 with a fresh database ({profile} profile)");
+    }
+}
+
+/// The service on a random port with a fresh database, and the benchmark's institution user.
+async fn start() -> anyhow::Result<(Bench, String)> {
+    eprintln!(
+        "starting the service on 127.0.0.1 with a fresh database ({} profile)",
+        profile()
+    );
     let app = spawn_app().await;
     let database: String = sqlx::query_scalar("SELECT current_database()")
         .fetch_one(&app.pool)
@@ -862,6 +896,12 @@ async fn main() -> anyhow::Result<()> {
         password,
         email,
     };
+    Ok((bench, database))
+}
+
+async fn figures() -> anyhow::Result<()> {
+    let started = Instant::now();
+    let (bench, database) = start().await?;
     let outcome = tokio::time::timeout(RUN_LIMIT, run(&bench)).await;
     bench.db.close().await;
     bench.app.pool.close().await;
@@ -872,7 +912,8 @@ async fn main() -> anyhow::Result<()> {
     };
     println!();
     println!(
-        "Benchmark ({profile} profile, {:.0} s, database {database}, dropped after):",
+        "Benchmark ({} profile, {:.0} s, database {database}, dropped after):",
+        profile(),
         started.elapsed().as_secs_f64()
     );
     println!();

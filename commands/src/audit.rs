@@ -276,6 +276,13 @@ pub async fn erase_participant_data(
         .bind(crate::pii::subject_of("document", &document_id.to_string()))
         .execute(&mut *tx)
         .await?;
+    // Snapshots are sealed with the deleted key already; they go too, being only a cache.
+    sqlx::query(
+        "DELETE FROM aggregate_snapshots WHERE aggregate_type = 'document' AND aggregate_id = $1",
+    )
+    .bind(document_id.to_string())
+    .execute(&mut *tx)
+    .await?;
     for sha in photo.iter().chain(certificates.iter()) {
         sqlx::query("DELETE FROM blobs WHERE sha256 = $1")
             .bind(sha)
@@ -288,6 +295,12 @@ pub async fn erase_participant_data(
             .bind(crate::pii::subject_of("account", &account_id.to_string()))
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "DELETE FROM aggregate_snapshots WHERE aggregate_type = 'account' AND aggregate_id = $1",
+        )
+        .bind(account_id.to_string())
+        .execute(&mut *tx)
+        .await?;
         // The accounts table keeps no plain copy of an erased participant.
         sqlx::query(
             "UPDATE accounts SET email = NULL, name = NULL WHERE id = $1 AND role = 'participant'",

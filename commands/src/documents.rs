@@ -260,9 +260,8 @@ pub const MAX_COPY_TARGETS: usize = 1000;
 /// R-COPY: copies chosen fields of one section to other documents of the same mobility.
 ///
 /// All or none: every target is decided first, in memory, against its current state; only if
-/// all accept are the copies appended. An append can then only meet a concurrent edit (a
-/// conflict, retried by the store), never a refusal, because a copy's validity depends only
-/// on the target's mobility and procedure, which never change. A request with a client
+/// all accept are the copies appended, in one statement. A concurrent edit of any target is a
+/// conflict: the store decides all targets again on fresh state. A request with a client
 /// mutation id is carried out once: a repeat changes nothing (a copy that finds the same
 /// values already in place writes no event).
 #[tracing::instrument(name = "copy_to_documents", skip_all, fields(source = %request.source, targets = request.targets.len()))]
@@ -333,67 +332,29 @@ pub async fn copy_to_documents(
     }
 
     let at = services.clock.now();
-    // Decide every target first; any refusal stops the whole request before anything is written.
-    let loaded: Vec<(Uuid, Document)> = stream::iter(targets.iter().copied())
-        .map(|id| async move {
-            let doc = services.store.documents.load(id).await?;
-            Ok::<_, CommandError>((id, doc))
+    // Every target is loaded, checked and decided before anything is written; then all the
+    // copies are appended in one statement (all or nothing).
+    let commands = targets
+        .iter()
+        .map(|id| {
+            let copy = copy.clone();
+            (*id, DocumentCommand::ReceiveCopy { copy, by, at })
         })
-        .buffer_unordered(16)
-        .try_collect()
-        .await?;
-    for (id, mut target) in loaded {
-        match access(principal, &target) {
-            Ok(Access::Edit(_)) if target.mobility_id() == source.mobility_id() => {}
-            _ => {
-                return Err(Refusal::validation(
+        .collect();
+    services
+        .store
+        .documents
+        .execute_many(commands, ctx, at, |id, target| {
+            match access(principal, target) {
+                Ok(Access::Edit(_)) if target.mobility_id() == source.mobility_id() => Ok(()),
+                _ => Err(Refusal::validation(
                     "targets",
                     "TARGET_NOT_IN_MOBILITY",
                     format!("document {id} is not a document of the same mobility"),
                 )
-                .into())
-            }
-        }
-        // A dry run on the loaded state, thrown away after: the aggregate's own rules decide.
-        let sink = cqrs_es::event_sink::EventSink::default();
-        cqrs_es::Aggregate::handle(
-            &mut target,
-            DocumentCommand::ReceiveCopy {
-                copy: copy.clone(),
-                by,
-                at,
-            },
-            &(),
-            &sink,
-        )
-        .await
-        .map_err(|r| {
-            CommandError::Refused(Refusal {
-                message: format!("document {id}: {}", r.message),
-                ..r
-            })
-        })?;
-    }
-
-    stream::iter(targets.iter().copied())
-        .map(|id| {
-            let copy = copy.clone();
-            async move {
-                services
-                    .store
-                    .documents
-                    .execute_untracked(id, DocumentCommand::ReceiveCopy { copy, by, at }, ctx, at)
-                    .await
+                .into()),
             }
         })
-        .buffer_unordered(16)
-        .try_collect::<Vec<()>>()
-        .await?;
-    // One query for the read-your-writes mark instead of one per target.
-    services
-        .store
-        .documents
-        .note_written_all(&targets, ctx)
         .await?;
     if let Some(id) = &request.client_mutation_id {
         sqlx::query("UPDATE copy_operations SET completed_at = $2 WHERE client_mutation_id = $1")

@@ -55,12 +55,39 @@ impl From<AggregateError<Refusal>> for CommandError {
 
 impl From<sqlx::Error> for CommandError {
     fn from(err: sqlx::Error) -> Self {
-        match err {
-            sqlx::Error::Io(_)
-            | sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Tls(_) => Self::Unavailable(err.into()),
-            other => Self::Failure(other.into()),
+        if storage_unavailable(&err) {
+            Self::Unavailable(err.into())
+        } else {
+            Self::Failure(err.into())
         }
     }
+}
+
+/// Whether a database error means that the storage is out of reach for now (connection lost
+/// or refused, no connection free, the server shutting down or starting up), so that the
+/// same request may succeed when retried.
+pub fn storage_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_) => true,
+        // 08xxx connection exception; 57P01 admin_shutdown, 57P02 crash_shutdown,
+        // 57P03 cannot_connect_now (e.g. a restart of PostgreSQL).
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
+    }
+}
+
+/// Whether a failure was caused by the storage being out of reach (see
+/// [`storage_unavailable`]): some paths wrap database errors in context before they become
+/// a [`CommandError::Failure`].
+pub fn caused_by_unavailable_storage(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<sqlx::Error>()
+            .is_some_and(storage_unavailable)
+    })
 }

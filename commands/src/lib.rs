@@ -21,7 +21,7 @@ pub mod upcasters;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::CommandError;
-pub use store::{CommandContext, EventStore};
+pub use store::{CommandContext, EventStore, Written};
 
 use std::sync::Arc;
 

@@ -26,6 +26,11 @@ pub struct SubjectKey {
 }
 
 impl SubjectKey {
+    /// A key as stored in `subject_keys` (its id and bytes).
+    pub fn from_row(id: uuid::Uuid, bytes: &[u8]) -> anyhow::Result<Self> {
+        Self::from_bytes(id.to_string(), bytes)
+    }
+
     fn from_bytes(id: String, bytes: &[u8]) -> anyhow::Result<Self> {
         let cipher = Aes256Gcm::new_from_slice(bytes).context("subject key has a wrong length")?;
         Ok(Self { id, cipher })
@@ -148,6 +153,39 @@ pub async fn load_key<'e>(
             .context("loading a subject key")?;
     row.map(|(id, bytes)| SubjectKey::from_bytes(id.to_string(), &bytes))
         .transpose()
+}
+
+/// The keys of many subjects, each created on first use: two statements for any number.
+pub async fn keys_for_writing(
+    pool: &sqlx::PgPool,
+    subjects: &[String],
+) -> anyhow::Result<std::collections::HashMap<String, SubjectKey>> {
+    let fresh: Vec<Vec<u8>> = subjects
+        .iter()
+        .map(|_| {
+            let mut key = vec![0u8; 32];
+            OsRng.fill_bytes(&mut key);
+            key
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO subject_keys (subject, key)
+         SELECT * FROM UNNEST($1::text[], $2::bytea[]) ON CONFLICT DO NOTHING",
+    )
+    .bind(subjects)
+    .bind(&fresh)
+    .execute(pool)
+    .await
+    .context("creating subject keys")?;
+    let rows: Vec<(String, uuid::Uuid, Vec<u8>)> =
+        sqlx::query_as("SELECT subject, key_id, key FROM subject_keys WHERE subject = ANY($1)")
+            .bind(subjects)
+            .fetch_all(pool)
+            .await
+            .context("loading subject keys")?;
+    rows.into_iter()
+        .map(|(subject, id, bytes)| Ok((subject, SubjectKey::from_bytes(id.to_string(), &bytes)?)))
+        .collect()
 }
 
 /// Loads a subject's key, creating it on first use.

@@ -5,11 +5,13 @@
 
 use crate::error::CommandError;
 use crate::pii;
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::persist::EventUpcaster;
 use cqrs_es::persist::{
     PersistedEventRepository, PersistedEventStore, PersistenceError, ReplayStream, SerializedEvent,
     SerializedSnapshot,
 };
-use cqrs_es::{Aggregate, CqrsFramework, EventStore as _};
+use cqrs_es::{Aggregate, EventStore as _};
 use domain::account::Account;
 use domain::document::Document;
 use domain::institution::Institution;
@@ -18,9 +20,11 @@ use domain::mobility::series::NumberSeries;
 use domain::mobility::Mobility;
 use domain::signature::SignatureLibrary;
 use domain::Refusal;
+use futures::{stream, StreamExt, TryStreamExt};
 use postgres_es::PostgresEventRepository;
 use serde_json::Value;
 use sqlx::PgPool;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -118,14 +122,44 @@ impl PersistedEventRepository for EncryptingRepository {
     }
 }
 
+/// What one request's commands wrote: the newest writing transaction and the aggregate types,
+/// so that read-your-writes waits for exactly the projections that read those types.
+#[derive(Debug, Default)]
+pub struct Written {
+    tx: AtomicI64,
+    types: std::sync::Mutex<Vec<&'static str>>,
+}
+
+impl Written {
+    pub fn note(&self, tx: i64, aggregate_type: &'static str) {
+        if tx == 0 {
+            return;
+        }
+        self.tx.fetch_max(tx, Ordering::SeqCst);
+        let mut types = self.types.lock().unwrap_or_else(|e| e.into_inner());
+        if !types.contains(&aggregate_type) {
+            types.push(aggregate_type);
+        }
+    }
+
+    /// The newest transaction id that wrote events in this request, 0 if none.
+    pub fn tx(&self) -> i64 {
+        self.tx.load(Ordering::SeqCst)
+    }
+
+    /// The aggregate types written in this request.
+    pub fn aggregate_types(&self) -> Vec<&'static str> {
+        self.types.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
 /// Who is acting, in which request: turned into event metadata with the clock's time. It
-/// also records the newest transaction that wrote events for this request, so that the API
-/// can wait for exactly that to be projected (read your writes).
+/// also records what the request wrote (see [`Written`]).
 #[derive(Clone, Debug)]
 pub struct CommandContext {
     pub actor: Actor,
     pub correlation_id: Uuid,
-    pub written: Arc<AtomicI64>,
+    pub written: Arc<Written>,
 }
 
 impl CommandContext {
@@ -133,7 +167,7 @@ impl CommandContext {
         Self::with_correlation(actor, Uuid::new_v4(), Arc::default())
     }
 
-    pub fn with_correlation(actor: Actor, correlation_id: Uuid, written: Arc<AtomicI64>) -> Self {
+    pub fn with_correlation(actor: Actor, correlation_id: Uuid, written: Arc<Written>) -> Self {
         Self {
             actor,
             correlation_id,
@@ -143,22 +177,48 @@ impl CommandContext {
 
     /// The newest transaction id that wrote events in this request, 0 if none.
     pub fn written_tx(&self) -> i64 {
-        self.written.load(Ordering::SeqCst)
+        self.written.tx()
     }
 }
 
+mod append;
+mod snapshot;
+mod state;
+
+pub use snapshot::{SNAPSHOT_EVERY, SNAPSHOT_FORMAT};
+
 type Store<A> = PersistedEventStore<EncryptingRepository, A>;
 
-/// One aggregate type's command side: a framework (one per type, as cqrs-es requires) and
-/// an event store for loading current state.
+/// One aggregate type's command side. Commands are decided on the current state (folded from
+/// the newest snapshot and the events after it) and appended in one statement; full histories
+/// (audit) are read through postgres-es's repository.
 pub struct AggregateStore<A: Aggregate<Error = Refusal, Services = ()>> {
-    framework: CqrsFramework<A, Store<A>>,
     reader: Store<A>,
+    upcasters: Vec<Box<dyn EventUpcaster>>,
     pool: PgPool,
 }
 
 /// Conflicts are retried this many times: a command is decided again on the fresh state.
 const CONFLICT_RETRIES: usize = 3;
+
+fn metadata_of(ctx: &CommandContext, at: chrono::DateTime<chrono::Utc>) -> HashMap<String, String> {
+    EventMetadata {
+        actor: ctx.actor.clone(),
+        correlation_id: ctx.correlation_id,
+        at,
+    }
+    .to_map()
+}
+
+/// Runs the aggregate's own decision on `aggregate` (which it updates) and returns the events.
+async fn decide<A: Aggregate<Error = Refusal, Services = ()>>(
+    aggregate: &mut A,
+    command: A::Command,
+) -> Result<Vec<A::Event>, Refusal> {
+    let sink = EventSink::default();
+    aggregate.handle(command, &(), &sink).await?;
+    Ok(sink.collect().await)
+}
 
 impl<A> AggregateStore<A>
 where
@@ -167,31 +227,11 @@ where
 {
     fn new(pool: &PgPool) -> Self {
         Self {
-            framework: CqrsFramework::new(
-                PersistedEventStore::new_event_store(EncryptingRepository::new(pool.clone()))
-                    .with_upcasters(crate::upcasters::all()),
-                vec![],
-                (),
-            ),
             reader: PersistedEventStore::new_event_store(EncryptingRepository::new(pool.clone()))
                 .with_upcasters(crate::upcasters::all()),
+            upcasters: crate::upcasters::all(),
             pool: pool.clone(),
         }
-    }
-
-    /// Notes the transaction that wrote this aggregate's newest events in the request.
-    async fn note_written(&self, id: &str, ctx: &CommandContext) -> Result<(), CommandError> {
-        let tx: Option<i64> = sqlx::query_scalar(
-            "SELECT max(tx_id::text::bigint) FROM events WHERE aggregate_type = $1 AND aggregate_id = $2",
-        )
-        .bind(A::TYPE)
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await?;
-        if let Some(tx) = tx {
-            ctx.written.fetch_max(tx, Ordering::SeqCst);
-        }
-        Ok(())
     }
 
     /// Decides and appends atomically; a refusal writes nothing. Concurrent writers to the same
@@ -203,78 +243,103 @@ where
         ctx: &CommandContext,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), CommandError> {
-        self.execute_tracked(id, command, ctx, at, true).await
-    }
-
-    /// Like [`execute`](Self::execute) without noting the written transaction: for bulk
-    /// operations that note all their aggregates at once with [`note_written_all`].
-    pub async fn execute_untracked(
-        &self,
-        id: Uuid,
-        command: A::Command,
-        ctx: &CommandContext,
-        at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), CommandError> {
-        self.execute_tracked(id, command, ctx, at, false).await
-    }
-
-    /// Notes the newest transaction that wrote any of these aggregates (one query).
-    pub async fn note_written_all(
-        &self,
-        ids: &[Uuid],
-        ctx: &CommandContext,
-    ) -> Result<(), CommandError> {
-        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-        let tx: Option<i64> = sqlx::query_scalar(
-            "SELECT max(tx_id::text::bigint) FROM events WHERE aggregate_type = $1 AND aggregate_id = ANY($2)",
-        )
-        .bind(A::TYPE)
-        .bind(&ids)
-        .fetch_one(&self.pool)
-        .await?;
-        if let Some(tx) = tx {
-            ctx.written.fetch_max(tx, Ordering::SeqCst);
-        }
-        Ok(())
-    }
-
-    #[tracing::instrument(name = "command", skip_all, fields(aggregate = A::TYPE, id = %id))]
-    async fn execute_tracked(
-        &self,
-        id: Uuid,
-        command: A::Command,
-        ctx: &CommandContext,
-        at: chrono::DateTime<chrono::Utc>,
-        track: bool,
-    ) -> Result<(), CommandError> {
-        let meta = EventMetadata {
-            actor: ctx.actor.clone(),
-            correlation_id: ctx.correlation_id,
-            at,
-        }
-        .to_map();
-        let id = id.to_string();
         let mut attempt = 0;
         loop {
-            let result = self
-                .framework
-                .execute_with_metadata(&id, command.clone(), meta.clone())
-                .await
-                .map_err(CommandError::from);
-            match result {
+            match self.execute_once(id, command.clone(), ctx, at).await {
                 Err(CommandError::Conflict) if attempt < CONFLICT_RETRIES => {
                     attempt += 1;
                     tracing::debug!(attempt, "conflict, deciding again");
                 }
-                Ok(()) if track => return self.note_written(&id, ctx).await,
                 other => return other,
             }
         }
     }
 
-    /// The aggregate's current state, folded from all its events.
-    #[tracing::instrument(name = "load", skip_all, fields(aggregate = A::TYPE, id = %id))]
+    /// Decides and appends without retrying on conflict (tests prove the conflict with it).
+    #[tracing::instrument(name = "command", skip_all, fields(aggregate = A::TYPE, id = %id))]
+    pub async fn execute_once(
+        &self,
+        id: Uuid,
+        command: A::Command,
+        ctx: &CommandContext,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), CommandError> {
+        let id = id.to_string();
+        let mut current = state::load::<A>(&self.pool, &self.upcasters, &id).await?;
+        let events = decide(&mut current.aggregate, command).await?;
+        let pending = append::Pending {
+            id,
+            from_sequence: current.sequence,
+            events,
+            key: current.key,
+        };
+        let tx = append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at)).await?;
+        ctx.written.note(tx, A::TYPE);
+        Ok(())
+    }
+
+    /// One command for each of many aggregates, all or nothing: every aggregate is decided
+    /// first (any refusal stops everything before a write, and names the aggregate), then all
+    /// events are appended in one statement. A conflict on any aggregate decides all again.
+    #[tracing::instrument(name = "command_many", skip_all, fields(aggregate = A::TYPE, count = commands.len()))]
+    pub async fn execute_many(
+        &self,
+        commands: Vec<(Uuid, A::Command)>,
+        ctx: &CommandContext,
+        at: chrono::DateTime<chrono::Utc>,
+        check: impl Fn(Uuid, &A) -> Result<(), CommandError>,
+    ) -> Result<(), CommandError> {
+        let metadata = metadata_of(ctx, at);
+        let mut attempt = 0;
+        loop {
+            let ids: Vec<String> = commands.iter().map(|(id, _)| id.to_string()).collect();
+            let (pool, upcasters) = (&self.pool, &self.upcasters);
+            let loaded: Vec<state::Current<A>> = stream::iter(ids)
+                .map(|id| async move { state::load::<A>(pool, upcasters, &id).await })
+                .buffered(16)
+                .try_collect()
+                .await?;
+            let mut batch = Vec::with_capacity(loaded.len());
+            for (mut current, (id, command)) in loaded.into_iter().zip(&commands) {
+                check(*id, &current.aggregate)?;
+                let events = decide(&mut current.aggregate, command.clone())
+                    .await
+                    .map_err(|r| Refusal {
+                        message: format!("{} {id}: {}", A::TYPE, r.message),
+                        ..r
+                    })?;
+                batch.push(append::Pending {
+                    id: id.to_string(),
+                    from_sequence: current.sequence,
+                    events,
+                    key: current.key,
+                });
+            }
+            match append::append::<A>(&self.pool, batch, &metadata).await {
+                Err(CommandError::Conflict) if attempt < CONFLICT_RETRIES => {
+                    attempt += 1;
+                    tracing::debug!(attempt, "conflict, deciding all again");
+                }
+                Ok(tx) => {
+                    ctx.written.note(tx, A::TYPE);
+                    return Ok(());
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    /// The aggregate's current state.
     pub async fn load(&self, id: Uuid) -> Result<A, CommandError> {
+        Ok(
+            state::load::<A>(&self.pool, &self.upcasters, &id.to_string())
+                .await?
+                .aggregate,
+        )
+    }
+
+    /// The aggregate folded from every event, ignoring snapshots (to check them).
+    pub async fn load_from_events(&self, id: Uuid) -> Result<A, CommandError> {
         let context = self
             .reader
             .load_aggregate(&id.to_string())
@@ -309,27 +374,6 @@ where
             state.apply(event.payload);
         }
         Ok(state)
-    }
-
-    /// Appends without retrying on conflict: for tests that prove the conflict itself.
-    pub async fn execute_once(
-        &self,
-        id: Uuid,
-        command: A::Command,
-        ctx: &CommandContext,
-        at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), CommandError> {
-        let meta = EventMetadata {
-            actor: ctx.actor.clone(),
-            correlation_id: ctx.correlation_id,
-            at,
-        }
-        .to_map();
-        self.framework
-            .execute_with_metadata(&id.to_string(), command, meta)
-            .await
-            .map_err(CommandError::from)?;
-        self.note_written(&id.to_string(), ctx).await
     }
 }
 

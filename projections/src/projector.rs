@@ -49,6 +49,13 @@ struct Runner {
     progress: watch::Sender<Progress>,
 }
 
+impl Runner {
+    fn reads_any(&self, aggregate_types: &[&str]) -> bool {
+        let reads = self.projection.aggregate_types();
+        aggregate_types.iter().any(|t| reads.contains(t))
+    }
+}
+
 pub struct Projector {
     pool: PgPool,
     runners: Vec<Arc<Runner>>,
@@ -104,10 +111,15 @@ impl Projector {
         let mut tx = self.pool.begin().await?;
         // First statement, before this transaction has an id of its own: the oldest running
         // transaction. Everything below it has committed or aborted for good.
-        let horizon: i64 =
-            sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-                .fetch_one(&mut *tx)
-                .await?;
+        // The commit need not wait for its WAL flush (synchronous_commit off, this transaction
+        // only): views and checkpoint are lost or kept together, and a lost batch is simply
+        // applied again from the durable events after a crash.
+        let (horizon, _): (i64, String) = sqlx::query_as(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
+                    set_config('synchronous_commit', 'off', true)",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         // An advisory lock keeps two projector instances from applying the same batch without
         // giving this transaction an id yet (a row lock would, and hold back xmin for everyone).
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext('europass.projector.' || $1))")
@@ -256,8 +268,8 @@ impl Projector {
                     if let Err(err) = listener.listen(NOTIFY_CHANNEL).await {
                         tracing::warn!(error = %err, "LISTEN failed");
                     } else {
-                        while listener.recv().await.is_ok() {
-                            self.wake_all();
+                        while let Ok(notification) = listener.recv().await {
+                            self.wake(notification.payload());
                         }
                     }
                 }
@@ -267,9 +279,13 @@ impl Projector {
         }
     }
 
-    fn wake_all(&self) {
+    /// Wakes the runners that read `aggregate_type` (the notification's payload), or all of
+    /// them for an empty payload.
+    fn wake(&self, aggregate_type: &str) {
         for runner in &self.runners {
-            runner.wake.notify_one();
+            if aggregate_type.is_empty() || runner.reads_any(&[aggregate_type]) {
+                runner.wake.notify_one();
+            }
         }
     }
 
@@ -284,8 +300,21 @@ impl Projector {
     }
 
     pub async fn wait_for(&self, target: i64, timeout: Duration) -> anyhow::Result<bool> {
+        self.wait_for_types(target, &[], timeout).await
+    }
+
+    /// Like [`wait_for`](Self::wait_for), but only for the projections that read one of
+    /// `aggregate_types` (all of them if it is empty): the others cannot have changed.
+    pub async fn wait_for_types(
+        &self,
+        target: i64,
+        aggregate_types: &[&str],
+        timeout: Duration,
+    ) -> anyhow::Result<bool> {
+        let concerned =
+            |runner: &&Arc<Runner>| aggregate_types.is_empty() || runner.reads_any(aggregate_types);
         let wait_all = async {
-            for runner in &self.runners {
+            for runner in self.runners.iter().filter(concerned) {
                 let mut rx = runner.progress.subscribe();
                 while rx.borrow_and_update().horizon < target {
                     runner.wake.notify_one();

@@ -90,6 +90,13 @@ async fn purge_mobility(pool: &PgPool, mobility_id: &str) -> anyhow::Result<u64>
             .bind(format!("{aggregate_type}/{aggregate_id}"))
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "DELETE FROM aggregate_snapshots WHERE aggregate_type = $1 AND aggregate_id = $2",
+        )
+        .bind(aggregate_type)
+        .bind(aggregate_id)
+        .execute(&mut *tx)
+        .await?;
     }
     // Files (photos, PDFs) named only by these documents, and rows keyed by a document.
     let shas: Vec<String> = sqlx::query_scalar(

@@ -52,6 +52,15 @@ impl ApiError {
                 tracing::error!(%correlation_id, error = format!("{cause:#}"), "storage unavailable");
                 ("UNAVAILABLE", self.0.to_string(), None, None, true)
             }
+            // Some paths wrap database errors in context on their way to a failure: one caused
+            // by the storage being out of reach (e.g. PostgreSQL restarting) is as retryable.
+            CommandError::Failure(cause)
+                if commands::error::caused_by_unavailable_storage(cause) =>
+            {
+                tracing::error!(%correlation_id, error = format!("{cause:#}"), "storage unavailable");
+                let message = "the storage is unavailable; retry".to_string();
+                ("UNAVAILABLE", message, None, None, true)
+            }
             CommandError::Failure(cause) => {
                 tracing::error!(%correlation_id, error = format!("{cause:#}"), "internal failure");
                 (

@@ -11,17 +11,17 @@ use std::time::Duration;
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Read your writes: a query sent after a mutation's answer sees its effect. It waits for the
-/// transactions this request wrote, not for unrelated younger ones.
+/// transactions this request wrote, not for unrelated younger ones, and only in the
+/// projections that read the aggregate types it wrote.
 pub(super) async fn settle(ctx: &Context<'_>) {
-    let written = request(ctx)
-        .written
-        .load(std::sync::atomic::Ordering::SeqCst);
-    if written == 0 {
+    let written = &request(ctx).written;
+    let tx = written.tx();
+    if tx == 0 {
         return;
     }
     match state(ctx)
         .projector
-        .wait_for(written + 1, SETTLE_TIMEOUT)
+        .wait_for_types(tx + 1, &written.aggregate_types(), SETTLE_TIMEOUT)
         .await
     {
         Ok(true) => {}

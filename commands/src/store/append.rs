@@ -1,0 +1,132 @@
+//! Appending events: one INSERT statement for any number of aggregates, so a command is one
+//! round trip and a copy to 500 documents is one atomic write. The columns are postgres-es's;
+//! `(aggregate_type, aggregate_id, sequence)` is the primary key, so a concurrent writer that
+//! decided on the same state loses with a unique violation (a conflict, retried by the caller).
+
+use crate::error::CommandError;
+use crate::pii::{self, SubjectKey};
+use cqrs_es::persist::SerializedEvent;
+use cqrs_es::{Aggregate, EventEnvelope};
+use serde_json::Value;
+use sqlx::PgPool;
+use std::collections::HashMap;
+
+/// New events of one aggregate, decided on its state at `from_sequence`.
+pub struct Pending<A: Aggregate> {
+    pub id: String,
+    pub from_sequence: usize,
+    pub events: Vec<A::Event>,
+    /// The subject key found when the state was loaded, if any.
+    pub key: Option<SubjectKey>,
+}
+
+/// Appends all pending events atomically; returns the writing transaction's id (0 if there
+/// was nothing to write), which read-your-writes waits for.
+#[tracing::instrument(name = "append", skip_all, fields(aggregate = A::TYPE, aggregates = batch.len()))]
+pub async fn append<A: Aggregate>(
+    pool: &PgPool,
+    batch: Vec<Pending<A>>,
+    metadata: &HashMap<String, String>,
+) -> Result<i64, CommandError> {
+    // Subjects that get personal data for the first time need a key: created all at once.
+    let keyless: Vec<String> = batch
+        .iter()
+        .filter(|p| p.key.is_none())
+        .filter(|p| {
+            p.events
+                .iter()
+                .any(|e| serde_json::to_value(e).is_ok_and(|v| pii::has_personal_data(&v)))
+        })
+        .map(|p| pii::subject_of(A::TYPE, &p.id))
+        .collect();
+    let mut created = if keyless.is_empty() {
+        HashMap::new()
+    } else {
+        pii::keys_for_writing(pool, &keyless)
+            .await
+            .map_err(CommandError::Failure)?
+    };
+    let mut rows = Rows::default();
+    for pending in batch {
+        let subject = pii::subject_of(A::TYPE, &pending.id);
+        let key = pending.key.or_else(|| created.remove(&subject));
+        for (n, event) in pending.events.into_iter().enumerate() {
+            let envelope = EventEnvelope::<A> {
+                aggregate_id: pending.id.clone(),
+                sequence: pending.from_sequence + n + 1,
+                payload: event,
+                metadata: metadata.clone(),
+            };
+            let mut serialized = SerializedEvent::try_from(&envelope)
+                .map_err(|e| CommandError::failure(anyhow::anyhow!(e).context("serializing")))?;
+            if pii::has_personal_data(&serialized.payload) {
+                let key = key.as_ref().ok_or_else(|| {
+                    CommandError::failure(anyhow::anyhow!("no key for {subject}"))
+                })?;
+                pii::encrypt(key, &subject, &mut serialized.payload)
+                    .map_err(CommandError::Failure)?;
+            }
+            rows.push(serialized);
+        }
+    }
+    if rows.ids.is_empty() {
+        return Ok(0);
+    }
+    // WITH ORDINALITY + ORDER BY: positions follow sequence order within the statement, so
+    // the projector (which reads in (tx_id, global_position) order) applies them in order.
+    let tx: Option<i64> = sqlx::query_scalar(
+        "WITH appended AS (
+            INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type,
+                                event_version, payload, metadata)
+            SELECT t, i, s, e, v, p::json, m::json
+              FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
+                          $6::text[], $7::text[]) WITH ORDINALITY AS r(t, i, s, e, v, p, m, n)
+             ORDER BY n
+            RETURNING tx_id)
+         SELECT max(tx_id::text::bigint) FROM appended",
+    )
+    .bind(&rows.types)
+    .bind(&rows.ids)
+    .bind(&rows.sequences)
+    .bind(&rows.event_types)
+    .bind(&rows.versions)
+    .bind(&rows.payloads)
+    .bind(&rows.metadata)
+    .fetch_one(pool)
+    .await
+    .map_err(|err| match &err {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
+            CommandError::Conflict
+        }
+        _ => CommandError::from(err),
+    })?;
+    Ok(tx.unwrap_or(0))
+}
+
+/// The statement's columns, as parallel arrays.
+#[derive(Default)]
+struct Rows {
+    types: Vec<String>,
+    ids: Vec<String>,
+    sequences: Vec<i64>,
+    event_types: Vec<String>,
+    versions: Vec<String>,
+    payloads: Vec<String>,
+    metadata: Vec<String>,
+}
+
+impl Rows {
+    fn push(&mut self, event: SerializedEvent) {
+        self.types.push(event.aggregate_type);
+        self.ids.push(event.aggregate_id);
+        self.sequences.push(event.sequence as i64);
+        self.event_types.push(event.event_type);
+        self.versions.push(event.event_version);
+        self.payloads.push(text(&event.payload));
+        self.metadata.push(text(&event.metadata));
+    }
+}
+
+fn text(value: &Value) -> String {
+    value.to_string()
+}
