@@ -11,6 +11,7 @@ use domain::document::{Document, DocumentEvent};
 use futures::future::BoxFuture;
 use serde_json::{json, Value};
 use sqlx::{PgConnection, PgPool};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub struct DocumentsProjection;
@@ -54,64 +55,152 @@ impl Projection for DocumentsProjection {
         conn: &'a mut PgConnection,
         event: &'a StoredEvent,
     ) -> BoxFuture<'a, anyhow::Result<()>> {
+        self.apply_batch(conn, std::slice::from_ref(event))
+    }
+
+    /// Folds the batch in memory: each document's row is read once and written once, in two
+    /// statements for the whole batch (replay and busy periods apply hundreds at a time).
+    fn apply_batch<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        events: &'a [StoredEvent],
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            let id = event.aggregate_uuid()?;
-            let payload: DocumentEvent = event.decode()?;
-            let stored: Option<Value> =
-                sqlx::query_scalar("SELECT state FROM document_views WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
+            let mut ids: Vec<Uuid> = vec![];
+            let mut folded: HashMap<Uuid, Folded> = HashMap::new();
+            for event in events {
+                let id = event.aggregate_uuid()?;
+                if let std::collections::hash_map::Entry::Vacant(slot) = folded.entry(id) {
+                    slot.insert(Folded::default());
+                    ids.push(id);
+                }
+            }
+            let stored: Vec<(Uuid, Value)> =
+                sqlx::query_as("SELECT id, state FROM document_views WHERE id = ANY($1)")
+                    .bind(&ids)
+                    .fetch_all(&mut *conn)
                     .await?;
-            let mut document: Document = match stored {
-                Some(state) => serde_json::from_value(state).context("document state")?,
-                None => Document::default(),
-            };
-            document.apply(payload);
-            write(conn, id, &document, event.at(), event.sequence).await
+            for (id, state) in stored {
+                if let Some(entry) = folded.get_mut(&id) {
+                    entry.document = serde_json::from_value(state).context("document state")?;
+                }
+            }
+            for event in events {
+                let id = event.aggregate_uuid()?;
+                let payload: DocumentEvent = event.decode()?;
+                let entry = folded.get_mut(&id).context("folded above")?;
+                entry.document.apply(payload);
+                entry.at = event.at();
+                entry.version = event.sequence;
+            }
+            write(conn, &ids, &folded).await
         })
     }
 }
 
-async fn write(
-    conn: &mut PgConnection,
-    id: Uuid,
-    document: &Document,
+/// One document after the batch, with the time and sequence of its last event in it.
+#[derive(Default)]
+struct Folded {
+    document: Document,
     at: DateTime<Utc>,
     version: i64,
+}
+
+/// Upserts every folded document in one statement.
+async fn write(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+    folded: &HashMap<Uuid, Folded>,
 ) -> anyhow::Result<()> {
-    let (Some(mobility_id), Some(institution_id), Some(number)) = (
-        document.mobility_id(),
-        document.institution_id(),
-        document.europass_number(),
-    ) else {
-        anyhow::bail!("document {id} has events before its creation");
-    };
+    let mut rows = Rows::default();
+    for id in ids {
+        let Folded {
+            document,
+            at,
+            version,
+        } = &folded[id];
+        let (Some(mobility_id), Some(institution_id), Some(number)) = (
+            document.mobility_id(),
+            document.institution_id(),
+            document.europass_number(),
+        ) else {
+            anyhow::bail!("document {id} has events before its creation");
+        };
+        rows.id.push(*id);
+        rows.mobility_id.push(mobility_id);
+        rows.institution_id.push(institution_id);
+        rows.number.push(number.to_string());
+        rows.language.push(document.language().as_str().to_string());
+        rows.holder_name
+            .push(document.personal_data().holder_name());
+        rows.host_email
+            .push(document.host_email().map(|e| e.to_string()));
+        rows.participant_email
+            .push(document.participant_email().map(|e| e.to_string()));
+        rows.locked_from.push(document.participant_locked_from());
+        rows.missing.push(missing_fields_json(document).to_string());
+        rows.state.push(serde_json::to_string(document)?);
+        rows.certificates
+            .push(document.issued_certificates().len() as i32);
+        rows.at.push(*at);
+        rows.version.push(*version);
+    }
     sqlx::query(
         "INSERT INTO document_views (id, mobility_id, institution_id, europass_number, language,
              holder_name, host_email, participant_email, participant_locked_from, missing_fields,
              state, certificates, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (id) DO UPDATE SET language = $5, holder_name = $6, host_email = $7,
-             participant_email = $8, participant_locked_from = $9, missing_fields = $10,
-             state = $11, certificates = $12, updated_at = $13, version = $14",
+         SELECT id, mobility_id, institution_id, number, language, holder_name, host_email,
+                participant_email, locked_from, missing::jsonb, state::jsonb, certificates, at,
+                version
+           FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[],
+                       $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::text[],
+                       $12::int[], $13::timestamptz[], $14::bigint[])
+                AS r(id, mobility_id, institution_id, number, language, holder_name, host_email,
+                     participant_email, locked_from, missing, state, certificates, at, version)
+         ON CONFLICT (id) DO UPDATE SET language = EXCLUDED.language,
+             holder_name = EXCLUDED.holder_name, host_email = EXCLUDED.host_email,
+             participant_email = EXCLUDED.participant_email,
+             participant_locked_from = EXCLUDED.participant_locked_from,
+             missing_fields = EXCLUDED.missing_fields, state = EXCLUDED.state,
+             certificates = EXCLUDED.certificates, updated_at = EXCLUDED.updated_at,
+             version = EXCLUDED.version",
     )
-    .bind(id)
-    .bind(mobility_id)
-    .bind(institution_id)
-    .bind(number.to_string())
-    .bind(document.language().as_str())
-    .bind(document.personal_data().holder_name())
-    .bind(document.host_email().map(|e| e.to_string()))
-    .bind(document.participant_email().map(|e| e.to_string()))
-    .bind(document.participant_locked_from())
-    .bind(missing_fields_json(document))
-    .bind(serde_json::to_value(document)?)
-    .bind(document.issued_certificates().len() as i32)
-    .bind(at)
-    .bind(version)
+    .bind(&rows.id)
+    .bind(&rows.mobility_id)
+    .bind(&rows.institution_id)
+    .bind(&rows.number)
+    .bind(&rows.language)
+    .bind(&rows.holder_name)
+    .bind(&rows.host_email)
+    .bind(&rows.participant_email)
+    .bind(&rows.locked_from)
+    .bind(&rows.missing)
+    .bind(&rows.state)
+    .bind(&rows.certificates)
+    .bind(&rows.at)
+    .bind(&rows.version)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The statement's columns, as parallel arrays.
+#[derive(Default)]
+struct Rows {
+    id: Vec<Uuid>,
+    mobility_id: Vec<Uuid>,
+    institution_id: Vec<Uuid>,
+    number: Vec<String>,
+    language: Vec<String>,
+    holder_name: Vec<Option<String>>,
+    host_email: Vec<Option<String>>,
+    participant_email: Vec<Option<String>>,
+    locked_from: Vec<Option<DateTime<Utc>>>,
+    missing: Vec<String>,
+    state: Vec<String>,
+    certificates: Vec<i32>,
+    at: Vec<DateTime<Utc>>,
+    version: Vec<i64>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -34,6 +34,28 @@ pub trait Projection: Send + Sync + 'static {
         conn: &'a mut PgConnection,
         event: &'a StoredEvent,
     ) -> BoxFuture<'a, anyhow::Result<()>>;
+
+    /// Applies a batch of events, in the projector's order, inside its transaction. The
+    /// default applies them one at a time; a projection may fold the batch in memory and write
+    /// each row once instead, with the same result.
+    fn apply_batch<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        events: &'a [StoredEvent],
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            for event in events {
+                self.apply(&mut *conn, event).await.with_context(|| {
+                    format!(
+                        "{} applying position {}",
+                        self.name(),
+                        event.global_position
+                    )
+                })?;
+            }
+            Ok(())
+        })
+    }
 }
 
 /// How far one projection has come: every event of a transaction below `horizon` is applied.
@@ -153,6 +175,7 @@ impl Projector {
 
         let mut unsealer = Unsealer::default();
         let mut last = (last_tx, last_position);
+        let mut events = Vec::with_capacity(rows.len());
         for row in &rows {
             let mut event = StoredEvent {
                 global_position: row.get("global_position"),
@@ -167,15 +190,10 @@ impl Projector {
             };
             // Decrypts personal data and upcasts old versions (shared with the replay tool).
             unsealer.open(&mut tx, &mut event).await?;
-            projection.apply(&mut tx, &event).await.with_context(|| {
-                format!(
-                    "{} applying position {}",
-                    projection.name(),
-                    event.global_position
-                )
-            })?;
             last = (event.tx, event.global_position);
+            events.push(event);
         }
+        projection.apply_batch(&mut tx, &events).await?;
         let full = rows.len() as i64 == self.batch_size;
         // A full batch may have left events of its last transaction: the horizon is that
         // transaction then, not the snapshot's.

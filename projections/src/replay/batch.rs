@@ -74,6 +74,7 @@ pub async fn apply_window(
     .fetch_all(&mut *conn)
     .await?;
     let mut last = window.after;
+    let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut event = StoredEvent {
             global_position: row.get("global_position"),
@@ -87,17 +88,15 @@ pub async fn apply_window(
             metadata: row.get("metadata"),
         };
         unsealer.open(conn, &mut event).await?;
-        projection.apply(conn, &event).await.with_context(|| {
-            format!(
-                "replaying {} at position {}",
-                projection.name(),
-                event.global_position
-            )
-        })?;
         last = Position {
             tx: event.tx,
             position: event.global_position,
         };
+        events.push(event);
     }
+    projection
+        .apply_batch(conn, &events)
+        .await
+        .with_context(|| format!("replaying {} up to {last:?}", projection.name()))?;
     Ok((rows.len(), last))
 }

@@ -185,6 +185,11 @@ impl Shadow {
     ) -> anyhow::Result<usize> {
         let mut tx = pool.begin().await?;
         let horizon = batch::horizon(&mut tx).await?;
+        // A shadow batch and its shadow checkpoint commit together; one lost in a crash is
+        // simply applied again on resume, so the commit need not wait for the disk.
+        sqlx::query("SET LOCAL synchronous_commit = off")
+            .execute(&mut *tx)
+            .await?;
         self.enter(&mut tx).await?;
         // Two processes resuming the same schema take turns.
         sqlx::query("SELECT pg_advisory_xact_lock(hashtext('europass.replay.' || $1))")
