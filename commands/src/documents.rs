@@ -67,19 +67,26 @@ pub async fn load_for(
     Ok((document, access))
 }
 
-async fn editor_of(
-    services: &Services,
-    principal: &Principal,
-    document_id: Uuid,
-) -> Result<(Document, Editor), CommandError> {
-    match load_for(services, principal, document_id).await? {
-        (document, Access::Edit(editor)) => Ok((document, editor)),
-        (_, Access::ReadOnly) => Err(Refusal::forbidden(
+/// Who edits, if the caller may edit this document at all.
+fn editor(principal: &Principal, document: &Document) -> Result<Editor, CommandError> {
+    match access(principal, document)? {
+        Access::Edit(editor) => Ok(editor),
+        Access::ReadOnly => Err(Refusal::forbidden(
             "READ_ONLY",
             "NEC staff can read documents but not fill them",
         )
         .into()),
     }
+}
+
+async fn editor_of(
+    services: &Services,
+    principal: &Principal,
+    document_id: Uuid,
+) -> Result<(Document, Editor), CommandError> {
+    let document = services.store.documents.load(document_id).await?;
+    let editor = editor(principal, &document)?;
+    Ok((document, editor))
 }
 
 /// Creates the aggregates of a mobility's approved documents that do not exist yet. Creating
@@ -154,23 +161,40 @@ pub async fn save(
     document_id: Uuid,
     save: SectionSave,
 ) -> Result<(), CommandError> {
-    let (_, by) = editor_of(services, principal, document_id).await?;
     let at = services.clock.now();
-    let command = match save {
-        SectionSave::PersonalData(patch) => DocumentCommand::SavePersonalData { patch, by, at },
-        SectionSave::HostOrganisation(patch) => {
-            DocumentCommand::SaveHostOrganisation { patch, by, at }
-        }
-        SectionSave::Project(patch) => DocumentCommand::SaveProject { patch, by, at },
-        SectionSave::LearningOutcomes(patch) => {
-            DocumentCommand::SaveLearningOutcomes { patch, by, at }
-        }
-        SectionSave::Language(language) => DocumentCommand::SetLanguage { language, by },
-    };
+    // The caller's right to edit is checked on the very state the save is decided on.
     services
         .store
         .documents
-        .execute(document_id, command, ctx, at)
+        .execute_with(document_id, ctx, at, |document| {
+            let by = editor(principal, document)?;
+            Ok(match &save {
+                SectionSave::PersonalData(patch) => DocumentCommand::SavePersonalData {
+                    patch: patch.clone(),
+                    by,
+                    at,
+                },
+                SectionSave::HostOrganisation(patch) => DocumentCommand::SaveHostOrganisation {
+                    patch: patch.clone(),
+                    by,
+                    at,
+                },
+                SectionSave::Project(patch) => DocumentCommand::SaveProject {
+                    patch: patch.clone(),
+                    by,
+                    at,
+                },
+                SectionSave::LearningOutcomes(patch) => DocumentCommand::SaveLearningOutcomes {
+                    patch: patch.clone(),
+                    by,
+                    at,
+                },
+                SectionSave::Language(language) => DocumentCommand::SetLanguage {
+                    language: *language,
+                    by,
+                },
+            })
+        })
         .await
 }
 

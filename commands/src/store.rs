@@ -243,9 +243,23 @@ where
         ctx: &CommandContext,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), CommandError> {
+        self.execute_with(id, ctx, at, |_| Ok(command.clone()))
+            .await
+    }
+
+    /// Like [`execute`](Self::execute), with the command made from the state it is decided on:
+    /// `command_for` may refuse (e.g. the caller may not edit this aggregate), and runs again
+    /// on the fresh state after a conflict. One load serves both the check and the decision.
+    pub async fn execute_with(
+        &self,
+        id: Uuid,
+        ctx: &CommandContext,
+        at: chrono::DateTime<chrono::Utc>,
+        command_for: impl Fn(&A) -> Result<A::Command, CommandError>,
+    ) -> Result<(), CommandError> {
         let mut attempt = 0;
         loop {
-            match self.execute_once(id, command.clone(), ctx, at).await {
+            match self.attempt(id, ctx, at, &command_for).await {
                 Err(CommandError::Conflict) if attempt < CONFLICT_RETRIES => {
                     attempt += 1;
                     tracing::debug!(attempt, "conflict, deciding again");
@@ -256,7 +270,6 @@ where
     }
 
     /// Decides and appends without retrying on conflict (tests prove the conflict with it).
-    #[tracing::instrument(name = "command", skip_all, fields(aggregate = A::TYPE, id = %id))]
     pub async fn execute_once(
         &self,
         id: Uuid,
@@ -264,8 +277,20 @@ where
         ctx: &CommandContext,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), CommandError> {
+        self.attempt(id, ctx, at, &|_| Ok(command.clone())).await
+    }
+
+    #[tracing::instrument(name = "command", skip_all, fields(aggregate = A::TYPE, id = %id))]
+    async fn attempt(
+        &self,
+        id: Uuid,
+        ctx: &CommandContext,
+        at: chrono::DateTime<chrono::Utc>,
+        command_for: &impl Fn(&A) -> Result<A::Command, CommandError>,
+    ) -> Result<(), CommandError> {
         let id = id.to_string();
         let mut current = state::load::<A>(&self.pool, &self.upcasters, &id).await?;
+        let command = command_for(&current.aggregate)?;
         let events = decide(&mut current.aggregate, command).await?;
         let pending = append::Pending {
             id,

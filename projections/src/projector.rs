@@ -136,18 +136,17 @@ impl Projector {
         // The commit need not wait for its WAL flush (synchronous_commit off, this transaction
         // only): views and checkpoint are lost or kept together, and a lost batch is simply
         // applied again from the durable events after a crash.
-        let (horizon, _): (i64, String) = sqlx::query_as(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
-                    set_config('synchronous_commit', 'off', true)",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
         // An advisory lock keeps two projector instances from applying the same batch without
         // giving this transaction an id yet (a row lock would, and hold back xmin for everyone).
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('europass.projector.' || $1))")
-            .bind(projection.name())
-            .execute(&mut *tx)
-            .await?;
+        // A horizon read before waiting for that lock is only older, never wrong.
+        let (horizon, _, _): (i64, String, ()) = sqlx::query_as(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
+                    set_config('synchronous_commit', 'off', true),
+                    pg_advisory_xact_lock(hashtext('europass.projector.' || $1))",
+        )
+        .bind(projection.name())
+        .fetch_one(&mut *tx)
+        .await?;
         let checkpoint: Option<(i64, i64)> = sqlx::query_as(
             "SELECT last_tx, last_position FROM projector_checkpoints WHERE projection = $1",
         )
@@ -177,7 +176,7 @@ impl Projector {
         let mut last = (last_tx, last_position);
         let mut events = Vec::with_capacity(rows.len());
         for row in &rows {
-            let mut event = StoredEvent {
+            let event = StoredEvent {
                 global_position: row.get("global_position"),
                 tx: row.get("tx"),
                 aggregate_type: row.get("aggregate_type"),
@@ -188,10 +187,13 @@ impl Projector {
                 payload: row.get("payload"),
                 metadata: row.get("metadata"),
             };
-            // Decrypts personal data and upcasts old versions (shared with the replay tool).
-            unsealer.open(&mut tx, &mut event).await?;
             last = (event.tx, event.global_position);
             events.push(event);
+        }
+        // Decrypts personal data and upcasts old versions (shared with the replay tool).
+        unsealer.preload(&mut tx, &events).await?;
+        for event in &mut events {
+            unsealer.open(&mut tx, event).await?;
         }
         projection.apply_batch(&mut tx, &events).await?;
         let full = rows.len() as i64 == self.batch_size;

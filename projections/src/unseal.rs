@@ -34,6 +34,39 @@ impl Unsealer {
         Ok(())
     }
 
+    /// Loads, in one query, the keys of every subject whose personal data these events carry
+    /// (a batch of hundreds of events would otherwise cost a query per subject).
+    pub async fn preload(
+        &mut self,
+        conn: &mut PgConnection,
+        events: &[StoredEvent],
+    ) -> anyhow::Result<()> {
+        let mut subjects: Vec<String> = events
+            .iter()
+            .filter(|e| pii::has_encrypted_data(&e.payload))
+            .map(|e| pii::subject_of(&e.aggregate_type, &e.aggregate_id))
+            .filter(|s| !self.keys.contains_key(s))
+            .collect();
+        subjects.sort();
+        subjects.dedup();
+        if subjects.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<(String, uuid::Uuid, Vec<u8>)> =
+            sqlx::query_as("SELECT subject, key_id, key FROM subject_keys WHERE subject = ANY($1)")
+                .bind(&subjects)
+                .fetch_all(&mut *conn)
+                .await?;
+        for subject in subjects {
+            self.keys.insert(subject, None);
+        }
+        for (subject, id, bytes) in rows {
+            self.keys
+                .insert(subject, Some(pii::SubjectKey::from_row(id, &bytes)?));
+        }
+        Ok(())
+    }
+
     /// Replaces the ciphertexts in `payload` by their plain values (or the erased marker).
     pub async fn decrypt(
         &mut self,

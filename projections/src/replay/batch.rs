@@ -76,7 +76,7 @@ pub async fn apply_window(
     let mut last = window.after;
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
-        let mut event = StoredEvent {
+        let event = StoredEvent {
             global_position: row.get("global_position"),
             tx: row.get("tx"),
             aggregate_type: row.get("aggregate_type"),
@@ -87,12 +87,15 @@ pub async fn apply_window(
             payload: row.get("payload"),
             metadata: row.get("metadata"),
         };
-        unsealer.open(conn, &mut event).await?;
         last = Position {
             tx: event.tx,
             position: event.global_position,
         };
         events.push(event);
+    }
+    unsealer.preload(conn, &events).await?;
+    for event in &mut events {
+        unsealer.open(conn, event).await?;
     }
     projection
         .apply_batch(conn, &events)
