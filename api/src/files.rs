@@ -92,13 +92,12 @@ pub async fn download(
         if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(not_found());
         }
-        // Photos and issued certificates are named in the document's state.
-        let users: Vec<Uuid> = sqlx::query_scalar(
-            "SELECT id FROM document_views WHERE state::text LIKE '%' || $1 || '%'",
-        )
-        .bind(&sha256)
-        .fetch_all(&state.services.pool)
-        .await?;
+        // Photos and issued certificates are named in the document's state (document_files).
+        let users: Vec<Uuid> =
+            sqlx::query_scalar("SELECT document_id FROM document_files WHERE sha256 = $1")
+                .bind(&sha256)
+                .fetch_all(&state.services.pool)
+                .await?;
         let mut allowed =
             commands::signatures::owns_file(&state.services, principal, &sha256).await?;
         for id in users {

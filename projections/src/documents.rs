@@ -47,7 +47,7 @@ impl Projection for DocumentsProjection {
     }
 
     fn tables(&self) -> &'static [&'static str] {
-        &["document_views"]
+        &["document_views", "document_files"]
     }
 
     fn apply<'a>(
@@ -145,6 +145,30 @@ async fn write(
         rows.at.push(*at);
         rows.version.push(*version);
     }
+    // The files each document names, replaced with its row.
+    let (mut file_shas, mut file_documents) = (vec![], vec![]);
+    for id in ids {
+        let mut shas = vec![];
+        file_hashes(&serde_json::to_value(&folded[id].document)?, &mut shas);
+        shas.sort();
+        shas.dedup();
+        for sha in shas {
+            file_shas.push(sha);
+            file_documents.push(*id);
+        }
+    }
+    sqlx::query("DELETE FROM document_files WHERE document_id = ANY($1)")
+        .bind(ids)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO document_files (sha256, document_id)
+         SELECT * FROM UNNEST($1::text[], $2::uuid[])",
+    )
+    .bind(&file_shas)
+    .bind(&file_documents)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "INSERT INTO document_views (id, mobility_id, institution_id, europass_number, language,
              holder_name, host_email, participant_email, participant_locked_from, missing_fields,
@@ -182,6 +206,21 @@ async fn write(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Every string of 64 lower-case hex digits in the state: the content hashes of the files
+/// (photo, issued certificates) the document names.
+fn file_hashes(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s)
+            if s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) =>
+        {
+            out.push(s.clone())
+        }
+        Value::Array(items) => items.iter().for_each(|v| file_hashes(v, out)),
+        Value::Object(fields) => fields.values().for_each(|v| file_hashes(v, out)),
+        _ => {}
+    }
 }
 
 /// The statement's columns, as parallel arrays.

@@ -122,6 +122,10 @@ async fn purge_mobility(pool: &PgPool, mobility_id: &str) -> anyhow::Result<u64>
         let Ok(document) = Uuid::parse_str(document) else {
             continue;
         };
+        sqlx::query("DELETE FROM document_files WHERE document_id = $1")
+            .bind(document)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM notifications WHERE document_id = $1")
             .bind(document)
             .execute(&mut *tx)
