@@ -171,3 +171,83 @@ async fn the_event_table_refuses_updates_and_deletes() {
         .await
         .is_err());
 }
+
+async fn snapshot_of(pool: &sqlx::PgPool, id: Uuid) -> Option<(i64, String)> {
+    sqlx::query_as(
+        "SELECT sequence, state::text FROM aggregate_snapshots
+          WHERE aggregate_type = 'institution' AND aggregate_id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(pool)
+    .await
+    .unwrap()
+}
+
+fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap()
+}
+
+/// Issue 8: commands on long histories load a snapshot of our own plus the events after it.
+/// The state so loaded equals the fold of every event; a snapshot of another format, or one
+/// sealed with a key that is gone (erasure), is ignored; the snapshot is sealed whole.
+#[tokio::test]
+async fn a_long_history_loads_from_a_sealed_snapshot_equal_to_the_full_fold() {
+    let (_, pool) = fresh_database().await;
+    let store = EventStore::new(pool.clone());
+    let id = Uuid::new_v4();
+    registered(&store, id).await;
+    let change = |i: usize| InstitutionCommand::ChangeBaseData {
+        base: base(&format!("Brīvības iela {i}")),
+    };
+    for i in 0..(commands::store::SNAPSHOT_EVERY * 2 + 20) {
+        store
+            .institutions
+            .execute(id, change(i), &CommandContext::new(Actor::operator()), t0())
+            .await
+            .unwrap();
+    }
+    let (sequence, sealed) = snapshot_of(&pool, id).await.expect("a snapshot was taken");
+    assert!(
+        sequence >= commands::store::SNAPSHOT_EVERY as i64,
+        "{sequence}"
+    );
+    assert!(
+        !sealed.contains("Brīvības"),
+        "the snapshot is sealed: {sealed}"
+    );
+    let full = json(&store.institutions.load_from_events(id).await.unwrap());
+    assert_eq!(json(&store.institutions.load(id).await.unwrap()), full);
+    assert!(full.to_string().contains("Brīvības iela 119"), "{full}");
+
+    // A snapshot of another format is ignored (and replaced by a later load).
+    sqlx::query("UPDATE aggregate_snapshots SET format = 'older' WHERE aggregate_id = $1")
+        .bind(id.to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(json(&store.institutions.load(id).await.unwrap()), full);
+
+    // A snapshot sealed with a key that was deleted (erasure, then a new key) is ignored:
+    // the state is the full fold, with the erased values erased.
+    sqlx::query("UPDATE aggregate_snapshots SET format = $2 WHERE aggregate_id = $1")
+        .bind(id.to_string())
+        .bind(commands::store::SNAPSHOT_FORMAT)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let new_key: Uuid = sqlx::query_scalar(
+        "UPDATE subject_keys SET key_id = gen_random_uuid() WHERE subject = $1 RETURNING key_id",
+    )
+    .bind(format!("institution/{id}"))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let after_erasure = json(&store.institutions.load(id).await.unwrap());
+    assert_eq!(
+        after_erasure,
+        json(&store.institutions.load_from_events(id).await.unwrap())
+    );
+    // That load folded every event, so it sealed a new snapshot with the current key.
+    let (_, resealed) = snapshot_of(&pool, id).await.unwrap();
+    assert!(resealed.contains(&new_key.to_string()), "{resealed}");
+}

@@ -34,6 +34,8 @@ pub fn open<A: Aggregate>(key: Option<&SubjectKey>, subject: &str, sealed: Value
 }
 
 /// Stores `aggregate` as the state at `sequence`, unless a newer snapshot is already there.
+/// One at the same sequence is replaced: it could not be opened (a load that found a usable
+/// snapshot folds fewer events than make a new one), e.g. sealed with an erased key.
 /// Best effort: a failure is logged and the command goes on (the events are the truth).
 #[tracing::instrument(name = "snapshot", skip_all, fields(aggregate = A::TYPE, id, sequence))]
 pub async fn save<A: Aggregate>(
@@ -72,7 +74,7 @@ async fn try_save<A: Aggregate>(
          ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE
             SET sequence = EXCLUDED.sequence, format = EXCLUDED.format,
                 state = EXCLUDED.state, taken_at = now()
-          WHERE aggregate_snapshots.sequence < EXCLUDED.sequence
+          WHERE aggregate_snapshots.sequence <= EXCLUDED.sequence
              OR aggregate_snapshots.format <> EXCLUDED.format",
     )
     .bind(A::TYPE)
