@@ -3,18 +3,13 @@
 //! event store and, after the projector caught up by itself, in the query tables, which equal
 //! a fresh replay.
 
+mod common;
+use common::{free_port, wait_healthy};
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SERVER: &str = "postgres://postgres@127.0.0.1:5432";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn start(database_url: &str, port: u16, outbox: &std::path::Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_europass"))
@@ -26,23 +21,6 @@ fn start(database_url: &str, port: u16, outbox: &std::path::Path) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("the europass binary starts")
-}
-
-async fn wait_healthy(client: &reqwest::Client, port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(r) = client
-            .get(format!("http://127.0.0.1:{port}/health"))
-            .send()
-            .await
-        {
-            if r.status().is_success() {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not become healthy");
 }
 
 async fn register(client: &reqwest::Client, port: u16, i: usize) -> bool {

@@ -8,6 +8,9 @@
 //! cluster on a free port (`initdb`, `pg_ctl`; run as `postgres` through `runuser` when the
 //! test runs as root) and removes it at the end, also when the test fails.
 
+mod common;
+use common::{free_port, wait_healthy};
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,14 +26,6 @@ const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 const RECOVERY_LIMIT: Duration = Duration::from_secs(10);
 /// Error codes a client may retry on.
 const RETRYABLE: &[&str] = &["UNAVAILABLE", "CONFLICT"];
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Whether this process runs as root (`initdb` refuses to), read from `/proc/self/status`,
 /// else from `id -u`.
@@ -256,23 +251,6 @@ fn tail(path: &Path, lines: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-async fn wait_healthy(client: &reqwest::Client, port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(r) = client
-            .get(format!("http://127.0.0.1:{port}/health"))
-            .send()
-            .await
-        {
-            if r.status().is_success() {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not become healthy");
 }
 
 /// One request of the load, with times relative to the start of the load.
