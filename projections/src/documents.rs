@@ -157,14 +157,18 @@ async fn write(
             file_documents.push(*id);
         }
     }
-    sqlx::query("DELETE FROM document_files WHERE document_id = ANY($1)")
-        .bind(ids)
-        .execute(&mut *conn)
-        .await?;
+    // One statement: rows no longer named go, new ones come (existing ones stay untouched).
     sqlx::query(
-        "INSERT INTO document_files (sha256, document_id)
-         SELECT * FROM UNNEST($1::text[], $2::uuid[])",
+        "WITH named (sha256, document_id) AS (SELECT * FROM UNNEST($2::text[], $3::uuid[])),
+              gone AS (DELETE FROM document_files f
+                        WHERE f.document_id = ANY($1)
+                          AND NOT EXISTS (SELECT 1 FROM named n
+                                           WHERE n.sha256 = f.sha256
+                                             AND n.document_id = f.document_id))
+         INSERT INTO document_files (sha256, document_id)
+         SELECT sha256, document_id FROM named ON CONFLICT DO NOTHING",
     )
+    .bind(ids)
     .bind(&file_shas)
     .bind(&file_documents)
     .execute(&mut *conn)
