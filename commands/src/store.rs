@@ -1,6 +1,13 @@
-//! The event store: postgres-es's event repository, used only through
-//! `PersistedEventStore::new_event_store` (its snapshot and aggregate stores load wrong state),
-//! wrapped so that personal data is encrypted on the way in and decrypted on the way out.
+//! The event store over postgres-es's `events` table, with personal data encrypted on the way
+//! in and decrypted on the way out.
+//!
+//! - Commands: the current state comes from a snapshot of our own plus the events after it
+//!   ([`state`], [`snapshot`]; cqrs-es 0.5's snapshot and aggregate stores load wrong state),
+//!   the aggregate decides with cqrs-es's `Aggregate::handle`, and the events are appended in
+//!   one statement that also returns the writing transaction ([`append`]).
+//! - Full histories (audit, as-of) are read through postgres-es's repository, used only
+//!   through `PersistedEventStore::new_event_store`.
+//!
 //! No queries are registered with the frameworks: query tables are built by the projector.
 
 use crate::error::CommandError;
