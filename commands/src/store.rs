@@ -2,9 +2,9 @@
 //! in and decrypted on the way out.
 //!
 //! - Commands: the current state comes from a snapshot of our own plus the events after it
-//!   ([`state`], [`snapshot`]; cqrs-es 0.5's snapshot and aggregate stores load wrong state),
+//!   (`state.rs`, `snapshot.rs`; cqrs-es 0.5's snapshot and aggregate stores load wrong state),
 //!   the aggregate decides with cqrs-es's `Aggregate::handle`, and the events are appended in
-//!   one statement that also returns the writing transaction ([`append`]).
+//!   one statement that also returns the writing transaction (`append.rs`).
 //! - Full histories (audit, as-of) are read through postgres-es's repository, used only
 //!   through `PersistedEventStore::new_event_store`.
 //!
