@@ -113,6 +113,7 @@ async fn write(
     folded: &HashMap<Uuid, Folded>,
 ) -> anyhow::Result<()> {
     let mut rows = Rows::default();
+    let (mut file_shas, mut file_documents) = (vec![], vec![]);
     for id in ids {
         let Folded {
             document,
@@ -139,23 +140,21 @@ async fn write(
             .push(document.participant_email().map(|e| e.to_string()));
         rows.locked_from.push(document.participant_locked_from());
         rows.missing.push(missing_fields_json(document).to_string());
-        rows.state.push(serde_json::to_string(document)?);
-        rows.certificates
-            .push(document.issued_certificates().len() as i32);
-        rows.at.push(*at);
-        rows.version.push(*version);
-    }
-    // The files each document names, replaced with its row.
-    let (mut file_shas, mut file_documents) = (vec![], vec![]);
-    for id in ids {
+        let state = serde_json::to_value(document)?;
+        // The files the document names (photo, issued certificates), replaced with its row.
         let mut shas = vec![];
-        file_hashes(&serde_json::to_value(&folded[id].document)?, &mut shas);
+        file_hashes(&state, &mut shas);
         shas.sort();
         shas.dedup();
         for sha in shas {
             file_shas.push(sha);
             file_documents.push(*id);
         }
+        rows.state.push(state.to_string());
+        rows.certificates
+            .push(document.issued_certificates().len() as i32);
+        rows.at.push(*at);
+        rows.version.push(*version);
     }
     // One statement: rows no longer named go, new ones come (existing ones stay untouched).
     sqlx::query(

@@ -28,16 +28,33 @@ pub async fn append<A: Aggregate>(
     batch: Vec<Pending<A>>,
     metadata: &HashMap<String, String>,
 ) -> Result<i64, CommandError> {
-    // Subjects that get personal data for the first time need a key: created all at once.
-    let keyless: Vec<String> = batch
+    // Serialized first; then the subjects that get personal data for the first time get
+    // their keys, all in one statement; then personal values are sealed.
+    let mut serialized: Vec<(Option<SubjectKey>, String, Vec<SerializedEvent>)> = vec![];
+    for pending in batch {
+        let subject = pii::subject_of(A::TYPE, &pending.id);
+        let mut events = Vec::with_capacity(pending.events.len());
+        for (n, event) in pending.events.into_iter().enumerate() {
+            let envelope = EventEnvelope::<A> {
+                aggregate_id: pending.id.clone(),
+                sequence: pending.from_sequence + n + 1,
+                payload: event,
+                metadata: metadata.clone(),
+            };
+            events.push(
+                SerializedEvent::try_from(&envelope).map_err(|e| {
+                    CommandError::failure(anyhow::anyhow!(e).context("serializing"))
+                })?,
+            );
+        }
+        serialized.push((pending.key, subject, events));
+    }
+    let keyless: Vec<String> = serialized
         .iter()
-        .filter(|p| p.key.is_none())
-        .filter(|p| {
-            p.events
-                .iter()
-                .any(|e| serde_json::to_value(e).is_ok_and(|v| pii::has_personal_data(&v)))
+        .filter(|(key, _, events)| {
+            key.is_none() && events.iter().any(|e| pii::has_personal_data(&e.payload))
         })
-        .map(|p| pii::subject_of(A::TYPE, &p.id))
+        .map(|(_, subject, _)| subject.clone())
         .collect();
     let mut created = if keyless.is_empty() {
         HashMap::new()
@@ -47,26 +64,16 @@ pub async fn append<A: Aggregate>(
             .map_err(CommandError::Failure)?
     };
     let mut rows = Rows::default();
-    for pending in batch {
-        let subject = pii::subject_of(A::TYPE, &pending.id);
-        let key = pending.key.or_else(|| created.remove(&subject));
-        for (n, event) in pending.events.into_iter().enumerate() {
-            let envelope = EventEnvelope::<A> {
-                aggregate_id: pending.id.clone(),
-                sequence: pending.from_sequence + n + 1,
-                payload: event,
-                metadata: metadata.clone(),
-            };
-            let mut serialized = SerializedEvent::try_from(&envelope)
-                .map_err(|e| CommandError::failure(anyhow::anyhow!(e).context("serializing")))?;
-            if pii::has_personal_data(&serialized.payload) {
+    for (key, subject, events) in serialized {
+        let key = key.or_else(|| created.remove(&subject));
+        for mut event in events {
+            if pii::has_personal_data(&event.payload) {
                 let key = key.as_ref().ok_or_else(|| {
                     CommandError::failure(anyhow::anyhow!("no key for {subject}"))
                 })?;
-                pii::encrypt(key, &subject, &mut serialized.payload)
-                    .map_err(CommandError::Failure)?;
+                pii::encrypt(key, &subject, &mut event.payload).map_err(CommandError::Failure)?;
             }
-            rows.push(serialized);
+            rows.push(event);
         }
     }
     if rows.ids.is_empty() {
