@@ -12,7 +12,7 @@
 //! times.
 
 use anyhow::{ensure, Context};
-use europass_tests::{spawn_app, TestApp, SERVER_URL};
+use europass_tests::{copy_sections, spawn_app, TestApp, SERVER_URL};
 use futures::future::join_all;
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -705,25 +705,7 @@ async fn copy_to_many(
         .await?;
     bench.save_outcomes(token, source, 0).await?;
     let mut times = vec![];
-    for (section, fields) in [
-        (
-            "hostOrganisation",
-            json!([
-                "name",
-                "type",
-                "address",
-                "country",
-                "mentorFirstName",
-                "mentorLastName",
-                "email"
-            ]),
-        ),
-        (
-            "project",
-            json!(["objective", "stay", "purpose", "startDate", "endDate"]),
-        ),
-        ("learningOutcomes", json!(["activities", "languageSkills"])),
-    ] {
+    for (section, fields) in copy_sections() {
         let t = Instant::now();
         let answer = bench
             .gql(

@@ -331,3 +331,27 @@ impl TestApp {
         self.session(email, &password).await
     }
 }
+
+/// The copyable fields of the three sections R-COPY copies, as `copyToDocuments` names them:
+/// what the copy tests and the benchmark send.
+pub fn copy_sections() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "hostOrganisation",
+            json!([
+                "name",
+                "type",
+                "address",
+                "country",
+                "mentorFirstName",
+                "mentorLastName",
+                "email"
+            ]),
+        ),
+        (
+            "project",
+            json!(["objective", "stay", "purpose", "startDate", "endDate"]),
+        ),
+        ("learningOutcomes", json!(["activities", "languageSkills"])),
+    ]
+}

@@ -1,6 +1,6 @@
 //! R-PERSONAL, R-HOSTORG, R-PROJECT, R-OUTCOMES, R-COPY, R-COMPLETE, R-LANG through the server.
 
-use europass_tests::{spawn_app, Answer, TestApp};
+use europass_tests::{copy_sections, spawn_app, Answer, TestApp};
 use serde_json::{json, Value};
 
 const DOC: &str = "query($id: ID!, $lang: Language) { document(id: $id) {
@@ -241,25 +241,7 @@ async fn three_sections_are_copied_to_twenty_documents_with_their_origin() {
     save(&app, &session, "saveLearningOutcomes", source, outcomes())
         .await
         .data();
-    for (section, fields) in [
-        (
-            "hostOrganisation",
-            json!([
-                "name",
-                "type",
-                "address",
-                "country",
-                "mentorFirstName",
-                "mentorLastName",
-                "email"
-            ]),
-        ),
-        (
-            "project",
-            json!(["objective", "stay", "purpose", "startDate", "endDate"]),
-        ),
-        ("learningOutcomes", json!(["activities", "languageSkills"])),
-    ] {
+    for (section, fields) in copy_sections() {
         let answer = app
             .gql_as(
                 &session,

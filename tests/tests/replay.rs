@@ -590,17 +590,7 @@ async fn an_interrupted_rebuild_resumes_from_its_shadow_checkpoint() {
     .fetch_one(&pool)
     .await
     .unwrap();
-    // xmin is cluster-wide: wait until no older transaction (of a parallel test) is running.
-    while sqlx::query_scalar::<_, i64>(
-        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap()
-        <= tx
-    {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    below_horizon(&pool, tx).await;
     let probe = Arc::new(Probe {
         fail_on_sequence: AtomicI64::new(600),
     });
@@ -808,16 +798,7 @@ async fn what_an_erasure_or_a_purge_removes_during_a_rebuild_stays_removed() {
     .fetch_one(&pool)
     .await
     .unwrap();
-    while sqlx::query_scalar::<_, i64>(
-        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap()
-        <= tx
-    {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    below_horizon(&pool, tx).await;
     let projections: Vec<Arc<dyn Projection>> = vec![Arc::new(Sealed {
         pool: pool.clone(),
         interfere_at: 600,
@@ -840,4 +821,19 @@ async fn what_an_erasure_or_a_purge_removes_during_a_rebuild_stays_removed() {
         (0, 0, 700),
         "no plain value and no purged row went live"
     );
+}
+
+/// Waits until transaction `tx` is below every snapshot's xmin. xmin is cluster-wide, so an
+/// older transaction of a parallel test can hold it back for a moment.
+async fn below_horizon(pool: &sqlx::PgPool, tx: i64) {
+    while sqlx::query_scalar::<_, i64>(
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+        <= tx
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
