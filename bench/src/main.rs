@@ -864,7 +864,13 @@ async fn replay(bench: &Bench, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     let report =
         projections::replay::rebuild(&pool, &projections::all_projections(), None, |_| {}).await;
     pool.close().await;
-    drop_database(url.rsplit('/').next().unwrap_or_default()).await;
+    let database = url.rsplit('/').next().unwrap_or_default();
+    if std::env::var_os("BENCH_KEEP_REPLAY_DB").is_some() {
+        // For profiling a rebuild on its own: `DATABASE_URL=… europass replay --all`.
+        eprintln!("  kept the replay database {database}");
+    } else {
+        drop_database(database).await;
+    }
     let report = report?;
     let rate = report.events as f64 / report.elapsed.as_secs_f64();
     eprintln!(
@@ -884,16 +890,41 @@ async fn replay(bench: &Bench, rows: &mut Vec<Row>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `BENCH_FIGURES=1,4` runs only those figures (1 always runs); unset: all of them.
+fn figures_wanted() -> anyhow::Result<impl Fn(u32) -> bool> {
+    let only: Option<Vec<u32>> = match std::env::var("BENCH_FIGURES") {
+        Ok(list) => Some(
+            list.split(',')
+                .map(|n| n.trim().parse().context("BENCH_FIGURES: numbers 1-6"))
+                .collect::<anyhow::Result<_>>()?,
+        ),
+        Err(_) => None,
+    };
+    Ok(move |figure| only.as_ref().is_none_or(|only| only.contains(&figure)))
+}
+
 // ----- the run --------------------------------------------------------------------------------
 
 async fn run(bench: &Bench) -> anyhow::Result<Vec<Row>> {
     let mut rows = vec![];
+    // Figure 1 always runs: its documents and sessions are what the others work on.
     let sessions = commands_under_load(bench, &mut rows).await?;
-    projection_lag(bench, &sessions, &mut rows).await?;
-    history_length(bench, &sessions, &mut rows).await?;
-    copy_to_many(bench, &sessions, &mut rows).await?;
-    replay(bench, &mut rows).await?;
-    pdf::certificates(&mut rows).await?;
+    let wanted = figures_wanted()?;
+    if wanted(2) {
+        projection_lag(bench, &sessions, &mut rows).await?;
+    }
+    if wanted(3) {
+        history_length(bench, &sessions, &mut rows).await?;
+    }
+    if wanted(6) {
+        copy_to_many(bench, &sessions, &mut rows).await?;
+    }
+    if wanted(4) {
+        replay(bench, &mut rows).await?;
+    }
+    if wanted(5) {
+        pdf::certificates(&mut rows).await?;
+    }
     // In the order (the phases run in another order).
     rows.sort_by_key(|r| r.figure.split('.').next().unwrap_or("").to_string());
     Ok(rows)
@@ -909,6 +940,10 @@ fn print_table(rows: &[Row]) {
         );
     }
 }
+
+/// The service's allocator (see `api/src/main.rs`): the server runs in this process.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -42,8 +42,10 @@ pub fn subject_of(aggregate_type: &str, aggregate_id: &str) -> String {
     format!("{aggregate_type}/{aggregate_id}")
 }
 
+/// A marked object holds the marker and at most a key id. Checked on every object of every
+/// event a projection reads, so the size comes first.
 fn is_marked(obj: &Map<String, Value>, key: &str) -> bool {
-    obj.contains_key(key) && obj.keys().all(|k| k == key || k == KEY_ID)
+    obj.len() <= 2 && obj.contains_key(key) && obj.keys().all(|k| k == key || k == KEY_ID)
 }
 
 fn contains(value: &Value, key: &str) -> bool {
@@ -87,6 +89,15 @@ pub fn has_personal_data(payload: &Value) -> bool {
 
 pub fn has_encrypted_data(payload: &Value) -> bool {
     contains(payload, PII_ENC_KEY)
+}
+
+/// [`has_encrypted_data`] on a payload's JSON text, without parsing it: true whenever the
+/// payload holds a ciphertext (the marker key is always written as `"pii_enc"`; inside a
+/// string value its quotes would be escaped), and rarely otherwise (a value that is exactly
+/// the marker's name), in which case the caller parses and finds nothing to decrypt.
+pub fn text_may_hold_encrypted_data(json: &str) -> bool {
+    // `"pii_enc"`, quotes included (PII_ENC_KEY cannot be concatenated at compile time).
+    json.contains("\"pii_enc\"")
 }
 
 /// Replaces every `{"pii": v}` by its ciphertext. The subject is bound in as associated data,
@@ -222,6 +233,17 @@ mod tests {
         assert!(has_encrypted_data(&payload));
         decrypt(Some(&key()), "doc/1", &mut payload).unwrap();
         assert_eq!(payload, original);
+    }
+
+    #[test]
+    fn the_text_check_finds_every_ciphertext_and_no_quoted_lookalike() {
+        let mut payload = json!({"X": {"name": {"pii": "Bērziņš"}}});
+        encrypt(&key(), "doc/1", &mut payload).unwrap();
+        assert!(text_may_hold_encrypted_data(&payload.to_string()));
+        // A value that merely mentions the marker is escaped inside its string.
+        let lookalike = json!({"X": {"note": "{\"pii_enc\": \"x\"}"}});
+        assert!(!text_may_hold_encrypted_data(&lookalike.to_string()));
+        assert!(!has_encrypted_data(&lookalike));
     }
 
     #[test]

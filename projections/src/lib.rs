@@ -9,6 +9,7 @@ pub mod event_log;
 pub mod institutions;
 pub mod mobilities;
 pub mod projector;
+pub mod rebuild_fold;
 pub mod replay;
 pub mod tryout_purge;
 pub mod unseal;

@@ -7,12 +7,13 @@
 //! skipped. The view writes and the checkpoint move in one transaction: a crash loses either
 //! both or neither, so each event is applied exactly once and the projector resumes by itself.
 
-use crate::event::StoredEvent;
+use crate::event::{StoredEvent, EVENT_COLUMNS};
+use crate::rebuild_fold::RebuildFold;
 use crate::unseal::Unsealer;
 use anyhow::Context;
 use futures::future::BoxFuture;
 use sqlx::postgres::PgListener;
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -55,6 +56,13 @@ pub trait Projection: Send + Sync + 'static {
             }
             Ok(())
         })
+    }
+
+    /// For rebuilds: a fold that keeps this projection's rows in memory across batches and
+    /// writes each row once ([`RebuildFold`]). `None`: a rebuild applies batch by batch with
+    /// [`Projection::apply_batch`].
+    fn rebuild_fold(&self) -> Option<Box<dyn RebuildFold>> {
+        None
     }
 }
 
@@ -154,16 +162,15 @@ impl Projector {
         .fetch_optional(&mut *tx)
         .await?;
         let (last_tx, last_position) = checkpoint.unwrap_or((0, 0));
-        let rows = sqlx::query(
-            "SELECT global_position, tx_id::text::bigint AS tx, aggregate_type, aggregate_id,
-                    sequence, event_type, event_version, payload, metadata
+        let rows = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS}
                FROM events
               WHERE (tx_id, global_position) > ($1::text::xid8, $2)
                 AND tx_id < $3::text::xid8
                 AND aggregate_type = ANY($4)
               ORDER BY tx_id, global_position
-              LIMIT $5",
-        )
+              LIMIT $5"
+        ))
         .bind(last_tx.to_string())
         .bind(last_position)
         .bind(horizon.to_string())
@@ -176,17 +183,7 @@ impl Projector {
         let mut last = (last_tx, last_position);
         let mut events = Vec::with_capacity(rows.len());
         for row in &rows {
-            let event = StoredEvent {
-                global_position: row.get("global_position"),
-                tx: row.get("tx"),
-                aggregate_type: row.get("aggregate_type"),
-                aggregate_id: row.get("aggregate_id"),
-                sequence: row.get("sequence"),
-                event_type: row.get("event_type"),
-                event_version: row.get("event_version"),
-                payload: row.get("payload"),
-                metadata: row.get("metadata"),
-            };
+            let event = StoredEvent::from_row(row)?;
             last = (event.tx, event.global_position);
             events.push(event);
         }

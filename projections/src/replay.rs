@@ -20,6 +20,7 @@
 mod aggregate;
 mod batch;
 mod compare;
+mod folding;
 mod progress;
 mod settle;
 mod shadow;

@@ -23,15 +23,12 @@ impl Unsealer {
         conn: &mut PgConnection,
         event: &mut StoredEvent,
     ) -> anyhow::Result<()> {
-        self.decrypt(
-            conn,
-            &event.aggregate_type,
-            &event.aggregate_id,
-            &mut event.payload,
-        )
-        .await?;
-        upcast(event);
-        Ok(())
+        if event.may_hold_encrypted_data() {
+            let subject = pii::subject_of(&event.aggregate_type, &event.aggregate_id);
+            self.load(conn, &subject).await?;
+            pii::decrypt(self.keys[&subject].as_ref(), &subject, event.payload_mut()?)?;
+        }
+        upcast(event)
     }
 
     /// Loads, in one query, the keys of every subject whose personal data these events carry
@@ -43,7 +40,7 @@ impl Unsealer {
     ) -> anyhow::Result<()> {
         let mut subjects: Vec<String> = events
             .iter()
-            .filter(|e| pii::has_encrypted_data(&e.payload))
+            .filter(|e| e.may_hold_encrypted_data())
             .map(|e| pii::subject_of(&e.aggregate_type, &e.aggregate_id))
             .filter(|s| !self.keys.contains_key(s))
             .collect();
@@ -79,11 +76,17 @@ impl Unsealer {
             return Ok(());
         }
         let subject = pii::subject_of(aggregate_type, aggregate_id);
-        if !self.keys.contains_key(&subject) {
-            let key = pii::load_key(&mut *conn, &subject).await?;
-            self.keys.insert(subject.clone(), key);
-        }
+        self.load(conn, &subject).await?;
         pii::decrypt(self.keys[&subject].as_ref(), &subject, payload)
+    }
+
+    /// Loads a subject's key unless it is cached (`None`: erased).
+    async fn load(&mut self, conn: &mut PgConnection, subject: &str) -> anyhow::Result<()> {
+        if !self.keys.contains_key(subject) {
+            let key = pii::load_key(&mut *conn, subject).await?;
+            self.keys.insert(subject.to_string(), key);
+        }
+        Ok(())
     }
 
     /// The subjects whose values were decrypted with a key that existed then: if that key is
@@ -98,20 +101,22 @@ impl Unsealer {
 }
 
 /// Brings an event of an older version to the current shape (see `commands::upcasters`).
-fn upcast(event: &mut StoredEvent) {
+fn upcast(event: &mut StoredEvent) -> anyhow::Result<()> {
     if !upcasters::is_outdated(&event.event_type, &event.event_version) {
-        return;
+        return Ok(());
     }
+    let payload = std::mem::take(event.payload_mut()?);
     let upcast = upcasters::upcast(SerializedEvent::new(
         event.aggregate_id.clone(),
         event.sequence as usize,
         event.aggregate_type.clone(),
         event.event_type.clone(),
         event.event_version.clone(),
-        std::mem::take(&mut event.payload),
-        std::mem::take(&mut event.metadata),
+        payload,
+        event.metadata()?,
     ));
     event.event_version = upcast.event_version;
-    event.payload = upcast.payload;
-    event.metadata = upcast.metadata;
+    event.set_payload(upcast.payload);
+    event.set_metadata(&upcast.metadata);
+    Ok(())
 }

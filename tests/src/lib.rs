@@ -355,3 +355,19 @@ pub fn copy_sections() -> Vec<(&'static str, Value)> {
         ("learningOutcomes", json!(["activities", "languageSkills"])),
     ]
 }
+
+/// Waits until every transaction up to `tx` is below the projector's horizon
+/// (`pg_snapshot_xmin` is cluster-wide: a test running beside this one may hold it back).
+/// Once there, it stays there: transactions that start later have larger ids.
+pub async fn below_horizon(pool: &PgPool, tx: i64) {
+    while sqlx::query_scalar::<_, i64>(
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("the horizon")
+        <= tx
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -3,11 +3,11 @@
 //! transactions below a horizon (`pg_snapshot_xmin`), exactly as the live projector reads
 //! them, so a rebuild sees the same sequence of events the live tables were built from.
 
-use crate::event::StoredEvent;
+use crate::event::{StoredEvent, EVENT_COLUMNS};
 use crate::projector::Projection;
 use crate::unseal::Unsealer;
 use anyhow::Context;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 /// A place in the projector's order: `(transaction id, global position)`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,13 +47,28 @@ pub async fn apply_window(
     horizon: i64,
     window: &Window<'_>,
 ) -> anyhow::Result<(usize, Position)> {
+    let (events, last) = read_window(conn, unsealer, horizon, window).await?;
+    projection
+        .apply_batch(conn, &events)
+        .await
+        .with_context(|| format!("replaying {} up to {last:?}", projection.name()))?;
+    Ok((events.len(), last))
+}
+
+/// Reads the window below `horizon` and opens each event (decrypted, upcast). Returns the
+/// events and the position of the last one (`window.after` if none).
+pub async fn read_window(
+    conn: &mut PgConnection,
+    unsealer: &mut Unsealer,
+    horizon: i64,
+    window: &Window<'_>,
+) -> anyhow::Result<(Vec<StoredEvent>, Position)> {
     let until = window.until.unwrap_or(Position {
         tx: i64::MAX,
         position: i64::MAX,
     });
-    let rows = sqlx::query(
-        "SELECT global_position, tx_id::text::bigint AS tx, aggregate_type, aggregate_id,
-                sequence, event_type, event_version, payload, metadata
+    let rows = sqlx::query(&format!(
+        "SELECT {EVENT_COLUMNS}
            FROM public.events
           WHERE (tx_id, global_position) > ($1::text::xid8, $2)
             AND (tx_id, global_position) <= ($3::text::xid8, $4)
@@ -61,8 +76,8 @@ pub async fn apply_window(
             AND aggregate_type = ANY($6)
             AND ($7::text IS NULL OR aggregate_id = $7)
           ORDER BY tx_id, global_position
-          LIMIT $8",
-    )
+          LIMIT $8"
+    ))
     .bind(window.after.tx.to_string())
     .bind(window.after.position)
     .bind(until.tx.to_string())
@@ -76,17 +91,7 @@ pub async fn apply_window(
     let mut last = window.after;
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
-        let event = StoredEvent {
-            global_position: row.get("global_position"),
-            tx: row.get("tx"),
-            aggregate_type: row.get("aggregate_type"),
-            aggregate_id: row.get("aggregate_id"),
-            sequence: row.get("sequence"),
-            event_type: row.get("event_type"),
-            event_version: row.get("event_version"),
-            payload: row.get("payload"),
-            metadata: row.get("metadata"),
-        };
+        let event = StoredEvent::from_row(row)?;
         last = Position {
             tx: event.tx,
             position: event.global_position,
@@ -97,9 +102,5 @@ pub async fn apply_window(
     for event in &mut events {
         unsealer.open(conn, event).await?;
     }
-    projection
-        .apply_batch(conn, &events)
-        .await
-        .with_context(|| format!("replaying {} up to {last:?}", projection.name()))?;
-    Ok((rows.len(), last))
+    Ok((events, last))
 }

@@ -7,10 +7,13 @@
 //! being written live twice.
 //!
 //! Every batch is one transaction that moves the shadow checkpoint with its writes: an
-//! interrupted rebuild loses at most one batch and continues from the checkpoint.
+//! interrupted rebuild loses at most one batch and continues from the checkpoint. A
+//! projection with a [`RebuildFold`](crate::rebuild_fold::RebuildFold) is caught up differently: its rows stay in memory across
+//! windows of events and are written once per flush, after which the checkpoint moves (see
+//! [`folding`]).
 
 use super::batch::{self, Position, Window};
-use super::{identifier, BATCH_SIZE};
+use super::{folding, identifier, BATCH_SIZE};
 use crate::projector::Projection;
 use crate::unseal::Unsealer;
 use sqlx::{PgConnection, PgPool};
@@ -231,19 +234,31 @@ impl Shadow {
         } else {
             horizon
         };
+        self.move_checkpoint(conn, projection.name(), last, reached)
+            .await?;
+        Ok(applied)
+    }
+
+    pub(super) async fn move_checkpoint(
+        &self,
+        conn: &mut PgConnection,
+        projection: &str,
+        last: Position,
+        reached: i64,
+    ) -> anyhow::Result<()> {
         sqlx::query(&format!(
             "UPDATE {}.replay_checkpoints SET last_tx = $2, last_position = $3,
                     horizon = GREATEST(horizon, $4)
               WHERE projection = $1",
             self.schema
         ))
-        .bind(projection.name())
+        .bind(projection)
         .bind(last.tx)
         .bind(last.position)
         .bind(reached)
         .execute(conn)
         .await?;
-        Ok(applied)
+        Ok(())
     }
 
     /// Records which key each subject's values were decrypted with. A subject seen with two
@@ -253,17 +268,25 @@ impl Shadow {
         conn: &mut PgConnection,
         unsealer: &Unsealer,
     ) -> anyhow::Result<()> {
+        Self::note_keys_in(conn, &self.schema, unsealer).await
+    }
+
+    /// [`Shadow::note_keys`] for the shadow schema `schema`.
+    pub async fn note_keys_in(
+        conn: &mut PgConnection,
+        schema: &str,
+        unsealer: &Unsealer,
+    ) -> anyhow::Result<()> {
         let subjects = unsealer.subjects_with_keys();
         if subjects.is_empty() {
             return Ok(());
         }
         sqlx::query(&format!(
-            "INSERT INTO {0}.replay_used_keys (subject, key_id)
+            "INSERT INTO {schema}.replay_used_keys (subject, key_id)
              SELECT s, k.key_id FROM unnest($1::text[]) s
                LEFT JOIN public.subject_keys k ON k.subject = s
              ON CONFLICT (subject) DO UPDATE SET key_id = CASE
-                 WHEN {0}.replay_used_keys.key_id = excluded.key_id THEN excluded.key_id END",
-            self.schema
+                 WHEN {schema}.replay_used_keys.key_id = excluded.key_id THEN excluded.key_id END"
         ))
         .bind(&subjects)
         .execute(conn)
@@ -282,6 +305,12 @@ impl Shadow {
     ) -> anyhow::Result<u64> {
         let mut total = 0;
         for projection in &self.projections {
+            if let Some(fold) = projection.rebuild_fold() {
+                total +=
+                    folding::catch_up(self, pool, projection.as_ref(), fold, to_live, &mut each)
+                        .await?;
+                continue;
+            }
             loop {
                 let until = if to_live {
                     let mut conn = pool.acquire().await?;
