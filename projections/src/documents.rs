@@ -70,7 +70,9 @@ impl Projection for DocumentsProjection {
         Box::pin(async move {
             let mut fold = DocumentsFold::default();
             fold.fold(conn, events).await?;
-            fold.write(conn, usize::MAX).await?;
+            if let Some(rows) = fold.take_write(usize::MAX)? {
+                rows.execute(conn).await?;
+            }
             Ok(())
         })
     }

@@ -29,14 +29,19 @@ pub trait RebuildFold: Send {
     /// How many rows are held in memory.
     fn held(&self) -> usize;
 
-    /// Writes up to `limit` rows changed since they were last written and returns how many
-    /// it wrote: 0 once all are written.
-    fn write<'a>(
-        &'a mut self,
-        conn: &'a mut PgConnection,
-        limit: usize,
-    ) -> BoxFuture<'a, anyhow::Result<usize>>;
+    /// Takes up to `limit` rows changed since they were last written, ready to write (`None`
+    /// once all are written). Writes of different takes touch different rows: they may run
+    /// at the same time on different connections.
+    fn take_write(&mut self, limit: usize) -> anyhow::Result<Option<Box<dyn PendingWrite>>>;
 
     /// Forgets the rows held (all written), so that memory stays bounded.
     fn forget(&mut self);
+}
+
+/// Rows taken from a [`RebuildFold`], to be written in the caller's transaction.
+pub trait PendingWrite: Send {
+    fn execute<'a>(
+        self: Box<Self>,
+        conn: &'a mut PgConnection,
+    ) -> BoxFuture<'a, anyhow::Result<()>>;
 }

@@ -29,6 +29,7 @@ mod swap;
 pub use progress::{Printer, ReplayProgress};
 
 use crate::projector::Projection;
+use futures::FutureExt;
 use progress::Meter;
 use serde::Serialize;
 use shadow::Shadow;
@@ -108,16 +109,32 @@ async fn run(
     mut progress: impl FnMut(ReplayProgress),
 ) -> anyhow::Result<ReplayReport> {
     let started = Instant::now();
-    let mut meter = Meter::new(&shadow.schema, shadow.remaining(pool).await?);
+    // Counting what is left takes a scan of its own: it runs beside the rebuild, and the
+    // progress shows a total once it is in.
+    let (count_pool, count_shadow) = (pool.clone(), shadow.clone());
+    let mut counting = Some(tokio::spawn(async move {
+        count_shadow.remaining(&count_pool).await
+    }));
+    let mut meter = Meter::new(&shadow.schema, 0);
     let first = shadow
         .projections
         .first()
         .map(|p| p.name())
         .unwrap_or_default();
     progress(meter.add(first, 0));
-    let mut report = |name: &'static str, n: usize| progress(meter.add(name, n));
+    let mut report = |name: &'static str, n: usize| {
+        if counting.as_ref().is_some_and(|c| c.is_finished()) {
+            if let Some(Ok(Ok(total))) = counting.take().and_then(|c| c.now_or_never()) {
+                meter.counted(total);
+            }
+        }
+        progress(meter.add(name, n))
+    };
     shadow.catch_up(pool, false, &mut report).await?;
     let events_in_swap = swap::swap(pool, shadow, &mut report).await?;
+    if let Some(count) = counting {
+        count.abort(); // no longer of use
+    }
     Ok(ReplayReport {
         schema: Some(shadow.schema.clone()),
         projections: shadow.projections.iter().map(|p| p.name()).collect(),

@@ -4,7 +4,7 @@
 
 use super::missing_fields_json;
 use crate::event::StoredEvent;
-use crate::rebuild_fold::RebuildFold;
+use crate::rebuild_fold::{PendingWrite, RebuildFold};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
@@ -102,25 +102,19 @@ impl RebuildFold for DocumentsFold {
         self.held.len()
     }
 
-    fn write<'a>(
-        &'a mut self,
-        conn: &'a mut PgConnection,
-        limit: usize,
-    ) -> BoxFuture<'a, anyhow::Result<usize>> {
-        Box::pin(async move {
-            let take = limit.min(self.dirty.len());
-            if take == 0 {
-                return Ok(0);
+    fn take_write(&mut self, limit: usize) -> anyhow::Result<Option<Box<dyn PendingWrite>>> {
+        let take = limit.min(self.dirty.len());
+        if take == 0 {
+            return Ok(None);
+        }
+        let ids: Vec<Uuid> = self.dirty.drain(..take).collect();
+        let rows = Rows::of(&ids, &self.held)?;
+        for id in &ids {
+            if let Some(entry) = self.held.get_mut(id) {
+                entry.dirty = false;
             }
-            let ids: Vec<Uuid> = self.dirty.drain(..take).collect();
-            write(conn, &ids, &self.held).await?;
-            for id in &ids {
-                if let Some(entry) = self.held.get_mut(id) {
-                    entry.dirty = false;
-                }
-            }
-            Ok(take)
-        })
+        }
+        Ok(Some(Box::new(rows)))
     }
 
     fn forget(&mut self) {
@@ -129,21 +123,23 @@ impl RebuildFold for DocumentsFold {
     }
 }
 
-/// Upserts every folded document in one statement.
-async fn write(
-    conn: &mut PgConnection,
-    ids: &[Uuid],
-    folded: &HashMap<Uuid, Folded>,
-) -> anyhow::Result<()> {
-    let mut rows = Rows::default();
-    let (mut file_shas, mut file_documents) = (vec![], vec![]);
-    for id in ids {
+impl Rows {
+    /// The rows of the documents `ids`, ready to write.
+    fn of(ids: &[Uuid], folded: &HashMap<Uuid, Folded>) -> anyhow::Result<Self> {
+        let mut rows = Rows::default();
+        for id in ids {
+            rows.push(*id, &folded[id])?;
+        }
+        Ok(rows)
+    }
+
+    fn push(&mut self, id: Uuid, folded: &Folded) -> anyhow::Result<()> {
         let Folded {
             document,
             at,
             version,
             ..
-        } = &folded[id];
+        } = folded;
         let (Some(mobility_id), Some(institution_id), Some(number)) = (
             document.mobility_id(),
             document.institution_id(),
@@ -151,19 +147,19 @@ async fn write(
         ) else {
             anyhow::bail!("document {id} has events before its creation");
         };
-        rows.id.push(*id);
-        rows.mobility_id.push(mobility_id);
-        rows.institution_id.push(institution_id);
-        rows.number.push(number.to_string());
-        rows.language.push(document.language().as_str().to_string());
-        rows.holder_name
+        self.id.push(id);
+        self.mobility_id.push(mobility_id);
+        self.institution_id.push(institution_id);
+        self.number.push(number.to_string());
+        self.language.push(document.language().as_str().to_string());
+        self.holder_name
             .push(document.personal_data().holder_name());
-        rows.host_email
+        self.host_email
             .push(document.host_email().map(|e| e.to_string()));
-        rows.participant_email
+        self.participant_email
             .push(document.participant_email().map(|e| e.to_string()));
-        rows.locked_from.push(document.participant_locked_from());
-        rows.missing.push(missing_fields_json(document).to_string());
+        self.locked_from.push(document.participant_locked_from());
+        self.missing.push(missing_fields_json(document).to_string());
         let state = serde_json::to_value(document)?;
         // The files the document names (photo, issued certificates), replaced with its row.
         let mut shas = vec![];
@@ -171,68 +167,85 @@ async fn write(
         shas.sort();
         shas.dedup();
         for sha in shas {
-            file_shas.push(sha);
-            file_documents.push(*id);
+            self.file_sha.push(sha);
+            self.file_document.push(id);
         }
-        rows.state.push(state.to_string());
-        rows.certificates
+        self.state.push(state.to_string());
+        self.certificates
             .push(document.issued_certificates().len() as i32);
-        rows.at.push(*at);
-        rows.version.push(*version);
+        self.at.push(*at);
+        self.version.push(*version);
+        Ok(())
     }
-    // One statement: rows no longer named go, new ones come (existing ones stay untouched).
-    sqlx::query(
-        "WITH named (sha256, document_id) AS (SELECT * FROM UNNEST($2::text[], $3::uuid[])),
-              gone AS (DELETE FROM document_files f
-                        WHERE f.document_id = ANY($1)
-                          AND NOT EXISTS (SELECT 1 FROM named n
-                                           WHERE n.sha256 = f.sha256
-                                             AND n.document_id = f.document_id))
-         INSERT INTO document_files (sha256, document_id)
-         SELECT sha256, document_id FROM named ON CONFLICT DO NOTHING",
-    )
-    .bind(ids)
-    .bind(&file_shas)
-    .bind(&file_documents)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO document_views (id, mobility_id, institution_id, europass_number, language,
-             holder_name, host_email, participant_email, participant_locked_from, missing_fields,
-             state, certificates, updated_at, version)
-         SELECT id, mobility_id, institution_id, number, language, holder_name, host_email,
-                participant_email, locked_from, missing::jsonb, state::jsonb, certificates, at,
-                version
-           FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[],
-                       $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::text[],
-                       $12::int[], $13::timestamptz[], $14::bigint[])
-                AS r(id, mobility_id, institution_id, number, language, holder_name, host_email,
-                     participant_email, locked_from, missing, state, certificates, at, version)
-         ON CONFLICT (id) DO UPDATE SET language = EXCLUDED.language,
-             holder_name = EXCLUDED.holder_name, host_email = EXCLUDED.host_email,
-             participant_email = EXCLUDED.participant_email,
-             participant_locked_from = EXCLUDED.participant_locked_from,
-             missing_fields = EXCLUDED.missing_fields, state = EXCLUDED.state,
-             certificates = EXCLUDED.certificates, updated_at = EXCLUDED.updated_at,
-             version = EXCLUDED.version",
-    )
-    .bind(&rows.id)
-    .bind(&rows.mobility_id)
-    .bind(&rows.institution_id)
-    .bind(&rows.number)
-    .bind(&rows.language)
-    .bind(&rows.holder_name)
-    .bind(&rows.host_email)
-    .bind(&rows.participant_email)
-    .bind(&rows.locked_from)
-    .bind(&rows.missing)
-    .bind(&rows.state)
-    .bind(&rows.certificates)
-    .bind(&rows.at)
-    .bind(&rows.version)
-    .execute(conn)
-    .await?;
-    Ok(())
+}
+
+impl PendingWrite for Rows {
+    /// Two statements for all the rows: their files, then the rows themselves.
+    fn execute<'a>(
+        self: Box<Self>,
+        conn: &'a mut PgConnection,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            let rows = *self;
+            // Files no longer named go, new ones come (existing ones stay untouched).
+            sqlx::query(
+                "WITH named (sha256, document_id) AS
+                      (SELECT * FROM UNNEST($2::text[], $3::uuid[])),
+                      gone AS (DELETE FROM document_files f
+                                WHERE f.document_id = ANY($1)
+                                  AND NOT EXISTS (SELECT 1 FROM named n
+                                                   WHERE n.sha256 = f.sha256
+                                                     AND n.document_id = f.document_id))
+                 INSERT INTO document_files (sha256, document_id)
+                 SELECT sha256, document_id FROM named ON CONFLICT DO NOTHING",
+            )
+            .bind(&rows.id)
+            .bind(&rows.file_sha)
+            .bind(&rows.file_document)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "INSERT INTO document_views (id, mobility_id, institution_id, europass_number,
+                     language, holder_name, host_email, participant_email,
+                     participant_locked_from, missing_fields, state, certificates, updated_at,
+                     version)
+                 SELECT id, mobility_id, institution_id, number, language, holder_name,
+                        host_email, participant_email, locked_from, missing::jsonb,
+                        state::jsonb, certificates, at, version
+                   FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
+                               $6::text[], $7::text[], $8::text[], $9::timestamptz[],
+                               $10::text[], $11::text[], $12::int[], $13::timestamptz[],
+                               $14::bigint[])
+                        AS r(id, mobility_id, institution_id, number, language, holder_name,
+                             host_email, participant_email, locked_from, missing, state,
+                             certificates, at, version)
+                 ON CONFLICT (id) DO UPDATE SET language = EXCLUDED.language,
+                     holder_name = EXCLUDED.holder_name, host_email = EXCLUDED.host_email,
+                     participant_email = EXCLUDED.participant_email,
+                     participant_locked_from = EXCLUDED.participant_locked_from,
+                     missing_fields = EXCLUDED.missing_fields, state = EXCLUDED.state,
+                     certificates = EXCLUDED.certificates, updated_at = EXCLUDED.updated_at,
+                     version = EXCLUDED.version",
+            )
+            .bind(&rows.id)
+            .bind(&rows.mobility_id)
+            .bind(&rows.institution_id)
+            .bind(&rows.number)
+            .bind(&rows.language)
+            .bind(&rows.holder_name)
+            .bind(&rows.host_email)
+            .bind(&rows.participant_email)
+            .bind(&rows.locked_from)
+            .bind(&rows.missing)
+            .bind(&rows.state)
+            .bind(&rows.certificates)
+            .bind(&rows.at)
+            .bind(&rows.version)
+            .execute(conn)
+            .await?;
+            Ok(())
+        })
+    }
 }
 
 /// Every string of 64 lower-case hex digits in the state: the content hashes of the files
@@ -267,4 +280,7 @@ struct Rows {
     certificates: Vec<i32>,
     at: Vec<DateTime<Utc>>,
     version: Vec<i64>,
+    /// `document_files`: a row per file a document names.
+    file_sha: Vec<String>,
+    file_document: Vec<Uuid>,
 }

@@ -7,6 +7,7 @@ use crate::event::{StoredEvent, EVENT_COLUMNS};
 use crate::projector::Projection;
 use crate::unseal::Unsealer;
 use anyhow::Context;
+use futures::TryStreamExt;
 use sqlx::PgConnection;
 
 /// A place in the projector's order: `(transaction id, global position)`.
@@ -67,7 +68,7 @@ pub async fn read_window(
         tx: i64::MAX,
         position: i64::MAX,
     });
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "SELECT {EVENT_COLUMNS}
            FROM public.events
           WHERE (tx_id, global_position) > ($1::text::xid8, $2)
@@ -77,27 +78,29 @@ pub async fn read_window(
             AND ($7::text IS NULL OR aggregate_id = $7)
           ORDER BY tx_id, global_position
           LIMIT $8"
-    ))
-    .bind(window.after.tx.to_string())
-    .bind(window.after.position)
-    .bind(until.tx.to_string())
-    .bind(until.position)
-    .bind(horizon.to_string())
-    .bind(window.types)
-    .bind(window.aggregate)
-    .bind(window.limit)
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let mut rows = sqlx::query(&sql)
+        .bind(window.after.tx.to_string())
+        .bind(window.after.position)
+        .bind(until.tx.to_string())
+        .bind(until.position)
+        .bind(horizon.to_string())
+        .bind(window.types)
+        .bind(window.aggregate)
+        .bind(window.limit)
+        // Streamed: rows are opened while the server is still sending the rest.
+        .fetch(&mut *conn);
     let mut last = window.after;
-    let mut events = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let event = StoredEvent::from_row(row)?;
+    let mut events = Vec::with_capacity(window.limit.clamp(0, 100_000) as usize);
+    while let Some(row) = rows.try_next().await? {
+        let event = StoredEvent::from_row(&row)?;
         last = Position {
             tx: event.tx,
             position: event.global_position,
         };
         events.push(event);
     }
+    drop(rows);
     unsealer.preload(conn, &events).await?;
     for event in &mut events {
         unsealer.open(conn, event).await?;

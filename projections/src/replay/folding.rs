@@ -16,6 +16,7 @@ use crate::unseal::Unsealer;
 use anyhow::Context;
 use sqlx::PgPool;
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 
 /// Events read per window.
 const FOLD_WINDOW: i64 = 20_000;
@@ -23,6 +24,8 @@ const FOLD_WINDOW: i64 = 20_000;
 const FOLD_HELD: usize = 200_000;
 /// Rows per write transaction of a flush.
 const WRITE_ROWS: usize = 2_000;
+/// Write transactions of a flush running at once.
+const WRITERS: usize = 2;
 
 /// One window of opened events.
 struct Read {
@@ -180,19 +183,28 @@ async fn flush(
     last: Position,
     reached: i64,
 ) -> anyhow::Result<()> {
-    loop {
-        // Short transactions: each holds back the live projector's horizon while it runs. A
-        // write lost in a crash is repeated on resume, so none waits for the disk.
-        let mut tx = pool.begin().await?;
-        sqlx::query("SET LOCAL synchronous_commit = off")
-            .execute(&mut *tx)
-            .await?;
-        shadow.enter(&mut tx).await?;
-        let written = fold.write(&mut tx, WRITE_ROWS).await?;
-        tx.commit().await?;
-        if written == 0 {
-            break;
+    // Two writes at a time, each in a short transaction of its own (each holds back the
+    // live projector's horizon while it runs): one is prepared while the other executes. A
+    // write lost in a crash is repeated on resume, so none waits for the disk.
+    let mut writing = JoinSet::new();
+    while let Some(rows) = fold.take_write(WRITE_ROWS)? {
+        if writing.len() >= WRITERS {
+            writing.join_next().await.context("a write")???;
         }
+        let (pool, schema) = (pool.clone(), shadow.schema.clone());
+        writing.spawn(async move {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SET LOCAL synchronous_commit = off")
+                .execute(&mut *tx)
+                .await?;
+            Shadow::enter_schema(&mut tx, &schema).await?;
+            rows.execute(&mut tx).await?;
+            tx.commit().await?;
+            anyhow::Ok(())
+        });
+    }
+    while let Some(written) = writing.join_next().await {
+        written??;
     }
     let mut tx = pool.begin().await?;
     shadow

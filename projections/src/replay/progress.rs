@@ -13,7 +13,8 @@ pub struct ReplayProgress {
     /// The projection of the last batch.
     pub projection: &'static str,
     pub done: u64,
-    /// Counted at the start; events written meanwhile raise it as they are reached.
+    /// Counted as the rebuild starts (0 until the count is in); events written meanwhile
+    /// raise it as they are reached.
     pub total: u64,
     pub per_second: f64,
     pub remaining: Option<Duration>,
@@ -53,6 +54,11 @@ impl Meter {
 
     pub fn done(&self) -> u64 {
         self.done
+    }
+
+    /// The count arrived (it runs beside the rebuild, see `replay::run`).
+    pub fn counted(&mut self, total: u64) {
+        self.total = self.total.max(total);
     }
 
     pub fn add(&mut self, projection: &'static str, applied: usize) -> ReplayProgress {

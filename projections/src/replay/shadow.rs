@@ -19,6 +19,7 @@ use crate::unseal::Unsealer;
 use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
 
+#[derive(Clone)]
 pub struct Shadow {
     pub schema: String,
     pub projections: Vec<Arc<dyn Projection>>,
@@ -135,7 +136,12 @@ impl Shadow {
 
     /// Points the transaction's unqualified names at the shadow schema.
     pub async fn enter(&self, conn: &mut PgConnection) -> anyhow::Result<()> {
-        sqlx::query(&format!("SET LOCAL search_path TO {}", self.schema))
+        Self::enter_schema(conn, &self.schema).await
+    }
+
+    /// [`Shadow::enter`] for the shadow schema `schema`.
+    pub async fn enter_schema(conn: &mut PgConnection, schema: &str) -> anyhow::Result<()> {
+        sqlx::query(&format!("SET LOCAL search_path TO {schema}"))
             .execute(conn)
             .await?;
         Ok(())
