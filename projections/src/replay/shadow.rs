@@ -8,9 +8,9 @@
 //!
 //! Every batch is one transaction that moves the shadow checkpoint with its writes: an
 //! interrupted rebuild loses at most one batch and continues from the checkpoint. A
-//! projection with a [`RebuildFold`](crate::rebuild_fold::RebuildFold) is caught up differently: its rows stay in memory across
-//! windows of events and are written once per flush, after which the checkpoint moves (see
-//! [`folding`]).
+//! projection with a [`RebuildFold`](crate::rebuild_fold::RebuildFold) is caught up
+//! differently: its rows stay in memory across windows of events and are written once per
+//! flush, after which the checkpoint moves (see [`folding`]).
 
 use super::batch::{self, Position, Window};
 use super::{folding, identifier, BATCH_SIZE};
