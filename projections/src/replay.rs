@@ -29,7 +29,6 @@ mod swap;
 pub use progress::{Printer, ReplayProgress};
 
 use crate::projector::Projection;
-use futures::FutureExt;
 use progress::Meter;
 use serde::Serialize;
 use shadow::Shadow;
@@ -111,10 +110,10 @@ async fn run(
     let started = Instant::now();
     // Counting what is left takes a scan of its own: it runs beside the rebuild, and the
     // progress shows a total once it is in.
+    // A `JoinSet`: the count stops with the rebuild, however that ends.
     let (count_pool, count_shadow) = (pool.clone(), shadow.clone());
-    let mut counting = Some(tokio::spawn(async move {
-        count_shadow.remaining(&count_pool).await
-    }));
+    let mut counting = tokio::task::JoinSet::new();
+    counting.spawn(async move { count_shadow.remaining(&count_pool).await });
     let mut meter = Meter::new(&shadow.schema, 0);
     let first = shadow
         .projections
@@ -123,18 +122,14 @@ async fn run(
         .unwrap_or_default();
     progress(meter.add(first, 0));
     let mut report = |name: &'static str, n: usize| {
-        if counting.as_ref().is_some_and(|c| c.is_finished()) {
-            if let Some(Ok(Ok(total))) = counting.take().and_then(|c| c.now_or_never()) {
-                meter.counted(total);
-            }
+        // A failed count only leaves the total unknown.
+        if let Some(Ok(Ok(total))) = counting.try_join_next() {
+            meter.counted(total);
         }
         progress(meter.add(name, n))
     };
     shadow.catch_up(pool, false, &mut report).await?;
     let events_in_swap = swap::swap(pool, shadow, &mut report).await?;
-    if let Some(count) = counting {
-        count.abort(); // no longer of use
-    }
     Ok(ReplayReport {
         schema: Some(shadow.schema.clone()),
         projections: shadow.projections.iter().map(|p| p.name()).collect(),

@@ -4,6 +4,7 @@
 
 use europass_tests::{below_horizon, fresh_database, spawn_app, TestApp};
 use futures::future::BoxFuture;
+use projections::rebuild_fold::{PendingWrite, RebuildFold};
 use projections::replay::{self, Difference};
 use projections::{all_projections, Projection, StoredEvent};
 use serde_json::{json, Value};
@@ -607,8 +608,9 @@ impl Projection for Probe {
     }
 }
 
-#[tokio::test]
-async fn an_interrupted_rebuild_resumes_from_its_shadow_checkpoint() {
+/// A fresh database with 700 `probe` events of one aggregate, all below the horizon, and an
+/// empty `probe_rows (id, sequence)` table whose key refuses a row written twice.
+async fn probe_database() -> PgPool {
     let (_, pool) = fresh_database().await;
     sqlx::query("CREATE TABLE probe_rows (id text, sequence bigint, PRIMARY KEY (id, sequence))")
         .execute(&pool)
@@ -626,6 +628,12 @@ async fn an_interrupted_rebuild_resumes_from_its_shadow_checkpoint() {
     .await
     .unwrap();
     below_horizon(&pool, tx).await;
+    pool
+}
+
+#[tokio::test]
+async fn an_interrupted_rebuild_resumes_from_its_shadow_checkpoint() {
+    let pool = probe_database().await;
     let probe = Arc::new(Probe {
         fail_on_sequence: AtomicI64::new(600),
     });
@@ -675,6 +683,165 @@ async fn an_interrupted_rebuild_resumes_from_its_shadow_checkpoint() {
             .is_err(),
         "swapped in: gone"
     );
+}
+
+/// A projection that folds across windows (as the documents projection does) into
+/// `probe_rows`, writing 100 rows per write; the write numbered `fail_on_write` fails.
+struct FoldingProbe {
+    fail_on_write: Arc<AtomicI64>,
+}
+
+impl Projection for FoldingProbe {
+    fn name(&self) -> &'static str {
+        "folding_probe"
+    }
+
+    fn aggregate_types(&self) -> &'static [&'static str] {
+        &["probe"]
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["probe_rows"]
+    }
+
+    fn apply<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        event: &'a StoredEvent,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            sqlx::query("INSERT INTO probe_rows (id, sequence) VALUES ($1, $2)")
+                .bind(&event.aggregate_id)
+                .bind(event.sequence)
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn rebuild_fold(&self) -> Option<Box<dyn RebuildFold>> {
+        Some(Box::new(ProbeFold {
+            fail_on_write: self.fail_on_write.clone(),
+            writes: 0,
+            version: None,
+            dirty: vec![],
+        }))
+    }
+}
+
+struct ProbeFold {
+    fail_on_write: Arc<AtomicI64>,
+    writes: i64,
+    /// The last sequence in the table, as the contract asks: read once, then folded.
+    version: Option<i64>,
+    dirty: Vec<i64>,
+}
+
+impl RebuildFold for ProbeFold {
+    fn fold<'a>(
+        &'a mut self,
+        conn: &'a mut PgConnection,
+        events: &'a [StoredEvent],
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            if self.version.is_none() {
+                self.version = Some(
+                    sqlx::query_scalar("SELECT coalesce(max(sequence), 0) FROM probe_rows")
+                        .fetch_one(&mut *conn)
+                        .await?,
+                );
+            }
+            for event in events {
+                if event.sequence > self.version.unwrap_or(0) {
+                    self.dirty.push(event.sequence);
+                    self.version = Some(event.sequence);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn held(&self) -> usize {
+        1
+    }
+
+    fn take_write(&mut self, limit: usize) -> anyhow::Result<Option<Box<dyn PendingWrite>>> {
+        let take = limit.min(100).min(self.dirty.len());
+        if take == 0 {
+            return Ok(None);
+        }
+        self.writes += 1;
+        let fail = self.writes == self.fail_on_write.load(Ordering::SeqCst);
+        let sequences = self.dirty.drain(..take).collect();
+        Ok(Some(Box::new(ProbeWrite { sequences, fail })))
+    }
+
+    fn forget(&mut self) {
+        self.version = None;
+    }
+}
+
+struct ProbeWrite {
+    sequences: Vec<i64>,
+    fail: bool,
+}
+
+impl PendingWrite for ProbeWrite {
+    fn execute<'a>(
+        self: Box<Self>,
+        conn: &'a mut PgConnection,
+    ) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            anyhow::ensure!(!self.fail, "simulated crash");
+            sqlx::query("INSERT INTO probe_rows SELECT 'p', s FROM unnest($1::bigint[]) s")
+                .bind(&self.sequences)
+                .execute(conn)
+                .await?;
+            Ok(())
+        })
+    }
+}
+
+/// A folding rebuild writes rows before it moves its checkpoint: interrupted in the middle of
+/// a flush, it leaves some rows and no checkpoint; resumed, it reads the events again and
+/// writes only what is missing (the table's key refuses a row written twice).
+#[tokio::test]
+async fn a_folding_rebuild_interrupted_mid_flush_resumes_without_writing_twice() {
+    let pool = probe_database().await;
+    let fail_on_write = Arc::new(AtomicI64::new(4));
+    let projections: Vec<Arc<dyn Projection>> = vec![Arc::new(FoldingProbe {
+        fail_on_write: fail_on_write.clone(),
+    })];
+
+    let mut schema = String::new();
+    let interrupted = replay::rebuild(&pool, &projections, None, |p| schema = p.schema).await;
+    assert!(interrupted.is_err());
+    let (written, checkpoint): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT (SELECT count(*) FROM {schema}.probe_rows),
+                (SELECT last_position FROM {schema}.replay_checkpoints)"
+    ))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        (200..700).contains(&written),
+        "the writes before the failing one stay: {written}"
+    );
+    assert_eq!(
+        checkpoint, 0,
+        "the checkpoint moves only after a whole flush"
+    );
+
+    fail_on_write.store(-1, Ordering::SeqCst);
+    let report = replay::resume(&pool, &projections, &schema, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.events, 700, "every event read again");
+    let rows: Vec<i64> = sqlx::query_scalar("SELECT sequence FROM probe_rows ORDER BY 1")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, (1..=700).collect::<Vec<_>>());
 }
 
 #[tokio::test]
