@@ -160,13 +160,13 @@ pub async fn save(
     principal: &Principal,
     document_id: Uuid,
     save: SectionSave,
-) -> Result<(), CommandError> {
+) -> Result<(Document, Access), CommandError> {
     let at = services.clock.now();
     // The caller's right to edit is checked on the very state the save is decided on.
-    services
+    let document = services
         .store
         .documents
-        .execute_with(document_id, ctx, at, |document| {
+        .execute_with_state(document_id, ctx, at, |document| {
             let by = editor(principal, document)?;
             Ok(match &save {
                 SectionSave::PersonalData(patch) => DocumentCommand::SavePersonalData {
@@ -195,7 +195,10 @@ pub async fn save(
                 },
             })
         })
-        .await
+        .await?;
+    // The answer shows the state just decided: no second load.
+    let access = access(principal, &document)?;
+    Ok((document, access))
 }
 
 /// Stores an accepted image by content hash (outside the events, so it can be erased).

@@ -20,6 +20,7 @@ const PII_ENC_KEY: &str = "pii_enc";
 const KEY_ID: &str = "kid";
 
 /// The encryption key of one subject.
+#[derive(Clone)]
 pub struct SubjectKey {
     id: String,
     cipher: Aes256Gcm,
@@ -29,6 +30,11 @@ impl SubjectKey {
     /// A key as stored in `subject_keys` (its id and bytes).
     pub fn from_row(id: uuid::Uuid, bytes: &[u8]) -> anyhow::Result<Self> {
         Self::from_bytes(id.to_string(), bytes)
+    }
+
+    /// The key's id, as stored beside every value it sealed.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     fn from_bytes(id: String, bytes: &[u8]) -> anyhow::Result<Self> {

@@ -189,8 +189,11 @@ impl CommandContext {
 }
 
 mod append;
+mod cache;
 mod snapshot;
 mod state;
+
+use cache::{StateCache, CACHE_CAPACITY};
 
 pub use snapshot::{SNAPSHOT_EVERY, SNAPSHOT_FORMAT};
 
@@ -203,6 +206,7 @@ pub struct AggregateStore<A: Aggregate<Error = Refusal, Services = ()>> {
     reader: Store<A>,
     upcasters: Vec<Box<dyn EventUpcaster>>,
     pool: PgPool,
+    cache: StateCache<A>,
 }
 
 /// Conflicts are retried this many times: a command is decided again on the fresh state.
@@ -229,7 +233,7 @@ async fn decide<A: Aggregate<Error = Refusal, Services = ()>>(
 
 impl<A> AggregateStore<A>
 where
-    A: Aggregate<Error = Refusal, Services = ()>,
+    A: Aggregate<Error = Refusal, Services = ()> + Clone,
     A::Command: Clone,
 {
     fn new(pool: &PgPool) -> Self {
@@ -238,6 +242,7 @@ where
                 .with_upcasters(crate::upcasters::all()),
             upcasters: crate::upcasters::all(),
             pool: pool.clone(),
+            cache: StateCache::new(CACHE_CAPACITY),
         }
     }
 
@@ -264,6 +269,20 @@ where
         at: chrono::DateTime<chrono::Utc>,
         command_for: impl Fn(&A) -> Result<A::Command, CommandError>,
     ) -> Result<(), CommandError> {
+        self.execute_with_state(id, ctx, at, command_for)
+            .await
+            .map(drop)
+    }
+
+    /// Like [`execute_with`](Self::execute_with), returning the state after the new events
+    /// (an answer needs no second load).
+    pub async fn execute_with_state(
+        &self,
+        id: Uuid,
+        ctx: &CommandContext,
+        at: chrono::DateTime<chrono::Utc>,
+        command_for: impl Fn(&A) -> Result<A::Command, CommandError>,
+    ) -> Result<A, CommandError> {
         let mut attempt = 0;
         loop {
             match self.attempt(id, ctx, at, &command_for).await {
@@ -284,7 +303,9 @@ where
         ctx: &CommandContext,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), CommandError> {
-        self.attempt(id, ctx, at, &|_| Ok(command.clone())).await
+        self.attempt(id, ctx, at, &|_| Ok(command.clone()))
+            .await
+            .map(drop)
     }
 
     #[tracing::instrument(name = "command", skip_all, fields(aggregate = A::TYPE, id = %id))]
@@ -294,20 +315,58 @@ where
         ctx: &CommandContext,
         at: chrono::DateTime<chrono::Utc>,
         command_for: &impl Fn(&A) -> Result<A::Command, CommandError>,
-    ) -> Result<(), CommandError> {
+    ) -> Result<A, CommandError> {
         let id = id.to_string();
-        let mut current = state::load::<A>(&self.pool, &self.upcasters, &id).await?;
+        let mut current = self.current(&id).await?;
         let command = command_for(&current.aggregate)?;
         let events = decide(&mut current.aggregate, command).await?;
+        let count = events.len();
         let pending = append::Pending {
-            id,
+            id: id.clone(),
             from_sequence: current.sequence,
             events,
-            key: current.key,
+            key: current.key.clone(),
         };
-        let tx = append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at)).await?;
-        ctx.written.note(tx, A::TYPE);
-        Ok(())
+        let appended =
+            append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at)).await?;
+        ctx.written.note(appended.tx, A::TYPE);
+        self.remember(&id, &mut current, count, &appended).await;
+        Ok(current.aggregate)
+    }
+
+    async fn current(&self, id: &str) -> Result<state::Current<A>, CommandError> {
+        state::load::<A>(&self.pool, &self.upcasters, &self.cache, id).await
+    }
+
+    /// Caches the state decided and appended (so the next command on it folds nothing) and
+    /// takes a snapshot when enough events have passed since the last one, so that a load
+    /// without the cache (another process, a restart) folds at most about `SNAPSHOT_EVERY`.
+    async fn remember(
+        &self,
+        id: &str,
+        current: &mut state::Current<A>,
+        count: usize,
+        appended: &append::Appended,
+    ) {
+        let Some((position, key_id)) = appended.heads.get(id) else {
+            return;
+        };
+        current.sequence += count;
+        current.position = *position;
+        if current.sequence - current.snapshot_sequence >= SNAPSHOT_EVERY {
+            snapshot::save(
+                &self.pool,
+                current.key.as_ref(),
+                id,
+                current.sequence,
+                &current.aggregate,
+            )
+            .await;
+            current.snapshot_sequence = current.sequence;
+        }
+        let mut cached = current.cached();
+        cached.key_id = key_id.clone();
+        self.cache.put(id, cached);
     }
 
     /// One command for each of many aggregates, all or nothing: every aggregate is decided
@@ -325,13 +384,14 @@ where
         let mut attempt = 0;
         loop {
             let ids: Vec<String> = commands.iter().map(|(id, _)| id.to_string()).collect();
-            let (pool, upcasters) = (&self.pool, &self.upcasters);
             let loaded: Vec<state::Current<A>> = stream::iter(ids)
-                .map(|id| async move { state::load::<A>(pool, upcasters, &id).await })
+                .map(|id| async move { self.current(&id).await })
                 .buffered(16)
                 .try_collect()
                 .await?;
             let mut batch = Vec::with_capacity(loaded.len());
+            let mut decided = Vec::with_capacity(loaded.len());
+            let mut states = Vec::with_capacity(loaded.len());
             for (mut current, (id, command)) in loaded.into_iter().zip(&commands) {
                 check(*id, &current.aggregate)?;
                 let events = decide(&mut current.aggregate, command.clone())
@@ -340,20 +400,25 @@ where
                         message: format!("{} {id}: {}", A::TYPE, r.message),
                         ..r
                     })?;
+                decided.push((id.to_string(), events.len()));
                 batch.push(append::Pending {
                     id: id.to_string(),
                     from_sequence: current.sequence,
                     events,
-                    key: current.key,
+                    key: current.key.clone(),
                 });
+                states.push(current);
             }
             match append::append::<A>(&self.pool, batch, &metadata).await {
                 Err(CommandError::Conflict) if attempt < CONFLICT_RETRIES => {
                     attempt += 1;
                     tracing::debug!(attempt, "conflict, deciding all again");
                 }
-                Ok(tx) => {
-                    ctx.written.note(tx, A::TYPE);
+                Ok(appended) => {
+                    ctx.written.note(appended.tx, A::TYPE);
+                    for ((id, count), mut current) in decided.iter().zip(states) {
+                        self.remember(id, &mut current, *count, &appended).await;
+                    }
                     return Ok(());
                 }
                 Err(err) => return Err(err),
@@ -363,11 +428,7 @@ where
 
     /// The aggregate's current state.
     pub async fn load(&self, id: Uuid) -> Result<A, CommandError> {
-        Ok(
-            state::load::<A>(&self.pool, &self.upcasters, &id.to_string())
-                .await?
-                .aggregate,
-        )
+        Ok(self.current(&id.to_string()).await?.aggregate)
     }
 
     /// The aggregate folded from every event, ignoring snapshots (to check them).

@@ -251,3 +251,110 @@ async fn a_long_history_loads_from_a_sealed_snapshot_equal_to_the_full_fold() {
     let (_, resealed) = snapshot_of(&pool, id).await.unwrap();
     assert!(resealed.contains(&new_key.to_string()), "{resealed}");
 }
+
+/// Issue 8: each process keeps the states it decided in memory, but never trusts them on
+/// their own. Here two stores play two server processes writing the same aggregate.
+#[tokio::test]
+async fn a_state_cached_by_one_process_follows_the_writes_of_another() {
+    let (_, pool) = fresh_database().await;
+    let (first, second) = (EventStore::new(pool.clone()), EventStore::new(pool.clone()));
+    let id = Uuid::new_v4();
+    registered(&first, id).await;
+    async fn change(store: &EventStore, id: Uuid, i: usize) -> Result<(), CommandError> {
+        let command = InstitutionCommand::ChangeBaseData {
+            base: base(&format!("Skolas iela {i}")),
+        };
+        store
+            .institutions
+            .execute_once(id, command, &CommandContext::new(Actor::operator()), t0())
+            .await
+    }
+    for i in 0..3 {
+        change(&first, id, i).await.unwrap();
+    }
+    for i in 3..5 {
+        change(&second, id, i).await.unwrap();
+    }
+    // The first process's cached state is two events behind: it reads them, no conflict.
+    change(&first, id, 5).await.unwrap();
+    let full = json(&first.institutions.load_from_events(id).await.unwrap());
+    assert!(full.to_string().contains("Skolas iela 5"), "{full}");
+    assert_eq!(json(&first.institutions.load(id).await.unwrap()), full);
+    assert_eq!(json(&second.institutions.load(id).await.unwrap()), full);
+}
+
+/// Issue 8: a cached state opened with a key that is erased afterwards is not used again:
+/// the erased values stay erased, in this process too.
+#[tokio::test]
+async fn an_erasure_reaches_a_state_cached_before_it() {
+    let (_, pool) = fresh_database().await;
+    let store = EventStore::new(pool.clone());
+    let id = Uuid::new_v4();
+    registered(&store, id).await;
+    store
+        .institutions
+        .execute(
+            id,
+            InstitutionCommand::ChangeBaseData {
+                base: base("Brīvības iela 1"),
+            },
+            &CommandContext::new(Actor::operator()),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let before = json(&store.institutions.load(id).await.unwrap());
+    assert!(before.to_string().contains("info@skola.lv"), "{before}");
+    sqlx::query("DELETE FROM subject_keys WHERE subject = $1")
+        .bind(format!("institution/{id}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let after = json(&store.institutions.load(id).await.unwrap());
+    assert!(!after.to_string().contains("info@skola.lv"), "{after}");
+    assert_eq!(
+        after,
+        json(&store.institutions.load_from_events(id).await.unwrap())
+    );
+}
+
+/// Issue 8: a history deleted and written again (a purge, then the same id reused) is told
+/// apart from the one a state was cached from, by the global position of its events.
+#[tokio::test]
+async fn a_history_written_again_is_not_mistaken_for_the_cached_one() {
+    let (_, pool) = fresh_database().await;
+    let (first, second) = (EventStore::new(pool.clone()), EventStore::new(pool.clone()));
+    let id = Uuid::new_v4();
+    registered(&first, id).await;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL europass.purge = 'on'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM events WHERE aggregate_id = $1")
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // Written again by another process, up to the same sequence, with other values.
+    second
+        .institutions
+        .execute(
+            id,
+            InstitutionCommand::Register {
+                base: base("Cita iela 2"),
+                primary_account: Uuid::new_v4(),
+            },
+            &CommandContext::new(Actor::operator()),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let state = json(&first.institutions.load(id).await.unwrap());
+    assert!(state.to_string().contains("Cita iela 2"), "{state}");
+    assert_eq!(
+        state,
+        json(&first.institutions.load_from_events(id).await.unwrap())
+    );
+}

@@ -520,7 +520,7 @@ pub struct DocumentMutation;
 async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResult<DocumentView> {
     let principal = principal(ctx).await?;
     let id = parse_id(ctx, "documentId", &document_id)?;
-    documents::save(
+    let (doc, access) = documents::save(
         &state(ctx).services,
         &request(ctx).as_principal(principal),
         principal,
@@ -530,7 +530,12 @@ async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResul
     .await
     .map_err(|e| fail(ctx, e))?;
     settle(ctx).await;
-    load_document(ctx, id).await
+    Ok(DocumentView {
+        id,
+        doc,
+        access,
+        now: state(ctx).services.clock.now(),
+    })
 }
 
 #[Object]

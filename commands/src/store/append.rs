@@ -20,14 +20,24 @@ pub struct Pending<A: Aggregate> {
     pub key: Option<SubjectKey>,
 }
 
-/// Appends all pending events atomically; returns the writing transaction's id (0 if there
-/// was nothing to write), which read-your-writes waits for.
+/// What one append wrote.
+#[derive(Debug, Default)]
+pub struct Appended {
+    /// The writing transaction's id (0 if there was nothing to write), which read-your-writes
+    /// waits for.
+    pub tx: i64,
+    /// For each aggregate written: the global position of its last new event, and the id of
+    /// the key its personal values are sealed with (found, or created by this append).
+    pub heads: HashMap<String, (i64, Option<String>)>,
+}
+
+/// Appends all pending events atomically.
 #[tracing::instrument(name = "append", skip_all, fields(aggregate = A::TYPE, aggregates = batch.len()))]
 pub async fn append<A: Aggregate>(
     pool: &PgPool,
     batch: Vec<Pending<A>>,
     metadata: &HashMap<String, String>,
-) -> Result<i64, CommandError> {
+) -> Result<Appended, CommandError> {
     // Serialized first; then the subjects that get personal data for the first time get
     // their keys, all in one statement; then personal values are sealed.
     let mut serialized: Vec<(Option<SubjectKey>, String, Vec<SerializedEvent>)> = vec![];
@@ -64,8 +74,15 @@ pub async fn append<A: Aggregate>(
             .map_err(CommandError::Failure)?
     };
     let mut rows = Rows::default();
+    let mut keys = HashMap::new();
     for (key, subject, events) in serialized {
         let key = key.or_else(|| created.remove(&subject));
+        if let Some(first) = events.first() {
+            keys.insert(
+                first.aggregate_id.clone(),
+                key.as_ref().map(|k| k.id().to_string()),
+            );
+        }
         for mut event in events {
             if pii::has_personal_data(&event.payload) {
                 let key = key.as_ref().ok_or_else(|| {
@@ -77,11 +94,11 @@ pub async fn append<A: Aggregate>(
         }
     }
     if rows.ids.is_empty() {
-        return Ok(0);
+        return Ok(Appended::default());
     }
     // WITH ORDINALITY + ORDER BY: positions follow sequence order within the statement, so
     // the projector (which reads in (tx_id, global_position) order) applies them in order.
-    let tx: Option<i64> = sqlx::query_scalar(
+    let written: Vec<(String, i64, i64)> = sqlx::query_as(
         "WITH appended AS (
             INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type,
                                 event_version, payload, metadata)
@@ -89,8 +106,9 @@ pub async fn append<A: Aggregate>(
               FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
                           $6::text[], $7::text[]) WITH ORDINALITY AS r(t, i, s, e, v, p, m, n)
              ORDER BY n
-            RETURNING tx_id)
-         SELECT max(tx_id::text::bigint) FROM appended",
+            RETURNING aggregate_id, global_position, tx_id)
+         SELECT aggregate_id, max(global_position), max(tx_id::text::bigint)
+           FROM appended GROUP BY aggregate_id",
     )
     .bind(&rows.types)
     .bind(&rows.ids)
@@ -99,7 +117,7 @@ pub async fn append<A: Aggregate>(
     .bind(&rows.versions)
     .bind(&rows.payloads)
     .bind(&rows.metadata)
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await
     .map_err(|err| match &err {
         sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
@@ -107,7 +125,13 @@ pub async fn append<A: Aggregate>(
         }
         _ => CommandError::from(err),
     })?;
-    Ok(tx.unwrap_or(0))
+    let mut appended = Appended::default();
+    for (id, position, tx) in written {
+        appended.tx = appended.tx.max(tx);
+        let key_id = keys.remove(&id).flatten();
+        appended.heads.insert(id, (position, key_id));
+    }
+    Ok(appended)
 }
 
 /// The statement's columns, as parallel arrays.

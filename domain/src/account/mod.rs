@@ -55,7 +55,7 @@ struct PendingLink {
     expires_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Account {
     status: AccountStatus,
     role: Option<AccountRole>,

@@ -70,7 +70,7 @@ pub struct IssuedCertificate {
     pub at: DateTime<Utc>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Document {
     origin: Option<Origin>,
     language: DocumentLanguage,

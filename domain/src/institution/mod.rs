@@ -19,7 +19,7 @@ use uuid::Uuid;
 /// R-USERS: an institution may name at most this many users besides its primary one.
 pub const MAX_ADDITIONAL_USERS: usize = 3;
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Institution {
     primary_account: Option<Uuid>,
     base: Option<BaseData>,

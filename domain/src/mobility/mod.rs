@@ -38,7 +38,7 @@ pub enum MobilityStatus {
     Rejected,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Mobility {
     status: MobilityStatus,
     institution_id: Option<Uuid>,

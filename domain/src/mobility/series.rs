@@ -16,7 +16,7 @@ pub fn series_id(prefix: &str, year: i32) -> Uuid {
     Uuid::new_v5(&SERIES_NAMESPACE, format!("{prefix}/{year}").as_bytes())
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct NumberSeries {
     /// The next sequence number to hand out (1 for a new series).
     next: u32,

@@ -110,7 +110,7 @@ impl DomainEvent for SignatureEvent {
     }
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SignatureLibrary {
     uploads: BTreeMap<Uuid, Vec<PreparedVariant>>,
     signatures: Vec<ActiveSignature>,
