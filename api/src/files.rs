@@ -49,7 +49,7 @@ pub async fn upload_photo(
 ) -> Response {
     let request = RequestContext::new(correlation_id, bearer(&headers));
     let result = async {
-        let principal = request.principal(&state.services).await?;
+        let principal = request.reader(&state.services, &state.projector).await?;
         let id = Uuid::parse_str(&id)
             .map_err(|_| domain::Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found"))?;
         let sha = documents::upload_photo(
@@ -82,7 +82,7 @@ pub async fn download(
 ) -> Response {
     let request = RequestContext::new(correlation_id, bearer(&headers));
     let result = async {
-        let principal = request.principal(&state.services).await?;
+        let principal = request.reader(&state.services, &state.projector).await?;
         let not_found = || {
             CommandError::from(domain::Refusal::not_found(
                 "FILE_NOT_FOUND",
@@ -135,7 +135,7 @@ pub async fn upload_signature(
 ) -> Response {
     let request = RequestContext::new(correlation_id, bearer(&headers));
     let result = async {
-        let principal = request.principal(&state.services).await?;
+        let principal = request.reader(&state.services, &state.projector).await?;
         let uploaded = commands::signatures::upload(
             &state.services,
             &request.as_principal(principal),
@@ -165,7 +165,7 @@ pub async fn certificate(
 ) -> Response {
     let request = RequestContext::new(correlation_id, bearer(&headers));
     let result = async {
-        let principal = request.principal(&state.services).await?;
+        let principal = request.reader(&state.services, &state.projector).await?;
         let id = Uuid::parse_str(&id)
             .map_err(|_| domain::Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found"))?;
         commands::certificates::issue(
@@ -204,7 +204,7 @@ pub async fn certificates_zip(
 ) -> Response {
     let request = RequestContext::new(correlation_id, bearer(&headers));
     let result = async {
-        let principal = request.principal(&state.services).await?;
+        let principal = request.reader(&state.services, &state.projector).await?;
         let not_found = || {
             CommandError::from(domain::Refusal::not_found(
                 "MOBILITY_NOT_FOUND",

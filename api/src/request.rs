@@ -1,10 +1,12 @@
 //! What one HTTP request carries into the GraphQL layer: its correlation id and, lazily, the
 //! authenticated principal (resolved once per request, which also extends the session).
 
-use commands::auth::{self, Principal};
+use commands::auth::{self, Principal, SessionWrites};
 use commands::{CommandContext, CommandError, Services, Written};
 use domain::metadata::{Actor, ActorRole};
+use projections::projector::Projector;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
@@ -12,6 +14,8 @@ pub struct RequestContext {
     pub correlation_id: Uuid,
     pub token: Option<String>,
     principal: OnceCell<Principal>,
+    /// Set once the projections show everything this session wrote before the request.
+    settled: OnceCell<()>,
     /// What this request's commands wrote (see `CommandContext`).
     pub written: Arc<Written>,
 }
@@ -22,6 +26,7 @@ impl RequestContext {
             correlation_id,
             token,
             principal: OnceCell::new(),
+            settled: OnceCell::new(),
             written: Arc::default(),
         }
     }
@@ -36,6 +41,26 @@ impl RequestContext {
         self.principal
             .get_or_try_init(|| auth::authenticate(services, token))
             .await
+    }
+
+    /// The principal, once the projections show everything its session wrote before this
+    /// request (read your writes: section saves answer before the projection has run). Every
+    /// path that reads a query table resolves the caller through this.
+    pub async fn reader(
+        &self,
+        services: &Services,
+        projector: &Projector,
+    ) -> Result<&Principal, CommandError> {
+        let principal = self.principal(services).await?;
+        self.settled
+            .get_or_init(|| settle(projector, &principal.written, 0, &[]))
+            .await;
+        Ok(principal)
+    }
+
+    /// The principal if this request has already resolved one.
+    pub fn known_principal(&self) -> Option<&Principal> {
+        self.principal.get()
     }
 
     pub fn anonymous(&self) -> CommandContext {
@@ -61,5 +86,32 @@ impl RequestContext {
             self.correlation_id,
             self.written.clone(),
         )
+        .in_session(&principal.session)
+    }
+}
+
+/// How long a request waits for the projections to show what it or its session wrote.
+pub const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Waits (bounded) until the projections reading the types in `session` or in `types` have
+/// applied the session's writes and the transaction `tx` (0: none). A timeout is logged and
+/// the request goes on: it may then read a slightly older state, never a wrong one.
+pub async fn settle(projector: &Projector, session: &SessionWrites, tx: i64, types: &[&str]) {
+    let target = session.tx.max(tx);
+    if target == 0 {
+        return;
+    }
+    let mut all: Vec<&str> = session.types.iter().map(String::as_str).collect();
+    all.extend_from_slice(types);
+    if all.is_empty() {
+        return;
+    }
+    match projector
+        .wait_for_types(target + 1, &all, SETTLE_TIMEOUT)
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!("projections did not catch up within the settle timeout"),
+        Err(err) => tracing::warn!(error = format!("{err:#}"), "waiting for projections failed"),
     }
 }

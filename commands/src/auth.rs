@@ -31,6 +31,19 @@ pub struct Principal {
     pub must_change_password: bool,
     /// The login e-mail: hosts and participants see documents by it.
     pub email: Option<Email>,
+    /// The session's key (the token's hash, never the token): commands note on it what they
+    /// wrote, for read-your-writes.
+    pub session: String,
+    /// What this session had written when the request began (see [`SessionWrites`]).
+    pub written: SessionWrites,
+}
+
+/// The newest transaction a session's commands wrote, and the aggregate types they wrote:
+/// the session's reads wait until the projections reading those types have applied it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionWrites {
+    pub tx: i64,
+    pub types: Vec<String>,
 }
 
 impl Principal {
@@ -176,18 +189,18 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
     // uncorrelated sub-select runs once and sets synchronous_commit for its own transaction).
     // A crash of the database can lose only the latest extension, never a session: every
     // request would otherwise wait for a second disk flush besides its events'.
-    let row: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
+    let row: Option<(Uuid, DateTime<Utc>, i64, Vec<String>)> = sqlx::query_as(
         "UPDATE sessions SET expires_at = $2 + $3
          WHERE token_hash = $1 AND expires_at > $2
            AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
-         RETURNING account_id, expires_at",
+         RETURNING account_id, expires_at, written_tx, written_types",
     )
     .bind(&hash)
     .bind(now)
     .bind(SESSION_IDLE)
     .fetch_optional(&services.pool)
     .await?;
-    let Some((account_id, expires_at)) = row else {
+    let Some((account_id, expires_at, written_tx, written_types)) = row else {
         let expired = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(&hash)
             .execute(&services.pool)
@@ -224,6 +237,11 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
             session_expires_at: expires_at,
             must_change_password: account.must_change_password(),
             email: account.email().cloned(),
+            session: hash,
+            written: SessionWrites {
+                tx: written_tx,
+                types: written_types,
+            },
         }),
         _ => {
             end_sessions_of(services, account_id).await?;

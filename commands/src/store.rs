@@ -167,6 +167,9 @@ pub struct CommandContext {
     pub actor: Actor,
     pub correlation_id: Uuid,
     pub written: Arc<Written>,
+    /// The caller's session key, if any: appends note on it what they wrote, in the same
+    /// statement (see `auth::SessionWrites`).
+    pub session: Option<String>,
 }
 
 impl CommandContext {
@@ -179,6 +182,15 @@ impl CommandContext {
             actor,
             correlation_id,
             written,
+            session: None,
+        }
+    }
+
+    /// The same context, noting its writes on `session` (a token hash).
+    pub fn in_session(self, session: &str) -> Self {
+        Self {
+            session: Some(session.to_string()),
+            ..self
         }
     }
 
@@ -328,7 +340,7 @@ where
             key: current.key.clone(),
         };
         let appended =
-            append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at)).await?;
+            append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at), ctx).await?;
         ctx.written.note(appended.tx, A::TYPE);
         self.remember(&id, &mut current, count, &appended).await;
         Ok(current.aggregate)
@@ -409,7 +421,7 @@ where
                 });
                 states.push(current);
             }
-            match append::append::<A>(&self.pool, batch, &metadata).await {
+            match append::append::<A>(&self.pool, batch, &metadata, ctx).await {
                 Err(CommandError::Conflict) if attempt < CONFLICT_RETRIES => {
                     attempt += 1;
                     tracing::debug!(attempt, "conflict, deciding all again");

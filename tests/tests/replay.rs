@@ -723,7 +723,7 @@ impl Projection for FoldingProbe {
         Some(Box::new(ProbeFold {
             fail_on_write: self.fail_on_write.clone(),
             writes: 0,
-            version: None,
+            written: None,
             dirty: vec![],
         }))
     }
@@ -732,8 +732,10 @@ impl Projection for FoldingProbe {
 struct ProbeFold {
     fail_on_write: Arc<AtomicI64>,
     writes: i64,
-    /// The last sequence in the table, as the contract asks: read once, then folded.
-    version: Option<i64>,
+    /// The rows already in the table, as the contract asks: read once, then folded. Every
+    /// row is its own: flushes write them two transactions at a time, so a failed write may
+    /// leave a gap below rows written after it.
+    written: Option<std::collections::HashSet<i64>>,
     dirty: Vec<i64>,
 }
 
@@ -744,17 +746,16 @@ impl RebuildFold for ProbeFold {
         events: &'a [StoredEvent],
     ) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
-            if self.version.is_none() {
-                self.version = Some(
-                    sqlx::query_scalar("SELECT coalesce(max(sequence), 0) FROM probe_rows")
-                        .fetch_one(&mut *conn)
-                        .await?,
-                );
+            if self.written.is_none() {
+                let rows: Vec<i64> = sqlx::query_scalar("SELECT sequence FROM probe_rows")
+                    .fetch_all(&mut *conn)
+                    .await?;
+                self.written = Some(rows.into_iter().collect());
             }
+            let written = self.written.get_or_insert_with(Default::default);
             for event in events {
-                if event.sequence > self.version.unwrap_or(0) {
+                if written.insert(event.sequence) {
                     self.dirty.push(event.sequence);
-                    self.version = Some(event.sequence);
                 }
             }
             Ok(())
@@ -777,7 +778,7 @@ impl RebuildFold for ProbeFold {
     }
 
     fn forget(&mut self) {
-        self.version = None;
+        self.written = None;
     }
 }
 

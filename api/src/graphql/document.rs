@@ -2,7 +2,7 @@
 
 use super::errors::ApiResult;
 use super::mutation::settle;
-use super::query::{fail, parse_id, principal, request, state};
+use super::query::{command_principal, fail, parse_id, principal, request, state};
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use commands::documents::{self, Access, CopyRequest, SectionSave};
@@ -517,8 +517,11 @@ pub struct CopyResult {
 #[derive(Default)]
 pub struct DocumentMutation;
 
+/// A section save decides on the event store alone and answers with the state it decided,
+/// as soon as the events are durable. It does not wait for the projections: the append notes
+/// the write on the session, whose later reads wait for it (read your writes).
 async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResult<DocumentView> {
-    let principal = principal(ctx).await?;
+    let principal = command_principal(ctx).await?;
     let id = parse_id(ctx, "documentId", &document_id)?;
     let (doc, access) = documents::save(
         &state(ctx).services,
@@ -529,7 +532,6 @@ async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResul
     )
     .await
     .map_err(|e| fail(ctx, e))?;
-    settle(ctx).await;
     Ok(DocumentView {
         id,
         doc,

@@ -5,29 +5,24 @@ use crate::policy::{self, Operation};
 use async_graphql::{Context, Object, ID};
 use commands::institutions::BaseDataChange;
 use commands::{auth, institutions, registration};
-use std::time::Duration;
-
-/// How long a mutation waits for the projections to show its effect.
-const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Read your writes: a query sent after a mutation's answer sees its effect. It waits for the
-/// transactions this request wrote, not for unrelated younger ones, and only in the
-/// projections that read the aggregate types it wrote.
+/// transactions this request (and before it, its session) wrote, not for unrelated younger
+/// ones, and only in the projections that read the aggregate types written.
 pub(super) async fn settle(ctx: &Context<'_>) {
-    let written = &request(ctx).written;
-    let tx = written.tx();
-    if tx == 0 {
-        return;
-    }
-    match state(ctx)
-        .projector
-        .wait_for_types(tx + 1, &written.aggregate_types(), SETTLE_TIMEOUT)
-        .await
-    {
-        Ok(true) => {}
-        Ok(false) => tracing::warn!("projections did not catch up within the settle timeout"),
-        Err(err) => tracing::warn!(error = format!("{err:#}"), "waiting for projections failed"),
-    }
+    let request = request(ctx);
+    let session = request
+        .known_principal()
+        .map(|p| p.written.clone())
+        .unwrap_or_default();
+    let types = request.written.aggregate_types();
+    crate::request::settle(
+        &state(ctx).projector,
+        &session,
+        request.written.tx(),
+        &types,
+    )
+    .await;
 }
 
 #[derive(Default)]

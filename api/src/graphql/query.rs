@@ -22,7 +22,18 @@ pub(super) fn fail(ctx: &Context<'_>, err: impl Into<ApiError>) -> async_graphql
     err.into().into_graphql(request(ctx).correlation_id)
 }
 
+/// The caller, once the projections show what its session wrote (see
+/// [`RequestContext::reader`](crate::request::RequestContext::reader)).
 pub(super) async fn principal<'a>(ctx: &Context<'a>) -> ApiResult<&'a Principal> {
+    request(ctx)
+        .reader(&state(ctx).services, &state(ctx).projector)
+        .await
+        .map_err(|e| fail(ctx, ApiError(e)))
+}
+
+/// The caller, without waiting for the projections: only for commands that read nothing but
+/// the event store (section saves).
+pub(super) async fn command_principal<'a>(ctx: &Context<'a>) -> ApiResult<&'a Principal> {
     request(ctx)
         .principal(&state(ctx).services)
         .await

@@ -5,6 +5,7 @@
 
 use crate::error::CommandError;
 use crate::pii::{self, SubjectKey};
+use crate::store::CommandContext;
 use cqrs_es::persist::SerializedEvent;
 use cqrs_es::{Aggregate, EventEnvelope};
 use serde_json::Value;
@@ -37,6 +38,7 @@ pub async fn append<A: Aggregate>(
     pool: &PgPool,
     batch: Vec<Pending<A>>,
     metadata: &HashMap<String, String>,
+    ctx: &CommandContext,
 ) -> Result<Appended, CommandError> {
     // Serialized first; then the subjects that get personal data for the first time get
     // their keys, all in one statement; then personal values are sealed.
@@ -106,7 +108,13 @@ pub async fn append<A: Aggregate>(
               FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
                           $6::text[], $7::text[]) WITH ORDINALITY AS r(t, i, s, e, v, p, m, n)
              ORDER BY n
-            RETURNING aggregate_id, global_position, tx_id)
+            RETURNING aggregate_id, global_position, tx_id),
+         -- Read your writes: the caller's session notes this transaction (no row without one).
+         noted AS (
+            UPDATE sessions
+               SET written_tx = GREATEST(written_tx, pg_current_xact_id()::text::bigint),
+                   written_types = ARRAY(SELECT DISTINCT unnest(written_types || $1[1:1]))
+             WHERE token_hash = $8)
          SELECT aggregate_id, max(global_position), max(tx_id::text::bigint)
            FROM appended GROUP BY aggregate_id",
     )
@@ -117,6 +125,7 @@ pub async fn append<A: Aggregate>(
     .bind(&rows.versions)
     .bind(&rows.payloads)
     .bind(&rows.metadata)
+    .bind(ctx.session.as_deref())
     .fetch_all(pool)
     .await
     .map_err(|err| match &err {
