@@ -343,7 +343,15 @@ async fn commands_under_load(bench: &Bench, rows: &mut Vec<Row>) -> anyhow::Resu
         .execute(&bench.db)
         .await?;
     for clients in CONCURRENCY {
+        let cpu = cpu::Cpu::now();
         let base = baseline_inserts(bench, clients, PHASE_INSERTS, &event).await?;
+        let cpu = cpu::Cpu::now().since(cpu);
+        let per = |d: Duration| d.as_secs_f64() * 1e3 / base.latencies.len().max(1) as f64;
+        eprintln!(
+            "  {clients:>2} client(s): CPU per INSERT: clients {:.2} ms, PostgreSQL {:.2} ms",
+            per(cpu.own),
+            per(cpu.postgres)
+        );
         let counter = AtomicUsize::new(0);
         let cpu = cpu::Cpu::now();
         let load = run_load(clients, PHASE_REQUESTS, PHASE_TIME, |client, _| {

@@ -189,18 +189,38 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
     // uncorrelated sub-select runs once and sets synchronous_commit for its own transaction).
     // A crash of the database can lose only the latest extension, never a session: every
     // request would otherwise wait for a second disk flush besides its events'.
-    let row: Option<(Uuid, DateTime<Utc>, i64, Vec<String>)> = sqlx::query_as(
+    // The same statement returns the account's newest event and key, so that a state cached
+    // in memory is used only when it is provably current (no second statement then).
+    type Row = (
+        Uuid,
+        DateTime<Utc>,
+        i64,
+        Vec<String>,
+        Option<i64>,
+        Option<Uuid>,
+    );
+    let row: Option<Row> = sqlx::query_as(
         "UPDATE sessions SET expires_at = $2 + $3
          WHERE token_hash = $1 AND expires_at > $2
            AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
-         RETURNING account_id, expires_at, written_tx, written_types",
+         RETURNING account_id, expires_at, written_tx, written_types,
+                   (SELECT global_position FROM events
+                     WHERE aggregate_type = $4 AND aggregate_id = sessions.account_id::text
+                     ORDER BY sequence DESC LIMIT 1),
+                   (SELECT key_id FROM subject_keys
+                     WHERE subject = $5 || sessions.account_id::text)",
     )
     .bind(&hash)
     .bind(now)
     .bind(SESSION_IDLE)
+    .bind(<domain::account::Account as cqrs_es::Aggregate>::TYPE)
+    .bind(crate::pii::subject_of(
+        <domain::account::Account as cqrs_es::Aggregate>::TYPE,
+        "",
+    ))
     .fetch_optional(&services.pool)
     .await?;
-    let Some((account_id, expires_at, written_tx, written_types)) = row else {
+    let Some((account_id, expires_at, written_tx, written_types, head, key_id)) = row else {
         let expired = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(&hash)
             .execute(&services.pool)
@@ -220,7 +240,15 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
             }
         });
     };
-    let account = services.store.accounts.load(account_id).await?;
+    let key_id = key_id.map(|k| k.to_string());
+    let account = match services
+        .store
+        .accounts
+        .cached_at_head(account_id, head, key_id.as_deref())
+    {
+        Some(account) => account,
+        None => services.store.accounts.load(account_id).await?,
+    };
     if account.role() == Some(&AccountRole::Participant)
         && !participant_has_open_document(services, &account, now).await?
     {

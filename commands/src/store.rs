@@ -443,6 +443,17 @@ where
         Ok(self.current(&id.to_string()).await?.aggregate)
     }
 
+    /// The state cached in memory, if it is provably current: the stored history's newest
+    /// event (`head`, its global position; `None` for no event) is the one it was folded up
+    /// to, and the key it was opened with is still `key_id`. The caller reads both in a
+    /// statement it needs anyway; `None` means: load.
+    pub fn cached_at_head(&self, id: Uuid, head: Option<i64>, key_id: Option<&str>) -> Option<A> {
+        let cached = self.cache.get(&id.to_string())?;
+        let same_head = head.is_some_and(|h| h == cached.position);
+        let same_key = cached.key_id.as_deref().is_none_or(|k| key_id == Some(k));
+        (same_head && same_key).then_some(cached.aggregate)
+    }
+
     /// The aggregate folded from every event, ignoring snapshots (to check them).
     pub async fn load_from_events(&self, id: Uuid) -> Result<A, CommandError> {
         let context = self

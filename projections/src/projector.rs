@@ -155,24 +155,22 @@ impl Projector {
         .bind(projection.name())
         .fetch_one(&mut *tx)
         .await?;
-        let checkpoint: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT last_tx, last_position FROM projector_checkpoints WHERE projection = $1",
-        )
-        .bind(projection.name())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (last_tx, last_position) = checkpoint.unwrap_or((0, 0));
+        // The checkpoint is read by this statement, after the lock: whoever held it before
+        // has committed its checkpoint by then.
         let rows = sqlx::query(&format!(
             "SELECT {EVENT_COLUMNS}
                FROM events
-              WHERE (tx_id, global_position) > ($1::text::xid8, $2)
-                AND tx_id < $3::text::xid8
-                AND aggregate_type = ANY($4)
+              WHERE (tx_id, global_position) > (
+                      coalesce((SELECT last_tx FROM projector_checkpoints WHERE projection = $1),
+                               0)::text::xid8,
+                      coalesce((SELECT last_position FROM projector_checkpoints
+                                 WHERE projection = $1), 0))
+                AND tx_id < $2::text::xid8
+                AND aggregate_type = ANY($3)
               ORDER BY tx_id, global_position
-              LIMIT $5"
+              LIMIT $4"
         ))
-        .bind(last_tx.to_string())
-        .bind(last_position)
+        .bind(projection.name())
         .bind(horizon.to_string())
         .bind(projection.aggregate_types())
         .bind(self.batch_size)
@@ -180,7 +178,8 @@ impl Projector {
         .await?;
 
         let mut unsealer = Unsealer::default();
-        let mut last = (last_tx, last_position);
+        // Only read when a row was applied (an idle run writes no checkpoint).
+        let mut last = (0, 0);
         let mut events = Vec::with_capacity(rows.len());
         for row in &rows {
             let event = StoredEvent::from_row(row)?;

@@ -22,7 +22,10 @@ pub fn t0() -> DateTime<Utc> {
 
 /// A new, empty database with the migrations applied.
 pub async fn fresh_database() -> (String, PgPool) {
-    let url = format!("{SERVER_URL}/europass_test_{}", Uuid::new_v4().simple());
+    let url = format!(
+        "{SERVER_URL}/europass_test_{}?sslmode=disable",
+        Uuid::new_v4().simple()
+    );
     let pool = commands::db::connect(&url, 10)
         .await
         .expect("test database");
