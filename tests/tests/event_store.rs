@@ -358,3 +358,53 @@ async fn a_history_written_again_is_not_mistaken_for_the_cached_one() {
         json(&first.institutions.load_from_events(id).await.unwrap())
     );
 }
+
+/// Issue 8: authentication uses a cached account only at the head the session statement
+/// reads: after a write by another process, or with another key, it is not used.
+#[tokio::test]
+async fn a_cached_state_is_used_only_at_the_stored_head() {
+    let (_, pool) = fresh_database().await;
+    let (first, second) = (EventStore::new(pool.clone()), EventStore::new(pool.clone()));
+    let id = Uuid::new_v4();
+    registered(&first, id).await;
+    let head = || async {
+        sqlx::query_as::<_, (Option<i64>, Option<String>)>(
+            "SELECT (SELECT max(global_position) FROM events WHERE aggregate_id = $1),
+                    (SELECT key_id::text FROM subject_keys WHERE subject = 'institution/' || $1)",
+        )
+        .bind(id.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let (position, key) = head().await;
+    let cached = first
+        .institutions
+        .cached_at_head(id, position, key.as_deref())
+        .expect("current after its own write");
+    assert_eq!(
+        json(&cached),
+        json(&first.institutions.load_from_events(id).await.unwrap())
+    );
+    assert!(first
+        .institutions
+        .cached_at_head(id, position, Some("another key"))
+        .is_none());
+    second
+        .institutions
+        .execute(
+            id,
+            InstitutionCommand::ChangeBaseData {
+                base: base("Jauna iela 3"),
+            },
+            &CommandContext::new(Actor::operator()),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let (position, key) = head().await;
+    assert!(first
+        .institutions
+        .cached_at_head(id, position, key.as_deref())
+        .is_none());
+}
