@@ -428,9 +428,13 @@ where
                 }
                 Ok(appended) => {
                     ctx.written.note(appended.tx, A::TYPE);
-                    for ((id, count), mut current) in decided.iter().zip(states) {
-                        self.remember(id, &mut current, *count, &appended).await;
-                    }
+                    // Snapshots that fall due are written 16 at a time (a copy to 500).
+                    let appended = &appended;
+                    stream::iter(decided.iter().zip(states))
+                        .for_each_concurrent(16, |((id, count), mut current)| async move {
+                            self.remember(id, &mut current, *count, appended).await;
+                        })
+                        .await;
                     return Ok(());
                 }
                 Err(err) => return Err(err),
