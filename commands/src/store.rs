@@ -307,7 +307,8 @@ where
         }
     }
 
-    /// Decides and appends without retrying on conflict (tests prove the conflict with it).
+    /// Decides and appends without retrying on conflict (tests prove the conflict with it);
+    /// a cached state that proves stale is only loaded and decided once more.
     pub async fn execute_once(
         &self,
         id: Uuid,
@@ -329,20 +330,55 @@ where
         command_for: &impl Fn(&A) -> Result<A::Command, CommandError>,
     ) -> Result<A, CommandError> {
         let id = id.to_string();
-        let mut current = self.current(&id).await?;
+        // A warm state is decided on without a load; its append is conditional on the state
+        // still being current (`append::Guard`). Anything but success: loaded and decided
+        // again, so an answer never rests on a stale state.
+        if let Some(cached) = self.cache.get(&id) {
+            // Any error may come from a stale state (a refusal too): decided again on a load.
+            match self
+                .decide_and_append(&id, cached.into(), true, ctx, at, command_for)
+                .await
+            {
+                Ok(state) => return Ok(state),
+                Err(err) => {
+                    self.cache.forget(&id);
+                    tracing::debug!(error = %err, "not decided on the cached state; loading");
+                }
+            }
+        }
+        let current = self.current(&id).await?;
+        self.decide_and_append(&id, current, false, ctx, at, command_for)
+            .await
+    }
+
+    async fn decide_and_append(
+        &self,
+        id: &str,
+        mut current: state::Current<A>,
+        guarded: bool,
+        ctx: &CommandContext,
+        at: chrono::DateTime<chrono::Utc>,
+        command_for: &impl Fn(&A) -> Result<A::Command, CommandError>,
+    ) -> Result<A, CommandError> {
         let command = command_for(&current.aggregate)?;
         let events = decide(&mut current.aggregate, command).await?;
         let count = events.len();
+        let guard = guarded.then(|| append::Guard {
+            sequence: current.sequence,
+            position: current.position,
+            key_id: current.key.as_ref().map(|k| k.id().to_string()),
+        });
         let pending = append::Pending {
-            id: id.clone(),
+            id: id.to_string(),
             from_sequence: current.sequence,
             events,
             key: current.key.clone(),
         };
         let appended =
-            append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at), ctx).await?;
+            append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at), ctx, guard)
+                .await?;
         ctx.written.note(appended.tx, A::TYPE);
-        self.remember(&id, &mut current, count, &appended).await;
+        self.remember(id, &mut current, count, &appended).await;
         Ok(current.aggregate)
     }
 
@@ -360,7 +396,7 @@ where
         count: usize,
         appended: &append::Appended,
     ) {
-        let Some((position, key_id)) = appended.heads.get(id) else {
+        let Some((position, key)) = appended.heads.get(id) else {
             return;
         };
         current.sequence += count;
@@ -376,9 +412,9 @@ where
             .await;
             current.snapshot_sequence = current.sequence;
         }
-        let mut cached = current.cached();
-        cached.key_id = key_id.clone();
-        self.cache.put(id, cached);
+        // The key that now seals the aggregate (one this append created, maybe).
+        current.key = key.clone();
+        self.cache.put(id, current.cached());
     }
 
     /// One command for each of many aggregates, all or nothing: every aggregate is decided
@@ -421,7 +457,7 @@ where
                 });
                 states.push(current);
             }
-            match append::append::<A>(&self.pool, batch, &metadata, ctx).await {
+            match append::append::<A>(&self.pool, batch, &metadata, ctx, None).await {
                 Err(CommandError::Conflict) if attempt < CONFLICT_RETRIES => {
                     attempt += 1;
                     tracing::debug!(attempt, "conflict, deciding all again");
@@ -454,7 +490,7 @@ where
     pub fn cached_at_head(&self, id: Uuid, head: Option<i64>, key_id: Option<&str>) -> Option<A> {
         let cached = self.cache.get(&id.to_string())?;
         let same_head = head.is_some_and(|h| h == cached.position);
-        let same_key = cached.key_id.as_deref().is_none_or(|k| key_id == Some(k));
+        let same_key = cached.key.as_ref().is_none_or(|k| key_id == Some(k.id()));
         (same_head && same_key).then_some(cached.aggregate)
     }
 

@@ -316,6 +316,58 @@ async fn an_erasure_reaches_a_state_cached_before_it() {
         after,
         json(&store.institutions.load_from_events(id).await.unwrap())
     );
+
+    // A command decided on a state cached before an erasure does not seal new values with
+    // the erased key: its append is refused, and it is decided again on a load.
+    let erased_key: Uuid = sqlx::query_scalar("SELECT gen_random_uuid()")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let other = EventStore::new(pool.clone());
+    other.institutions.load(id).await.unwrap();
+    sqlx::query("INSERT INTO subject_keys (subject, key_id, key) VALUES ($1, $2, $3)")
+        .bind(format!("institution/{id}"))
+        .bind(erased_key)
+        .bind(vec![7u8; 32])
+        .execute(&pool)
+        .await
+        .unwrap();
+    // `other` now caches a state opened with that key; the key is erased again.
+    other.institutions.load(id).await.unwrap();
+    sqlx::query("DELETE FROM subject_keys WHERE subject = $1")
+        .bind(format!("institution/{id}"))
+        .execute(&pool)
+        .await
+        .unwrap();
+    other
+        .institutions
+        .execute(
+            id,
+            InstitutionCommand::ChangeBaseData {
+                base: base("Brīvības iela 2"),
+            },
+            &CommandContext::new(Actor::operator()),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let sealed: String = sqlx::query_scalar(
+        "SELECT payload::text FROM events WHERE aggregate_id = $1 ORDER BY sequence DESC LIMIT 1",
+    )
+    .bind(id.to_string())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        !sealed.contains(&erased_key.to_string()),
+        "sealed with an erased key: {sealed}"
+    );
+    let state = json(&other.institutions.load(id).await.unwrap());
+    assert!(state.to_string().contains("info@skola.lv"), "{state}");
+    assert_eq!(
+        state,
+        json(&other.institutions.load_from_events(id).await.unwrap())
+    );
 }
 
 /// Issue 8: a history deleted and written again (a purge, then the same id reused) is told
@@ -356,6 +408,47 @@ async fn a_history_written_again_is_not_mistaken_for_the_cached_one() {
     assert_eq!(
         state,
         json(&first.institutions.load_from_events(id).await.unwrap())
+    );
+}
+
+/// Issue 8: a command decided on a cached state appends only if the state is still the
+/// stored history's: after a purge and a history written again, it is decided again.
+#[tokio::test]
+async fn a_command_on_a_cached_state_of_a_history_written_again_is_decided_again() {
+    let (_, pool) = fresh_database().await;
+    let (first, second) = (EventStore::new(pool.clone()), EventStore::new(pool.clone()));
+    let id = Uuid::new_v4();
+    registered(&first, id).await;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL europass.purge = 'on'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM events WHERE aggregate_id = $1")
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    registered(&second, id).await;
+    first
+        .institutions
+        .execute(
+            id,
+            InstitutionCommand::ChangeBaseData {
+                base: base("Trešā iela 3"),
+            },
+            &CommandContext::new(Actor::operator()),
+            t0(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sequences(&pool, id).await, vec![1, 2]);
+    let state = json(&first.institutions.load(id).await.unwrap());
+    assert!(state.to_string().contains("Trešā iela 3"), "{state}");
+    assert_eq!(
+        state,
+        json(&second.institutions.load_from_events(id).await.unwrap())
     );
 }
 

@@ -21,15 +21,26 @@ pub struct Pending<A: Aggregate> {
     pub key: Option<SubjectKey>,
 }
 
-/// What one append wrote.
-#[derive(Debug, Default)]
+/// What one append wrote (no `Debug`: it holds keys).
+#[derive(Default)]
 pub struct Appended {
     /// The writing transaction's id (0 if there was nothing to write), which read-your-writes
     /// waits for.
     pub tx: i64,
-    /// For each aggregate written: the global position of its last new event, and the id of
-    /// the key its personal values are sealed with (found, or created by this append).
-    pub heads: HashMap<String, (i64, Option<String>)>,
+    /// For each aggregate written: the global position of its last new event, and the key
+    /// its personal values are sealed with (found, or created by this append).
+    pub heads: HashMap<String, (i64, Option<SubjectKey>)>,
+}
+
+/// For an append decided on a state cached in memory (one aggregate): the proof that the state
+/// is still current, checked in the INSERT itself. The event at `sequence` must be the row at
+/// `position` (a purge or a history written again fails this; a newer event makes the INSERT
+/// conflict on its key anyway) and the key the state was opened with must still exist (an
+/// erasure fails this). Nothing is written if it fails: the caller loads and decides again.
+pub struct Guard {
+    pub sequence: usize,
+    pub position: i64,
+    pub key_id: Option<String>,
 }
 
 /// Appends all pending events atomically.
@@ -39,6 +50,7 @@ pub async fn append<A: Aggregate>(
     batch: Vec<Pending<A>>,
     metadata: &HashMap<String, String>,
     ctx: &CommandContext,
+    guard: Option<Guard>,
 ) -> Result<Appended, CommandError> {
     // Serialized first; then the subjects that get personal data for the first time get
     // their keys, all in one statement; then personal values are sealed.
@@ -75,15 +87,16 @@ pub async fn append<A: Aggregate>(
             .await
             .map_err(CommandError::Failure)?
     };
+    let guarded_subject = serialized
+        .first()
+        .map(|(_, subject, _)| subject.clone())
+        .unwrap_or_default();
     let mut rows = Rows::default();
     let mut keys = HashMap::new();
     for (key, subject, events) in serialized {
         let key = key.or_else(|| created.remove(&subject));
         if let Some(first) = events.first() {
-            keys.insert(
-                first.aggregate_id.clone(),
-                key.as_ref().map(|k| k.id().to_string()),
-            );
+            keys.insert(first.aggregate_id.clone(), key.clone());
         }
         for mut event in events {
             if pii::has_personal_data(&event.payload) {
@@ -107,6 +120,12 @@ pub async fn append<A: Aggregate>(
             SELECT t, i, s, e, v, p::json, m::json
               FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
                           $6::text[], $7::text[]) WITH ORDINALITY AS r(t, i, s, e, v, p, m, n)
+             WHERE $9::bigint IS NULL
+                OR (($9 = 0 OR EXISTS (SELECT 1 FROM events x
+                                        WHERE x.aggregate_type = r.t AND x.aggregate_id = r.i
+                                          AND x.sequence = $9 AND x.global_position = $10))
+                    AND ($11::uuid IS NULL OR EXISTS (SELECT 1 FROM subject_keys k
+                                                       WHERE k.subject = $12 AND k.key_id = $11)))
              ORDER BY n
             RETURNING aggregate_id, global_position, tx_id),
          -- Read your writes: the caller's session notes this transaction (no row without one).
@@ -126,6 +145,17 @@ pub async fn append<A: Aggregate>(
     .bind(&rows.payloads)
     .bind(&rows.metadata)
     .bind(ctx.session.as_deref())
+    .bind(guard.as_ref().map(|g| g.sequence as i64))
+    .bind(guard.as_ref().map(|g| g.position))
+    .bind(
+        guard
+            .as_ref()
+            .and_then(|g| g.key_id.as_deref())
+            .map(uuid::Uuid::parse_str)
+            .transpose()
+            .map_err(|e| CommandError::failure(anyhow::anyhow!(e).context("key id")))?,
+    )
+    .bind(&guarded_subject)
     .fetch_all(pool)
     .await
     .map_err(|err| match &err {
@@ -134,6 +164,10 @@ pub async fn append<A: Aggregate>(
         }
         _ => CommandError::from(err),
     })?;
+    if guard.is_some() && written.is_empty() {
+        // The cached state was not current: nothing written (the caller loads and retries).
+        return Err(CommandError::Conflict);
+    }
     let mut appended = Appended::default();
     for (id, position, tx) in written {
         appended.tx = appended.tx.max(tx);

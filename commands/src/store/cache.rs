@@ -6,10 +6,13 @@
 //! ancestor of the stored history. It is, when the event at the cached sequence is the very
 //! row it was folded from (same global position, which is never reused) and the subject key
 //! it was opened with is still there. Anything else (an erasure, a purge, a history written
-//! again) drops the entry and the state is loaded from scratch. So several server processes,
+//! again) drops the entry and the state is loaded from scratch. A command may also decide on
+//! a cached state without loading: its append then carries the same proof as a condition
+//! (see `append::Guard`), and a state that turns out stale is loaded and decided again. So several server processes,
 //! the replay tool and the purge job may all write: a stale entry costs a reload, never a
 //! wrong decision.
 
+use crate::pii::SubjectKey;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -23,8 +26,8 @@ pub struct Cached<A> {
     pub sequence: usize,
     /// The global position of the event at `sequence` (0 before the first event).
     pub position: i64,
-    /// The id of the subject key the state's personal values were opened with, if any.
-    pub key_id: Option<String>,
+    /// The subject key the state's personal values were opened with, if any.
+    pub key: Option<SubjectKey>,
     /// The sequence of the newest snapshot known to exist (see `SNAPSHOT_EVERY`).
     pub snapshot_sequence: usize,
 }
@@ -83,7 +86,7 @@ mod tests {
             aggregate: sequence,
             sequence,
             position: sequence as i64,
-            key_id: None,
+            key: None,
             snapshot_sequence: 0,
         }
     }

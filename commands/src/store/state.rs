@@ -30,8 +30,20 @@ impl<A: Clone> Current<A> {
             aggregate: self.aggregate.clone(),
             sequence: self.sequence,
             position: self.position,
-            key_id: self.key.as_ref().map(|k| k.id().to_string()),
+            key: self.key.clone(),
             snapshot_sequence: self.snapshot_sequence,
+        }
+    }
+}
+
+impl<A> From<Cached<A>> for Current<A> {
+    fn from(cached: Cached<A>) -> Self {
+        Self {
+            aggregate: cached.aggregate,
+            sequence: cached.sequence,
+            position: cached.position,
+            key: cached.key,
+            snapshot_sequence: cached.snapshot_sequence,
         }
     }
 }
@@ -132,9 +144,9 @@ async fn load_after<A: Aggregate>(
             // A state opened with a key that is gone (erased, replaced) holds values that
             // must no longer be read; one without a key is still valid under a new key.
             let same_key = cached
-                .key_id
-                .as_deref()
-                .is_none_or(|kid| key.as_ref().is_some_and(|k| k.id() == kid));
+                .key
+                .as_ref()
+                .is_none_or(|kept| key.as_ref().is_some_and(|k| k.id() == kept.id()));
             if !(same_row && same_key) {
                 return Ok(None);
             }
