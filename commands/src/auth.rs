@@ -7,7 +7,7 @@
 use crate::error::CommandError;
 use crate::mailer::Mail;
 use crate::secrets::{self, token_hash};
-use crate::store::CommandContext;
+use crate::store::{CommandContext, SessionGuard};
 use crate::Services;
 use chrono::{DateTime, Duration, Utc};
 use domain::account::{account_id_for, AccountCommand, AccountRole, AccountStatus, IssuedLink};
@@ -36,6 +36,58 @@ pub struct Principal {
     pub session: String,
     /// What this session had written when the request began (see [`SessionWrites`]).
     pub written: SessionWrites,
+}
+
+/// Institution users' sessions resolved recently in this process, with the position of their
+/// account's newest event. A section save may skip the authentication statement with one of
+/// them: its append then proves, in its own condition, that the session is still open and the
+/// account unchanged, and extends the session (see `store::SessionGuard`). Anything else (a
+/// logout, a removed user, an expiry) fails that condition and the save authenticates.
+#[derive(Default)]
+pub struct KnownSessions {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (Principal, i64)>>,
+}
+
+/// How many sessions one process remembers.
+const KNOWN_SESSIONS: usize = 4_096;
+
+impl KnownSessions {
+    fn remember(&self, principal: &Principal, account_position: i64) {
+        let mut entries = self.lock();
+        if entries.len() >= KNOWN_SESSIONS && !entries.contains_key(&principal.session) {
+            if let Some(evicted) = entries.keys().next().cloned() {
+                entries.remove(&evicted);
+            }
+        }
+        entries.insert(
+            principal.session.clone(),
+            (principal.clone(), account_position),
+        );
+    }
+
+    fn forget(&self, session: &str) {
+        self.lock().remove(session);
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (Principal, i64)>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A session this process resolved before, with the guard a section save's append must pass
+/// (see [`KnownSessions`]); `None`: authenticate.
+pub fn known_session(services: &Services, token: &str) -> Option<(Principal, SessionGuard)> {
+    let hash = token_hash(token);
+    let (principal, account_position) = services.sessions.lock().get(&hash).cloned()?;
+    let guard = SessionGuard {
+        account_id: principal.account_id.to_string(),
+        account_position,
+        now: services.clock.now(),
+        idle: SESSION_IDLE,
+    };
+    Some((principal, guard))
 }
 
 /// The newest transaction a session's commands wrote, and the aggregate types they wrote:
@@ -221,6 +273,7 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
     .fetch_optional(&services.pool)
     .await?;
     let Some((account_id, expires_at, written_tx, written_types, head, key_id)) = row else {
+        services.sessions.forget(&hash);
         let expired = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(&hash)
             .execute(&services.pool)
@@ -258,7 +311,7 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
             message: "your access to the document has been locked",
         });
     }
-    match (account.status(), account.role()) {
+    let principal = match (account.status(), account.role()) {
         (AccountStatus::Active, Some(role)) => Ok(Principal {
             account_id,
             role: role.clone(),
@@ -278,7 +331,13 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
                 message: "not logged in",
             })
         }
+    }?;
+    // Hosts and participants keep the full check on every request (a participant's access
+    // also depends on the documents' dates).
+    if let (Some(position), AccountRole::InstitutionUser { .. }) = (head, &principal.role) {
+        services.sessions.remember(&principal, position);
     }
+    Ok(principal)
 }
 
 /// A participant keeps a session only while one of their documents is not locked.
@@ -302,6 +361,7 @@ async fn participant_has_open_document(
 }
 
 pub async fn logout(services: &Services, token: &str) -> Result<(), CommandError> {
+    services.sessions.forget(&token_hash(token));
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash(token))
         .execute(&services.pool)

@@ -145,6 +145,7 @@ pub async fn create_documents(
 }
 
 /// One section save, as the client sent it.
+#[derive(Clone)]
 pub enum SectionSave {
     PersonalData(PersonalDataPatch),
     HostOrganisation(HostOrganisationPatch),

@@ -39,6 +39,8 @@ pub struct Services {
     pub allocation_lock: Arc<tokio::sync::Mutex<()>>,
     /// The certificate template, compiled once and shared.
     pub renderer: Arc<pdf_templates::Renderer>,
+    /// Sessions resolved recently (see `auth::KnownSessions`).
+    pub sessions: Arc<auth::KnownSessions>,
 }
 
 impl Services {
@@ -57,6 +59,7 @@ impl Services {
             public_url: public_url.trim_end_matches('/').to_string(),
             allocation_lock: Arc::default(),
             renderer: Arc::new(pdf_templates::Renderer::new()),
+            sessions: Arc::default(),
         }
     }
 }

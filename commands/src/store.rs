@@ -170,6 +170,21 @@ pub struct CommandContext {
     /// The caller's session key, if any: appends note on it what they wrote, in the same
     /// statement (see `auth::SessionWrites`).
     pub session: Option<String>,
+    /// Set when the caller was not authenticated by a statement of its own in this request:
+    /// the append then proves the session and account current (see [`SessionGuard`]).
+    pub session_guard: Option<SessionGuard>,
+}
+
+/// What an append checks, in its own condition, for a caller resolved from memory
+/// (`auth::KnownSessions`): the session is still open at `now`, and the account's newest
+/// event is still the one at `account_position`. It also slides the session's expiry, as the
+/// authentication statement would have. Failing it writes nothing.
+#[derive(Clone, Debug)]
+pub struct SessionGuard {
+    pub account_id: String,
+    pub account_position: i64,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub idle: chrono::Duration,
 }
 
 impl CommandContext {
@@ -183,6 +198,15 @@ impl CommandContext {
             correlation_id,
             written,
             session: None,
+            session_guard: None,
+        }
+    }
+
+    /// The same context, for a caller resolved from memory (see [`SessionGuard`]).
+    pub fn with_session_guard(self, guard: SessionGuard) -> Self {
+        Self {
+            session_guard: Some(guard),
+            ..self
         }
     }
 
@@ -298,7 +322,10 @@ where
         let mut attempt = 0;
         loop {
             match self.attempt(id, ctx, at, &command_for).await {
-                Err(CommandError::Conflict) if attempt < CONFLICT_RETRIES => {
+                // A guarded session that fails is not retried here: the caller authenticates.
+                Err(CommandError::Conflict)
+                    if attempt < CONFLICT_RETRIES && ctx.session_guard.is_none() =>
+                {
                     attempt += 1;
                     tracing::debug!(attempt, "conflict, deciding again");
                 }

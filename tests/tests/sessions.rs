@@ -202,3 +202,69 @@ async fn an_emailed_password_expires_unless_changed_and_can_be_reset() {
     let login = app.login("anna@skola.lv", "Anna's own passphrase").await;
     assert_eq!(login.data()["login"]["mustChangePassword"], false);
 }
+
+/// Issue 8: a section save by a session this process already knows skips the authentication
+/// statement; its append proves the session itself. So a save still slides the session,
+/// and an expired, ended or foreign-logged-out session saves nothing.
+#[tokio::test]
+async fn a_section_save_by_a_known_session_slides_it_and_an_ended_one_saves_nothing() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("known@skola.lv", 1).await;
+    let doc = &docs[0];
+    let save = |surname: &'static str| {
+        let (app, session) = (&app, session.clone());
+        async move {
+            app.save_section(
+                &session,
+                "savePersonalData",
+                doc,
+                json!({"surname": surname}),
+            )
+            .await
+        }
+    };
+    save("Pirmais").await.data();
+    // Only saves for 19 minutes at a time: each slides the session.
+    for name in ["Otrais", "Trešais", "Ceturtais"] {
+        app.clock.advance(Duration::minutes(19));
+        save(name).await.data();
+    }
+    let s = app.gql_as(&session, SESSION, json!({})).await;
+    assert_eq!(s.data()["session"]["secondsLeft"], 1200);
+
+    // Expired: the save is refused as an expired session, and writes nothing.
+    let events = app.event_count().await;
+    app.clock.advance(Duration::minutes(20));
+    let expired = save("Piektais").await;
+    assert_eq!(
+        (expired.code(), expired.reason()),
+        ("EXPIRED", "SESSION_EXPIRED")
+    );
+    assert_eq!(app.event_count().await, events);
+
+    // Ended behind this process's back (another server's logout): nothing saved either.
+    let (other, _, docs) = app.approved_mobility("known2@skola.lv", 1).await;
+    app.save_section(
+        &other,
+        "savePersonalData",
+        &docs[0],
+        json!({"surname": "A"}),
+    )
+    .await
+    .data();
+    sqlx::query("DELETE FROM sessions")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let events = app.event_count().await;
+    let ended = app
+        .save_section(
+            &other,
+            "savePersonalData",
+            &docs[0],
+            json!({"surname": "B"}),
+        )
+        .await;
+    assert_eq!(ended.code(), "UNAUTHENTICATED");
+    assert_eq!(app.event_count().await, events);
+}

@@ -120,20 +120,29 @@ pub async fn append<A: Aggregate>(
             SELECT t, i, s, e, v, p::json, m::json
               FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
                           $6::text[], $7::text[]) WITH ORDINALITY AS r(t, i, s, e, v, p, m, n)
-             WHERE $9::bigint IS NULL
-                OR (($9 = 0 OR EXISTS (SELECT 1 FROM events x
-                                        WHERE x.aggregate_type = r.t AND x.aggregate_id = r.i
-                                          AND x.sequence = $9 AND x.global_position = $10))
-                    AND ($11::uuid IS NULL OR EXISTS (SELECT 1 FROM subject_keys k
-                                                       WHERE k.subject = $12 AND k.key_id = $11)))
+             WHERE ($9::bigint IS NULL
+                    OR (($9 = 0 OR EXISTS (SELECT 1 FROM events x
+                                            WHERE x.aggregate_type = r.t AND x.aggregate_id = r.i
+                                              AND x.sequence = $9 AND x.global_position = $10))
+                        AND ($11::uuid IS NULL
+                             OR EXISTS (SELECT 1 FROM subject_keys k
+                                         WHERE k.subject = $12 AND k.key_id = $11))))
+               AND ($13::text IS NULL
+                    OR (EXISTS (SELECT 1 FROM sessions z
+                                 WHERE z.token_hash = $8 AND z.expires_at > $15)
+                        AND (SELECT a.global_position FROM events a
+                              WHERE a.aggregate_type = $17 AND a.aggregate_id = $13
+                              ORDER BY a.sequence DESC LIMIT 1) = $14))
              ORDER BY n
             RETURNING aggregate_id, global_position, tx_id),
          -- Read your writes: the caller's session notes this transaction (no row without one).
+         -- A caller resolved from memory (a session guard) also slides the session's expiry.
          noted AS (
             UPDATE sessions
                SET written_tx = GREATEST(written_tx, pg_current_xact_id()::text::bigint),
-                   written_types = ARRAY(SELECT DISTINCT unnest(written_types || $1[1:1]))
-             WHERE token_hash = $8)
+                   written_types = ARRAY(SELECT DISTINCT unnest(written_types || $1[1:1])),
+                   expires_at = CASE WHEN $13::text IS NULL THEN expires_at ELSE $15 + $16 END
+             WHERE token_hash = $8 AND EXISTS (SELECT 1 FROM appended))
          SELECT aggregate_id, max(global_position), max(tx_id::text::bigint)
            FROM appended GROUP BY aggregate_id",
     )
@@ -156,6 +165,11 @@ pub async fn append<A: Aggregate>(
             .map_err(|e| CommandError::failure(anyhow::anyhow!(e).context("key id")))?,
     )
     .bind(&guarded_subject)
+    .bind(ctx.session_guard.as_ref().map(|g| g.account_id.as_str()))
+    .bind(ctx.session_guard.as_ref().map(|g| g.account_position))
+    .bind(ctx.session_guard.as_ref().map(|g| g.now))
+    .bind(ctx.session_guard.as_ref().map(|g| g.idle))
+    .bind(<domain::account::Account as Aggregate>::TYPE)
     .fetch_all(pool)
     .await
     .map_err(|err| match &err {
@@ -164,8 +178,9 @@ pub async fn append<A: Aggregate>(
         }
         _ => CommandError::from(err),
     })?;
-    if guard.is_some() && written.is_empty() {
-        // The cached state was not current: nothing written (the caller loads and retries).
+    if (guard.is_some() || ctx.session_guard.is_some()) && written.is_empty() {
+        // The cached state or session was not current: nothing written (the caller loads or
+        // authenticates, and decides again).
         return Err(CommandError::Conflict);
     }
     let mut appended = Appended::default();
