@@ -31,6 +31,12 @@ impl Cpu {
         }
     }
 
+    /// Milliseconds per operation: (this process, PostgreSQL).
+    pub fn per(self, operations: usize) -> (f64, f64) {
+        let ms = |d: Duration| d.as_secs_f64() * 1e3 / operations.max(1) as f64;
+        (ms(self.own), ms(self.postgres))
+    }
+
     pub fn since(self, start: Cpu) -> Cpu {
         Cpu {
             own: self.own.saturating_sub(start.own),

@@ -345,12 +345,10 @@ async fn commands_under_load(bench: &Bench, rows: &mut Vec<Row>) -> anyhow::Resu
     for clients in CONCURRENCY {
         let cpu = cpu::Cpu::now();
         let base = baseline_inserts(bench, clients, PHASE_INSERTS, &event).await?;
-        let cpu = cpu::Cpu::now().since(cpu);
-        let per = |d: Duration| d.as_secs_f64() * 1e3 / base.latencies.len().max(1) as f64;
+        let base_cpu = cpu::Cpu::now().since(cpu).per(base.latencies.len());
         eprintln!(
             "  {clients:>2} client(s): CPU per INSERT: clients {:.2} ms, PostgreSQL {:.2} ms",
-            per(cpu.own),
-            per(cpu.postgres)
+            base_cpu.0, base_cpu.1
         );
         let counter = AtomicUsize::new(0);
         let cpu = cpu::Cpu::now();
@@ -359,12 +357,10 @@ async fn commands_under_load(bench: &Bench, rows: &mut Vec<Row>) -> anyhow::Resu
             bench.save_outcomes(&sessions[client], &docs[client], n)
         })
         .await;
-        let cpu = cpu::Cpu::now().since(cpu);
-        let per = |d: Duration| d.as_secs_f64() * 1e3 / load.latencies.len().max(1) as f64;
+        let load_cpu = cpu::Cpu::now().since(cpu).per(load.latencies.len());
         eprintln!(
             "  {clients:>2} client(s): CPU per request: service and clients {:.2} ms, PostgreSQL {:.2} ms",
-            per(cpu.own),
-            per(cpu.postgres)
+            load_cpu.0, load_cpu.1
         );
         eprintln!(
             "  {clients:>2} client(s): {} mutations ({} errors) {:.0}/s; {} inserts {:.0}/s",
@@ -405,6 +401,15 @@ async fn commands_under_load(bench: &Bench, rows: &mut Vec<Row>) -> anyhow::Resu
             let share = load.rate() / base.rate();
             rows.push(throughput.goal("≥ 25% of baseline", share >= 0.25 && load.errors == 0));
             rows.push(latency.goal("p99 < 25 ms", p99 < Duration::from_millis(25)));
+            // Where a request's cost goes, independent of waiting (from /proc).
+            rows.push(
+                row(
+                    "1. CPU per request, 8 clients: service and clients / PostgreSQL",
+                    format!("{:.2} ms / {:.2} ms", load_cpu.0, load_cpu.1),
+                    format!("per INSERT: {:.2} ms / {:.2} ms", base_cpu.0, base_cpu.1),
+                )
+                .ratio(load_cpu.0 + load_cpu.1, base_cpu.0 + base_cpu.1),
+            );
         } else {
             rows.push(throughput);
             rows.push(latency);

@@ -370,14 +370,8 @@ async fn an_erasure_reaches_a_state_cached_before_it() {
     );
 }
 
-/// Issue 8: a history deleted and written again (a purge, then the same id reused) is told
-/// apart from the one a state was cached from, by the global position of its events.
-#[tokio::test]
-async fn a_history_written_again_is_not_mistaken_for_the_cached_one() {
-    let (_, pool) = fresh_database().await;
-    let (first, second) = (EventStore::new(pool.clone()), EventStore::new(pool.clone()));
-    let id = Uuid::new_v4();
-    registered(&first, id).await;
+/// Deletes an aggregate's events the way the Try Out purge does.
+async fn purged(pool: &sqlx::PgPool, id: Uuid) {
     let mut tx = pool.begin().await.unwrap();
     sqlx::query("SET LOCAL europass.purge = 'on'")
         .execute(&mut *tx)
@@ -389,6 +383,17 @@ async fn a_history_written_again_is_not_mistaken_for_the_cached_one() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+}
+
+/// Issue 8: a history deleted and written again (a purge, then the same id reused) is told
+/// apart from the one a state was cached from, by the global position of its events.
+#[tokio::test]
+async fn a_history_written_again_is_not_mistaken_for_the_cached_one() {
+    let (_, pool) = fresh_database().await;
+    let (first, second) = (EventStore::new(pool.clone()), EventStore::new(pool.clone()));
+    let id = Uuid::new_v4();
+    registered(&first, id).await;
+    purged(&pool, id).await;
     // Written again by another process, up to the same sequence, with other values.
     second
         .institutions
@@ -419,17 +424,7 @@ async fn a_command_on_a_cached_state_of_a_history_written_again_is_decided_again
     let (first, second) = (EventStore::new(pool.clone()), EventStore::new(pool.clone()));
     let id = Uuid::new_v4();
     registered(&first, id).await;
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SET LOCAL europass.purge = 'on'")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM events WHERE aggregate_id = $1")
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    purged(&pool, id).await;
     registered(&second, id).await;
     first
         .institutions
