@@ -80,6 +80,13 @@ impl Application {
             None => Arc::new(projections::esco::LocalEsco::new(pool.clone())),
         };
         let projector = Projector::new(pool, projections::all_projections());
+        // Appends wake this process's projector at once (see `commands::store::notify`).
+        let woken = Arc::downgrade(&projector);
+        services.store.notifier.on_local(move |aggregate_type| {
+            if let Some(projector) = woken.upgrade() {
+                projector.wake(aggregate_type);
+            }
+        });
         let mut tasks = projector.spawn();
         tasks.push(spawn_tryout_purge(
             services.pool.clone(),

@@ -226,8 +226,11 @@ impl CommandContext {
 
 mod append;
 mod cache;
+mod notify;
 mod snapshot;
 mod state;
+
+pub use notify::{AppendNotifier, NOTIFY_CHANNEL};
 
 use cache::{StateCache, CACHE_CAPACITY};
 
@@ -243,6 +246,7 @@ pub struct AggregateStore<A: Aggregate<Error = Refusal, Services = ()>> {
     upcasters: Vec<Box<dyn EventUpcaster>>,
     pool: PgPool,
     cache: StateCache<A>,
+    notifier: Arc<AppendNotifier>,
 }
 
 /// Conflicts are retried this many times: a command is decided again on the fresh state.
@@ -272,13 +276,14 @@ where
     A: Aggregate<Error = Refusal, Services = ()> + Clone,
     A::Command: Clone,
 {
-    fn new(pool: &PgPool) -> Self {
+    fn new(pool: &PgPool, notifier: &Arc<AppendNotifier>) -> Self {
         Self {
             reader: PersistedEventStore::new_event_store(EncryptingRepository::new(pool.clone()))
                 .with_upcasters(crate::upcasters::all()),
             upcasters: crate::upcasters::all(),
             pool: pool.clone(),
             cache: StateCache::new(CACHE_CAPACITY),
+            notifier: Arc::clone(notifier),
         }
     }
 
@@ -405,6 +410,9 @@ where
             append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at), ctx, guard)
                 .await?;
         ctx.written.note(appended.tx, A::TYPE);
+        if appended.tx != 0 {
+            self.notifier.appended(A::TYPE);
+        }
         self.remember(id, &mut current, count, &appended).await;
         Ok(current.aggregate)
     }
@@ -491,6 +499,9 @@ where
                 }
                 Ok(appended) => {
                     ctx.written.note(appended.tx, A::TYPE);
+                    if appended.tx != 0 {
+                        self.notifier.appended(A::TYPE);
+                    }
                     // Snapshots that fall due are written 16 at a time (a copy to 500).
                     let appended = &appended;
                     stream::iter(decided.iter().zip(states))
@@ -568,17 +579,21 @@ pub struct EventStore {
     pub series: AggregateStore<NumberSeries>,
     pub documents: AggregateStore<Document>,
     pub signatures: AggregateStore<SignatureLibrary>,
+    /// Tells projectors, here and in other processes, what was appended (after the commit).
+    pub notifier: Arc<AppendNotifier>,
 }
 
 impl EventStore {
     pub fn new(pool: PgPool) -> Self {
+        let notifier = AppendNotifier::new(pool.clone());
         Self {
-            accounts: AggregateStore::new(&pool),
-            institutions: AggregateStore::new(&pool),
-            mobilities: AggregateStore::new(&pool),
-            series: AggregateStore::new(&pool),
-            documents: AggregateStore::new(&pool),
-            signatures: AggregateStore::new(&pool),
+            accounts: AggregateStore::new(&pool, &notifier),
+            institutions: AggregateStore::new(&pool, &notifier),
+            mobilities: AggregateStore::new(&pool, &notifier),
+            series: AggregateStore::new(&pool, &notifier),
+            documents: AggregateStore::new(&pool, &notifier),
+            signatures: AggregateStore::new(&pool, &notifier),
+            notifier,
         }
     }
 }

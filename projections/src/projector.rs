@@ -93,7 +93,8 @@ pub struct Projector {
     poll_interval: Duration,
 }
 
-pub const NOTIFY_CHANNEL: &str = "europass_events";
+/// Where appends are announced (`commands::store::notify`).
+pub use commands::store::NOTIFY_CHANNEL;
 
 /// The shortest time between two batches of one projection while it keeps up (see
 /// `run_forever`): the projection lag it may add, against the CPU it saves under load.
@@ -313,7 +314,7 @@ impl Projector {
 
     /// Wakes the runners that read `aggregate_type` (the notification's payload), or all of
     /// them for an empty payload.
-    fn wake(&self, aggregate_type: &str) {
+    pub fn wake(&self, aggregate_type: &str) {
         for runner in &self.runners {
             if aggregate_type.is_empty() || runner.reads_any(&[aggregate_type]) {
                 runner.wake.notify_one();

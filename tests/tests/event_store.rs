@@ -496,3 +496,31 @@ async fn a_cached_state_is_used_only_at_the_stored_head() {
         .cached_at_head(id, position, key.as_deref())
         .is_none());
 }
+
+/// Issue 8: appends notify other processes after their commit (not inside it, where the
+/// notification queue's lock would serialise every append through the disk flush).
+#[tokio::test]
+async fn an_append_is_announced_to_other_processes_after_its_commit() {
+    let (_, pool) = fresh_database().await;
+    let store = EventStore::new(pool.clone());
+    let mut listener = sqlx::postgres::PgListener::connect_with(&pool)
+        .await
+        .unwrap();
+    listener
+        .listen(commands::store::NOTIFY_CHANNEL)
+        .await
+        .unwrap();
+    registered(&store, Uuid::new_v4()).await;
+    let notification = tokio::time::timeout(std::time::Duration::from_secs(10), listener.recv())
+        .await
+        .expect("a notification arrives")
+        .unwrap();
+    assert_eq!(notification.payload(), "institution");
+    let triggers: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'events'::regclass AND tgname = 'events_notify'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(triggers, 0, "no NOTIFY inside the appending transaction");
+}
