@@ -33,6 +33,22 @@ async fn registered(store: &EventStore, id: Uuid) {
         .unwrap();
 }
 
+/// The institution's address changed, by an operator.
+async fn moved(store: &EventStore, id: Uuid, address: &str) {
+    store
+        .institutions
+        .execute(
+            id,
+            InstitutionCommand::ChangeBaseData {
+                base: base(address),
+            },
+            &CommandContext::new(Actor::operator()),
+            t0(),
+        )
+        .await
+        .unwrap();
+}
+
 async fn sequences(pool: &sqlx::PgPool, id: Uuid) -> Vec<i64> {
     sqlx::query_scalar("SELECT sequence FROM events WHERE aggregate_id = $1 ORDER BY sequence")
         .bind(id.to_string())
@@ -291,18 +307,7 @@ async fn an_erasure_reaches_a_state_cached_before_it() {
     let store = EventStore::new(pool.clone());
     let id = Uuid::new_v4();
     registered(&store, id).await;
-    store
-        .institutions
-        .execute(
-            id,
-            InstitutionCommand::ChangeBaseData {
-                base: base("Brīvības iela 1"),
-            },
-            &CommandContext::new(Actor::operator()),
-            t0(),
-        )
-        .await
-        .unwrap();
+    moved(&store, id, "Brīvības iela 1").await;
     let before = json(&store.institutions.load(id).await.unwrap());
     assert!(before.to_string().contains("info@skola.lv"), "{before}");
     sqlx::query("DELETE FROM subject_keys WHERE subject = $1")
@@ -339,18 +344,7 @@ async fn an_erasure_reaches_a_state_cached_before_it() {
         .execute(&pool)
         .await
         .unwrap();
-    other
-        .institutions
-        .execute(
-            id,
-            InstitutionCommand::ChangeBaseData {
-                base: base("Brīvības iela 2"),
-            },
-            &CommandContext::new(Actor::operator()),
-            t0(),
-        )
-        .await
-        .unwrap();
+    moved(&other, id, "Brīvības iela 2").await;
     let sealed: String = sqlx::query_scalar(
         "SELECT payload::text FROM events WHERE aggregate_id = $1 ORDER BY sequence DESC LIMIT 1",
     )
@@ -426,18 +420,7 @@ async fn a_command_on_a_cached_state_of_a_history_written_again_is_decided_again
     registered(&first, id).await;
     purged(&pool, id).await;
     registered(&second, id).await;
-    first
-        .institutions
-        .execute(
-            id,
-            InstitutionCommand::ChangeBaseData {
-                base: base("Trešā iela 3"),
-            },
-            &CommandContext::new(Actor::operator()),
-            t0(),
-        )
-        .await
-        .unwrap();
+    moved(&first, id, "Trešā iela 3").await;
     assert_eq!(sequences(&pool, id).await, vec![1, 2]);
     let state = json(&first.institutions.load(id).await.unwrap());
     assert!(state.to_string().contains("Trešā iela 3"), "{state}");
@@ -478,18 +461,7 @@ async fn a_cached_state_is_used_only_at_the_stored_head() {
         .institutions
         .cached_at_head(id, position, Some("another key"))
         .is_none());
-    second
-        .institutions
-        .execute(
-            id,
-            InstitutionCommand::ChangeBaseData {
-                base: base("Jauna iela 3"),
-            },
-            &CommandContext::new(Actor::operator()),
-            t0(),
-        )
-        .await
-        .unwrap();
+    moved(&second, id, "Jauna iela 3").await;
     let (position, key) = head().await;
     assert!(first
         .institutions
