@@ -409,12 +409,18 @@ where
         let appended =
             append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at), ctx, guard)
                 .await?;
+        self.announce(ctx, &appended);
+        self.remember(id, &mut current, count, &appended).await;
+        Ok(current.aggregate)
+    }
+
+    /// After a commit: the request notes what it wrote (read your writes), and projectors
+    /// here and elsewhere hear of it.
+    fn announce(&self, ctx: &CommandContext, appended: &append::Appended) {
         ctx.written.note(appended.tx, A::TYPE);
         if appended.tx != 0 {
             self.notifier.appended(A::TYPE);
         }
-        self.remember(id, &mut current, count, &appended).await;
-        Ok(current.aggregate)
     }
 
     async fn current(&self, id: &str) -> Result<state::Current<A>, CommandError> {
@@ -498,10 +504,7 @@ where
                     tracing::debug!(attempt, "conflict, deciding all again");
                 }
                 Ok(appended) => {
-                    ctx.written.note(appended.tx, A::TYPE);
-                    if appended.tx != 0 {
-                        self.notifier.appended(A::TYPE);
-                    }
+                    self.announce(ctx, &appended);
                     // Snapshots that fall due are written 16 at a time (a copy to 500).
                     let appended = &appended;
                     stream::iter(decided.iter().zip(states))

@@ -199,6 +199,18 @@ async fn snapshot_of(pool: &sqlx::PgPool, id: Uuid) -> Option<(i64, String)> {
     .unwrap()
 }
 
+/// The state `store` loads (cached, snapshot or fold), checked equal to the fold of every
+/// stored event.
+async fn loaded_equals_fold(store: &EventStore, id: Uuid) -> serde_json::Value {
+    let loaded = json(&store.institutions.load(id).await.unwrap());
+    let folded = json(&store.institutions.load_from_events(id).await.unwrap());
+    assert_eq!(
+        loaded, folded,
+        "the loaded state is the fold of every event"
+    );
+    loaded
+}
+
 fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).unwrap()
 }
@@ -258,11 +270,7 @@ async fn a_long_history_loads_from_a_sealed_snapshot_equal_to_the_full_fold() {
     .fetch_one(&pool)
     .await
     .unwrap();
-    let after_erasure = json(&store.institutions.load(id).await.unwrap());
-    assert_eq!(
-        after_erasure,
-        json(&store.institutions.load_from_events(id).await.unwrap())
-    );
+    loaded_equals_fold(&store, id).await;
     // That load folded every event, so it sealed a new snapshot with the current key.
     let (_, resealed) = snapshot_of(&pool, id).await.unwrap();
     assert!(resealed.contains(&new_key.to_string()), "{resealed}");
@@ -315,12 +323,8 @@ async fn an_erasure_reaches_a_state_cached_before_it() {
         .execute(&pool)
         .await
         .unwrap();
-    let after = json(&store.institutions.load(id).await.unwrap());
+    let after = loaded_equals_fold(&store, id).await;
     assert!(!after.to_string().contains("info@skola.lv"), "{after}");
-    assert_eq!(
-        after,
-        json(&store.institutions.load_from_events(id).await.unwrap())
-    );
 
     // A command decided on a state cached before an erasure does not seal new values with
     // the erased key: its append is refused, and it is decided again on a load.
@@ -356,12 +360,8 @@ async fn an_erasure_reaches_a_state_cached_before_it() {
         !sealed.contains(&erased_key.to_string()),
         "sealed with an erased key: {sealed}"
     );
-    let state = json(&other.institutions.load(id).await.unwrap());
+    let state = loaded_equals_fold(&other, id).await;
     assert!(state.to_string().contains("info@skola.lv"), "{state}");
-    assert_eq!(
-        state,
-        json(&other.institutions.load_from_events(id).await.unwrap())
-    );
 }
 
 /// Deletes an aggregate's events the way the Try Out purge does.
@@ -402,12 +402,8 @@ async fn a_history_written_again_is_not_mistaken_for_the_cached_one() {
         )
         .await
         .unwrap();
-    let state = json(&first.institutions.load(id).await.unwrap());
+    let state = loaded_equals_fold(&first, id).await;
     assert!(state.to_string().contains("Cita iela 2"), "{state}");
-    assert_eq!(
-        state,
-        json(&first.institutions.load_from_events(id).await.unwrap())
-    );
 }
 
 /// Issue 8: a command decided on a cached state appends only if the state is still the
@@ -422,12 +418,8 @@ async fn a_command_on_a_cached_state_of_a_history_written_again_is_decided_again
     registered(&second, id).await;
     moved(&first, id, "Trešā iela 3").await;
     assert_eq!(sequences(&pool, id).await, vec![1, 2]);
-    let state = json(&first.institutions.load(id).await.unwrap());
+    let state = loaded_equals_fold(&first, id).await;
     assert!(state.to_string().contains("Trešā iela 3"), "{state}");
-    assert_eq!(
-        state,
-        json(&second.institutions.load_from_events(id).await.unwrap())
-    );
 }
 
 /// Issue 8: authentication uses a cached account only at the head the session statement
