@@ -30,6 +30,7 @@ use domain::Refusal;
 use futures::{stream, StreamExt, TryStreamExt};
 use postgres_es::PostgresEventRepository;
 use serde_json::Value;
+use sqlx::pool::PoolOptions;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -245,6 +246,8 @@ pub struct AggregateStore<A: Aggregate<Error = Refusal, Services = ()>> {
     reader: Store<A>,
     upcasters: Vec<Box<dyn EventUpcaster>>,
     pool: PgPool,
+    /// Where appends run ([`append_pool`]).
+    appends: PgPool,
     cache: StateCache<A>,
     notifier: Arc<AppendNotifier>,
 }
@@ -276,12 +279,13 @@ where
     A: Aggregate<Error = Refusal, Services = ()> + Clone,
     A::Command: Clone,
 {
-    fn new(pool: &PgPool, notifier: &Arc<AppendNotifier>) -> Self {
+    fn new(pool: &PgPool, appends: &PgPool, notifier: &Arc<AppendNotifier>) -> Self {
         Self {
             reader: PersistedEventStore::new_event_store(EncryptingRepository::new(pool.clone()))
                 .with_upcasters(crate::upcasters::all()),
             upcasters: crate::upcasters::all(),
             pool: pool.clone(),
+            appends: appends.clone(),
             cache: StateCache::new(CACHE_CAPACITY),
             notifier: Arc::clone(notifier),
         }
@@ -406,9 +410,14 @@ where
             events,
             key: current.key.clone(),
         };
-        let appended =
-            append::append::<A>(&self.pool, vec![pending], &metadata_of(ctx, at), ctx, guard)
-                .await?;
+        let appended = append::append::<A>(
+            &self.appends,
+            vec![pending],
+            &metadata_of(ctx, at),
+            ctx,
+            guard,
+        )
+        .await?;
         self.announce(ctx, &appended);
         self.remember(id, &mut current, count, &appended).await;
         Ok(current.aggregate)
@@ -498,7 +507,7 @@ where
                 });
                 states.push(current);
             }
-            match append::append::<A>(&self.pool, batch, &metadata, ctx, None).await {
+            match append::append::<A>(&self.appends, batch, &metadata, ctx, None).await {
                 Err(CommandError::Conflict) if attempt < CONFLICT_RETRIES => {
                     attempt += 1;
                     tracing::debug!(attempt, "conflict, deciding all again");
@@ -574,6 +583,23 @@ where
     }
 }
 
+/// A pool for appends only: the same database and size as `pool`, but its connections plan
+/// the append statement once (`plan_cache_mode = force_generic_plan`). With the default mode
+/// PostgreSQL planned it afresh for every command, its parameters deciding which guards apply,
+/// and planning took twice as long as executing it (pg_stat_statements: 0.23 ms against
+/// 0.11 ms). The generic plan executes as fast. Only the append runs here: other statements
+/// (the projector's and replay's reads with their `LIMIT $n`, the API's searches) need plans
+/// made for their parameters. Connections open when first needed.
+fn append_pool(pool: &PgPool) -> PgPool {
+    let options = (*pool.connect_options())
+        .clone()
+        .options([("plan_cache_mode", "force_generic_plan")]);
+    PoolOptions::new()
+        .max_connections(pool.options().get_max_connections())
+        .acquire_timeout(pool.options().get_acquire_timeout())
+        .connect_lazy_with(options)
+}
+
 /// Every aggregate type's command side.
 pub struct EventStore {
     pub accounts: AggregateStore<Account>,
@@ -589,13 +615,14 @@ pub struct EventStore {
 impl EventStore {
     pub fn new(pool: PgPool) -> Self {
         let notifier = AppendNotifier::new(pool.clone());
+        let appends = append_pool(&pool);
         Self {
-            accounts: AggregateStore::new(&pool, &notifier),
-            institutions: AggregateStore::new(&pool, &notifier),
-            mobilities: AggregateStore::new(&pool, &notifier),
-            series: AggregateStore::new(&pool, &notifier),
-            documents: AggregateStore::new(&pool, &notifier),
-            signatures: AggregateStore::new(&pool, &notifier),
+            accounts: AggregateStore::new(&pool, &appends, &notifier),
+            institutions: AggregateStore::new(&pool, &appends, &notifier),
+            mobilities: AggregateStore::new(&pool, &appends, &notifier),
+            series: AggregateStore::new(&pool, &appends, &notifier),
+            documents: AggregateStore::new(&pool, &appends, &notifier),
+            signatures: AggregateStore::new(&pool, &appends, &notifier),
             notifier,
         }
     }
