@@ -108,9 +108,8 @@ async fn run(
     mut progress: impl FnMut(ReplayProgress),
 ) -> anyhow::Result<ReplayReport> {
     let started = Instant::now();
-    // Counting what is left takes a scan of its own: it runs beside the rebuild, and the
-    // progress shows a total once it is in.
-    // A `JoinSet`: the count stops with the rebuild, however that ends.
+    // The estimate of what is left runs beside the rebuild; the progress shows a total once
+    // it is in. A `JoinSet`: it stops with the rebuild, however that ends.
     let (count_pool, count_shadow) = (pool.clone(), shadow.clone());
     let mut counting = tokio::task::JoinSet::new();
     counting.spawn(async move { count_shadow.remaining(&count_pool).await });
@@ -130,6 +129,12 @@ async fn run(
     };
     shadow.catch_up(pool, false, &mut report).await?;
     let events_in_swap = swap::swap(pool, shadow, &mut report).await?;
+    let last = shadow
+        .projections
+        .last()
+        .map(|p| p.name())
+        .unwrap_or_default();
+    progress(meter.finish(last));
     Ok(ReplayReport {
         schema: Some(shadow.schema.clone()),
         projections: shadow.projections.iter().map(|p| p.name()).collect(),

@@ -157,7 +157,10 @@ async fn rebuilding_every_projection_gives_the_live_tables_again() {
     );
     assert!(report.events > 0);
     let last = reports.last().unwrap();
-    assert_eq!(last.done, last.total, "progress ends at the counted total");
+    assert_eq!(
+        last.done, last.total,
+        "the last progress report has the exact total"
+    );
     assert!(report.schema.unwrap().starts_with("replay_"));
 
     assert_eq!(

@@ -1,4 +1,4 @@
-//! Progress of a rebuild: events done of those counted at the start, rate and time left; and
+//! Progress of a rebuild: events done of those estimated at the start, rate and time left; and
 //! how the command line shows it (one line rewritten in place on a terminal, plain lines
 //! at most every few seconds otherwise, so logs stay readable).
 
@@ -13,8 +13,8 @@ pub struct ReplayProgress {
     /// The projection of the last batch.
     pub projection: &'static str,
     pub done: u64,
-    /// Counted as the rebuild starts (0 until the count is in); events written meanwhile
-    /// raise it as they are reached.
+    /// Estimated as the rebuild starts (0 until the estimate is in), never below `done`;
+    /// the last report has the exact number (`total == done`).
     pub total: u64,
     pub per_second: f64,
     pub remaining: Option<Duration>,
@@ -56,9 +56,15 @@ impl Meter {
         self.done
     }
 
-    /// The count arrived (it runs beside the rebuild, see `replay::run`).
+    /// The estimate arrived (it runs beside the rebuild, see `replay::run`).
     pub fn counted(&mut self, total: u64) {
         self.total = self.total.max(total);
+    }
+
+    /// The last report: every event is done, and the total is exact.
+    pub fn finish(&mut self, projection: &'static str) -> ReplayProgress {
+        self.total = self.done;
+        self.add(projection, 0)
     }
 
     pub fn add(&mut self, projection: &'static str, applied: usize) -> ReplayProgress {

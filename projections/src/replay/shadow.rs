@@ -162,15 +162,18 @@ impl Shadow {
         Ok(Position { tx, position })
     }
 
-    /// How many events the rebuild still has to apply, as of now.
+    /// About how many events the rebuild still has to apply: the planner's estimate from the
+    /// table's statistics. An exact count took a scan of its own, beside a rebuild bound by
+    /// the same CPU (about a twentieth of the rebuild's time on a million events); a total
+    /// for the progress needs no more.
     pub async fn remaining(&self, pool: &PgPool) -> anyhow::Result<u64> {
         let mut conn = pool.acquire().await?;
         let horizon = batch::horizon(&mut conn).await?;
         let mut total = 0;
         for projection in &self.projections {
             let from = self.checkpoint(&mut conn, projection.name()).await?;
-            let count: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM events
+            let plan: serde_json::Value = sqlx::query_scalar(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM events
                   WHERE (tx_id, global_position) > ($1::text::xid8, $2)
                     AND tx_id < $3::text::xid8 AND aggregate_type = ANY($4)",
             )
@@ -180,7 +183,8 @@ impl Shadow {
             .bind(projection.aggregate_types())
             .fetch_one(&mut *conn)
             .await?;
-            total += count as u64;
+            let rows = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0);
+            total += rows.max(0.0) as u64;
         }
         Ok(total)
     }
