@@ -218,7 +218,7 @@ impl PendingWrite for Rows {
                      version)
                  SELECT id, mobility_id, institution_id, number, language, holder_name,
                         host_email, participant_email, locked_from, missing::jsonb,
-                        state::jsonb, certificates, at, version
+                        state::json, certificates, at, version
                    FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
                                $6::text[], $7::text[], $8::text[], $9::timestamptz[],
                                $10::text[], $11::text[], $12::int[], $13::timestamptz[],
