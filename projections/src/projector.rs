@@ -201,8 +201,9 @@ impl Projector {
         // A full batch may have left events of its last transaction: the horizon is that
         // transaction then, not the snapshot's.
         let reached = if full { last.0 } else { horizon };
-        // An idle run writes nothing: no transaction id, nothing held back.
-        if !rows.is_empty() {
+        if rows.is_empty() {
+            skip_others(&mut tx, projection.name(), horizon).await?;
+        } else {
             sqlx::query(
                 "INSERT INTO projector_checkpoints (projection, last_tx, last_position, horizon)
                  VALUES ($1, $2, $3, $4)
@@ -376,4 +377,37 @@ impl Projector {
             .find(|r| r.projection.name() == projection)
             .map(|r| *r.progress.borrow())
     }
+}
+
+/// Moves an idle projection's checkpoint past the other aggregates' events below `horizon`.
+/// Without it, a projection whose own events are rare (accounts, institutions) kept its
+/// checkpoint at its last own event, and every batch of it scanned all the documents' events
+/// written since: the soak's latency grew with the store (p99 2.8 -> 11 ms in 10 minutes).
+/// Writes only when there is something to skip: with no newer event the statement changes no
+/// row and the transaction takes no id, so an idle run still holds nobody back.
+#[tracing::instrument(skip(tx))]
+async fn skip_others(tx: &mut PgConnection, projection: &str, horizon: i64) -> anyhow::Result<()> {
+    sqlx::query(
+        "WITH newest AS (
+             SELECT tx_id::text::bigint AS tx, global_position AS position
+               FROM events WHERE tx_id < $2::text::xid8
+              ORDER BY tx_id DESC, global_position DESC LIMIT 1),
+         moved AS (
+             UPDATE projector_checkpoints c
+                SET last_tx = n.tx, last_position = n.position,
+                    horizon = GREATEST(c.horizon, $3), updated_at = now()
+               FROM newest n
+              WHERE c.projection = $1 AND (c.last_tx, c.last_position) < (n.tx, n.position)
+          RETURNING 1)
+         INSERT INTO projector_checkpoints (projection, last_tx, last_position, horizon)
+         SELECT $1, n.tx, n.position, $3 FROM newest n
+          WHERE NOT EXISTS (SELECT 1 FROM projector_checkpoints WHERE projection = $1)
+         ON CONFLICT (projection) DO NOTHING",
+    )
+    .bind(projection)
+    .bind(horizon.to_string())
+    .bind(horizon)
+    .execute(tx)
+    .await?;
+    Ok(())
 }

@@ -66,10 +66,15 @@ fn projector(pool: &PgPool, probe: &Arc<Probe>, batch: i64) -> Arc<Projector> {
 }
 
 async fn append(conn: &mut PgConnection, aggregate: &str, sequence: i64) {
+    append_of_type(conn, "probe", aggregate, sequence).await
+}
+
+async fn append_of_type(conn: &mut PgConnection, kind: &str, aggregate: &str, sequence: i64) {
     sqlx::query(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-         VALUES ('probe', $1, $2, 'Probed', '1.0', '{}', '{}')",
+         VALUES ($1, $2, $3, 'Probed', '1.0', '{}', '{}')",
     )
+    .bind(kind)
     .bind(aggregate)
     .bind(sequence)
     .execute(conn)
@@ -191,4 +196,83 @@ async fn the_running_projector_wakes_on_new_events_and_reports_its_horizon() {
         .await
         .unwrap());
     assert_eq!(applied(&pool).await.len(), 1, "read your writes");
+}
+
+/// The probe's checkpoint and the transaction that last wrote it.
+async fn checkpoint(pool: &PgPool) -> Option<(i64, i64, String)> {
+    sqlx::query_as(
+        "SELECT last_tx, last_position, xmin::text FROM projector_checkpoints
+          WHERE projection = 'probe'",
+    )
+    .fetch_optional(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_idle_projection_moves_past_other_aggregates_events_but_not_past_a_running_one() {
+    let (pool, probe) = setup().await;
+    let p = projector(&pool, &probe, 100);
+    let mut conn = pool.acquire().await.unwrap();
+    append(&mut conn, "a", 1).await;
+    catch_up_until(&p, &pool, 1).await;
+
+    // A probe event still being written, then many events the probe does not read.
+    let mut slow = pool.begin().await.unwrap();
+    append(&mut slow, "slow", 1).await;
+    let slow_tx: i64 = sqlx::query_scalar("SELECT pg_current_xact_id()::text::bigint")
+        .fetch_one(&mut *slow)
+        .await
+        .unwrap();
+    for seq in 1..=20 {
+        append_of_type(&mut conn, "other", "b", seq).await;
+    }
+    p.catch_up().await.unwrap();
+    let (tx, _, _) = checkpoint(&pool).await.unwrap();
+    assert!(tx < slow_tx, "never past a transaction still running");
+    slow.commit().await.unwrap();
+    catch_up_until(&p, &pool, 2).await;
+
+    // Once everything is final, the checkpoint stands at the newest event, whatever its type:
+    // later batches do not scan the other aggregates' events again.
+    let (newest_tx, newest): (i64, i64) = sqlx::query_as(
+        "SELECT tx_id::text::bigint, global_position FROM events
+          ORDER BY tx_id DESC, global_position DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    below_horizon(&pool, newest_tx).await;
+    p.catch_up().await.unwrap();
+    let (tx, position, written_by) = checkpoint(&pool).await.unwrap();
+    assert_eq!((tx, position), (newest_tx, newest));
+
+    // With nothing new, an idle run writes nothing (no transaction id, nobody held back).
+    p.catch_up().await.unwrap();
+    assert_eq!(checkpoint(&pool).await.unwrap().2, written_by);
+    assert_eq!(applied(&pool).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_projection_whose_aggregates_never_appeared_gets_a_checkpoint_past_the_others() {
+    let (pool, probe) = setup().await;
+    let p = projector(&pool, &probe, 100);
+    let mut conn = pool.acquire().await.unwrap();
+    for seq in 1..=3 {
+        append_of_type(&mut conn, "other", "b", seq).await;
+    }
+    let last: i64 = sqlx::query_scalar("SELECT max(tx_id::text::bigint) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    below_horizon(&pool, last).await;
+    p.catch_up().await.unwrap();
+    let (_, position, _) = checkpoint(&pool).await.expect("a checkpoint row");
+    let newest: i64 = sqlx::query_scalar("SELECT max(global_position) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(position, newest);
+    append(&mut conn, "a", 1).await;
+    catch_up_until(&p, &pool, 1).await;
 }
