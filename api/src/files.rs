@@ -1,5 +1,5 @@
 //! Plain authenticated HTTP for files: uploading a document's photo, downloading stored files
-//! (photos, signatures) by hash, only for callers who may see a document that uses them.
+//! by hash, authorized as what they are where they are held (`commands::files`).
 
 use crate::graphql::{ApiError, AppState};
 use crate::request::RequestContext;
@@ -83,45 +83,19 @@ pub async fn download(
     let request = RequestContext::new(correlation_id, bearer(&headers));
     let result = async {
         let principal = request.reader(&state.services, &state.projector).await?;
-        let not_found = || {
-            CommandError::from(domain::Refusal::not_found(
-                "FILE_NOT_FOUND",
-                "file not found",
-            ))
-        };
-        if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(not_found());
-        }
-        // Photos and issued certificates are named in the document's state (document_files).
-        let users: Vec<Uuid> =
-            sqlx::query_scalar("SELECT document_id FROM document_files WHERE sha256 = $1")
-                .bind(&sha256)
-                .fetch_all(&state.services.pool)
-                .await?;
-        let mut allowed =
-            commands::signatures::owns_file(&state.services, principal, &sha256).await?;
-        for id in users {
-            if documents::load_for(&state.services, principal, id)
-                .await
-                .is_ok()
-            {
-                allowed = true;
-                break;
-            }
-        }
-        if !allowed {
-            return Err(not_found());
-        }
-        let row: Option<(String, Vec<u8>)> =
-            sqlx::query_as("SELECT media_type, bytes FROM blobs WHERE sha256 = $1")
-                .bind(&sha256)
-                .fetch_optional(&state.services.pool)
-                .await?;
-        row.ok_or_else(not_found)
+        commands::files::download(&state.services, principal, &sha256).await
     }
     .await;
     match result {
-        Ok((media_type, bytes)) => ([(header::CONTENT_TYPE, media_type)], bytes).into_response(),
+        Ok(file) => (
+            [
+                (header::CONTENT_TYPE, file.media_type),
+                // Photos and certificates carry personal data: no shared cache keeps them.
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            file.bytes,
+        )
+            .into_response(),
         Err(err) => error_response(err, correlation_id),
     }
 }
@@ -223,16 +197,12 @@ pub async fn certificates_zip(
             .await
             .map_err(CommandError::failure)?
             .ok_or_else(not_found)?;
-        let may = match &principal.role {
-            domain::account::AccountRole::Nec => true,
-            domain::account::AccountRole::InstitutionUser { institution_id, .. } => {
-                *institution_id == row.institution_id
-            }
-            _ => false,
-        };
-        if !may {
-            return Err(not_found());
-        }
+        crate::policy::authorize(
+            principal,
+            crate::policy::Operation::ReadMobility {
+                owner: row.institution_id,
+            },
+        )?;
         // Rendered on every core at once, in the archive's order.
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let ctx = request.as_principal(principal);

@@ -2,7 +2,7 @@
 //! participants out from a chosen moment.
 
 use crate::auth::Principal;
-use crate::documents::{load_for, Access};
+use crate::documents::{load_authorized, DocumentOperation};
 use crate::error::CommandError;
 use crate::mailer::Mail;
 use crate::secrets;
@@ -10,76 +10,153 @@ use crate::store::CommandContext;
 use crate::Services;
 use chrono::{DateTime, Duration, Utc};
 use domain::account::{
-    account_id_for, AccountCommand, AccountRole, EMAILED_PASSWORD_VALIDITY_DAYS,
+    account_id_for, AccountCommand, AccountRole, EmailedPassword, Invitation,
+    EMAILED_PASSWORD_VALIDITY_DAYS,
 };
-use domain::document::{Document, DocumentCommand, Editor};
+use domain::document::{Document, DocumentCommand};
 use domain::values::Email;
 use domain::Refusal;
+use std::sync::Mutex;
 use uuid::Uuid;
 
-async fn institution_document(
-    services: &Services,
-    principal: &Principal,
+/// One invitation, checked before anything is written.
+struct Invite {
     document_id: Uuid,
-) -> Result<Document, CommandError> {
-    match load_for(services, principal, document_id).await? {
-        (document, Access::Edit(Editor::Institution)) => Ok(document),
-        _ => Err(Refusal::forbidden(
-            "INSTITUTION_ONLY",
-            "only the sending institution can do this",
-        )
-        .into()),
-    }
+    document: Document,
+    email: Email,
+    /// A password to send, when the e-mail has no account of this kind yet.
+    password: Option<(String, EmailedPassword)>,
 }
 
-/// Opens (or refreshes) a host or participant account and returns its new password.
-async fn open_external(
+/// Checks that an invitation may be made: the account behind the e-mail either does not exist
+/// yet or is one of the same kind. An account of any other kind (an institution user, NEC
+/// staff, a participant named as a host) is refused with the document's field named, and
+/// nothing is written anywhere.
+async fn prepare(
     services: &Services,
-    ctx: &CommandContext,
-    role: AccountRole,
-    email: &Email,
-) -> Result<String, CommandError> {
+    role: &AccountRole,
+    document_id: Uuid,
+    document: Document,
+    email: Email,
+    field: &str,
+) -> Result<Invite, CommandError> {
+    let account = services.store.accounts.load(account_id_for(&email)).await?;
+    let invitation = account.invitation(role).map_err(|refusal| {
+        CommandError::from(Refusal {
+            field: Some(field.to_string()),
+            ..refusal
+        })
+    })?;
+    let password = match invitation {
+        Invitation::AddsGrant => None,
+        Invitation::OpensAccount => Some(new_password(services).await?),
+    };
+    Ok(Invite {
+        document_id,
+        document,
+        email,
+        password,
+    })
+}
+
+/// A fresh password and its hash, valid for [`EMAILED_PASSWORD_VALIDITY_DAYS`].
+async fn new_password(services: &Services) -> Result<(String, EmailedPassword), CommandError> {
     let password = secrets::generate_password();
     let plain = password.clone();
     let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&plain))
         .await
         .map_err(CommandError::failure)?
         .map_err(CommandError::failure)?;
-    let now = services.clock.now();
+    let expires_at = services.clock.now() + Duration::days(EMAILED_PASSWORD_VALIDITY_DAYS);
+    Ok((
+        password,
+        EmailedPassword {
+            password_hash,
+            expires_at,
+        },
+    ))
+}
+
+/// Records the grant on the account (opening it if needed) and returns the password to send,
+/// if this opened the account. Decided again on a conflict; a password is sent only if the
+/// account was opened with it.
+async fn grant_on_account(
+    services: &Services,
+    ctx: &CommandContext,
+    role: &AccountRole,
+    invite: &Invite,
+) -> Result<Option<String>, CommandError> {
+    let opened = Mutex::new(false);
     services
         .store
         .accounts
-        .execute(
-            account_id_for(email),
-            AccountCommand::OpenExternalAccount {
-                role,
-                email: email.clone(),
-                password_hash,
-                password_expires_at: now + Duration::days(EMAILED_PASSWORD_VALIDITY_DAYS),
-            },
+        .execute_with(
+            account_id_for(&invite.email),
             ctx,
-            now,
+            services.clock.now(),
+            |account| {
+                let opens = matches!(account.invitation(role), Ok(Invitation::OpensAccount));
+                *opened.lock().unwrap_or_else(|e| e.into_inner()) = opens;
+                Ok(AccountCommand::GrantDocumentAccess {
+                    role: role.clone(),
+                    email: invite.email.clone(),
+                    document_id: invite.document_id,
+                    new_password: invite.password.as_ref().map(|(_, p)| p.clone()),
+                })
+            },
         )
         .await?;
-    Ok(password)
+    let opened = *opened.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(if opened {
+        invite.password.as_ref().map(|(plain, _)| plain.clone())
+    } else {
+        None
+    })
 }
 
-fn login_mail(services: &Services, to: &Email, who: &str, number: &str, password: &str) -> Mail {
-    Mail {
-        to: to.to_string(),
-        subject: "Europass Mobility: access to a certificate / piekļuve apliecinājumam".into(),
-        body: format!(
+fn number_of(document: &Document) -> String {
+    document
+        .europass_number()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+/// The invitation mail: a new account gets its login and password; an existing one is told of
+/// the new document and keeps its password.
+fn invitation_mail(
+    services: &Services,
+    to: &Email,
+    who: &str,
+    number: &str,
+    password: Option<&str>,
+) -> Mail {
+    let url = &services.public_url;
+    let body = match password {
+        Some(password) => format!(
             "Hello,\n\nyou were given access as {who} to the Europass Mobility document {number}.\n\n\
              Log in at {url} with\n  e-mail: {to}\n  password: {password}\n\n\
              The password works for {EMAILED_PASSWORD_VALIDITY_DAYS} days: change it after your first login.\n\n\
              Labdien! Jums ir piešķirta piekļuve Europass mobilitātes dokumentam {number}. \
              Parole: {password}\n",
-            url = services.public_url,
         ),
+        None => format!(
+            "Hello,\n\nyou were given access as {who} to the Europass Mobility document {number}.\n\n\
+             Log in at {url} with your e-mail {to} and the password you already have \
+             (if you forgot it, ask for a password reset there).\n\n\
+             Labdien! Jums ir piešķirta piekļuve Europass mobilitātes dokumentam {number}. \
+             Piesakieties ar savu esošo paroli.\n",
+        ),
+    };
+    Mail {
+        to: to.to_string(),
+        subject: "Europass Mobility: access to a certificate / piekļuve apliecinājumam".into(),
+        body,
     }
 }
 
-/// R-HOST: e-mails the host a login and password. The institution gets no copy.
+/// R-HOST: gives the host (the document's host e-mail) access; a new host account gets a
+/// login and password by e-mail, an existing one is told of the document. The institution
+/// gets no copy.
 #[tracing::instrument(name = "send_host_password", skip_all, fields(document = %document_id))]
 pub async fn send_host_password(
     services: &Services,
@@ -87,7 +164,13 @@ pub async fn send_host_password(
     principal: &Principal,
     document_id: Uuid,
 ) -> Result<(), CommandError> {
-    let document = institution_document(services, principal, document_id).await?;
+    let (document, _) = load_authorized(
+        services,
+        principal,
+        document_id,
+        DocumentOperation::InviteHost,
+    )
+    .await?;
     let email = document.host_email().cloned().ok_or_else(|| {
         Refusal::validation(
             "hostOrganisation.email",
@@ -95,26 +178,33 @@ pub async fn send_host_password(
             "save the host organisation's e-mail first",
         )
     })?;
-    let password = open_external(services, ctx, AccountRole::Host, &email).await?;
-    let number = document
-        .europass_number()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let role = AccountRole::Host;
+    let invite = prepare(
+        services,
+        &role,
+        document_id,
+        document,
+        email,
+        "hostOrganisation.email",
+    )
+    .await?;
+    let password = grant_on_account(services, ctx, &role, &invite).await?;
     services
         .mailer
-        .send(login_mail(
+        .send(invitation_mail(
             services,
-            &email,
+            &invite.email,
             "the host organisation",
-            &number,
-            &password,
+            &number_of(&invite.document),
+            password.as_deref(),
         ))
         .await
         .map_err(CommandError::MailFailed)
 }
 
-/// R-PART: gives the participants of these documents access; each gets a password by e-mail.
-/// Every document is checked first: one without a participant e-mail refuses the whole group.
+/// R-PART: gives the participants of these documents access; a new participant account gets
+/// a password by e-mail, an existing one is told of the document. Every document and every
+/// account is checked first: one refusal refuses the whole group, and nothing is written.
 #[tracing::instrument(name = "grant_participant_access", skip_all, fields(documents = document_ids.len()))]
 pub async fn grant_participant_access(
     services: &Services,
@@ -122,9 +212,16 @@ pub async fn grant_participant_access(
     principal: &Principal,
     document_ids: &[Uuid],
 ) -> Result<usize, CommandError> {
-    let mut grants = vec![];
+    let role = AccountRole::Participant;
+    let mut invites = vec![];
     for id in document_ids {
-        let document = institution_document(services, principal, *id).await?;
+        let (document, _) = load_authorized(
+            services,
+            principal,
+            *id,
+            DocumentOperation::ManageParticipantAccess,
+        )
+        .await?;
         let email = document
             .personal_data()
             .email()
@@ -136,46 +233,41 @@ pub async fn grant_participant_access(
                     "PARTICIPANT_EMAIL_MISSING",
                     format!(
                         "document {} has no participant e-mail",
-                        document
-                            .europass_number()
-                            .map(ToString::to_string)
-                            .unwrap_or_default()
+                        number_of(&document)
                     ),
                 )
             })?;
-        grants.push((*id, email, document));
+        invites.push(prepare(services, &role, *id, document, email, "personalData.email").await?);
     }
-    for (id, email, document) in &grants {
+    for invite in &invites {
+        // The account first: if it refuses now (it changed since it was checked), the
+        // document has not been touched.
+        let password = grant_on_account(services, ctx, &role, invite).await?;
         services
             .store
             .documents
             .execute(
-                *id,
+                invite.document_id,
                 DocumentCommand::GrantParticipantAccess {
-                    email: email.clone(),
+                    email: invite.email.clone(),
                 },
                 ctx,
                 services.clock.now(),
             )
             .await?;
-        let password = open_external(services, ctx, AccountRole::Participant, email).await?;
-        let number = document
-            .europass_number()
-            .map(ToString::to_string)
-            .unwrap_or_default();
         services
             .mailer
-            .send(login_mail(
+            .send(invitation_mail(
                 services,
-                email,
+                &invite.email,
                 "the participant",
-                &number,
-                &password,
+                &number_of(&invite.document),
+                password.as_deref(),
             ))
             .await
             .map_err(CommandError::MailFailed)?;
     }
-    Ok(grants.len())
+    Ok(invites.len())
 }
 
 /// R-PART: from `from` on the participant can change nothing (None unlocks).
@@ -188,7 +280,13 @@ pub async fn set_participant_lock(
     from: Option<DateTime<Utc>>,
 ) -> Result<usize, CommandError> {
     for id in document_ids {
-        institution_document(services, principal, *id).await?;
+        load_authorized(
+            services,
+            principal,
+            *id,
+            DocumentOperation::ManageParticipantAccess,
+        )
+        .await?;
     }
     for id in document_ids {
         let command = match from {

@@ -1,14 +1,13 @@
 //! R-AUDIT and R-ERASE: the full history of a certificate with who changed what (before →
-//! after), the document as it stood at any moment, and erasure of a participant's data.
+//! after), and the document as it stood at any moment (erasure: `erasure.rs`).
 
 use crate::auth::Principal;
-use crate::documents::{load_for, Access};
+use crate::documents::{load_authorized, DocumentOperation};
 use crate::error::CommandError;
-use crate::store::CommandContext;
 use crate::Services;
 use chrono::{DateTime, Utc};
 use cqrs_es::{Aggregate, DomainEvent};
-use domain::document::{Document, DocumentCommand, DocumentEvent, Editor};
+use domain::document::{Document, DocumentEvent};
 use domain::mobility::MobilityEvent;
 use domain::Refusal;
 use serde_json::Value;
@@ -102,14 +101,14 @@ async fn auditable(
     principal: &Principal,
     document_id: Uuid,
 ) -> Result<(), CommandError> {
-    match load_for(services, principal, document_id).await? {
-        (_, Access::Edit(Editor::Institution)) | (_, Access::ReadOnly) => Ok(()),
-        _ => Err(Refusal::forbidden(
-            "AUDIT_NOT_ALLOWED",
-            "only the sending institution and NEC staff read the history",
-        )
-        .into()),
-    }
+    load_authorized(
+        services,
+        principal,
+        document_id,
+        DocumentOperation::ReadHistory,
+    )
+    .await
+    .map(drop)
 }
 
 /// Every event of the document, and of its mobility where it concerns the document, in order.
@@ -225,94 +224,4 @@ pub async fn as_of(
         .into());
     }
     Ok(state)
-}
-
-/// R-ERASE: the participant's personal data are erased for good: the document's key is
-/// deleted (every personal value in its events reads as erased from now on, in replays too),
-/// the plain copies in query tables and files go, and so does the participant's account data.
-/// The Europass number, dates, the fact and hash of issued certificates, and the erasure
-/// event itself remain.
-#[tracing::instrument(name = "erase_participant_data", skip_all, fields(document = %document_id))]
-pub async fn erase_participant_data(
-    services: &Services,
-    ctx: &CommandContext,
-    principal: &Principal,
-    document_id: Uuid,
-    reason: &str,
-) -> Result<(), CommandError> {
-    let (document, access) = load_for(services, principal, document_id).await?;
-    if !matches!(access, Access::Edit(Editor::Institution) | Access::ReadOnly) {
-        return Err(Refusal::forbidden(
-            "ERASURE_NOT_ALLOWED",
-            "only the sending institution and NEC staff can erase",
-        )
-        .into());
-    }
-    let participant = document.participant_email().cloned();
-    let photo = document
-        .personal_data()
-        .photo()
-        .and_then(|p| p.known())
-        .map(|p| p.sha256().as_str().to_string());
-    let certificates: Vec<String> = document
-        .issued_certificates()
-        .iter()
-        .map(|c| c.sha256.as_str().to_string())
-        .collect();
-    services
-        .store
-        .documents
-        .execute(
-            document_id,
-            DocumentCommand::EraseParticipantData {
-                reason: reason.to_string(),
-            },
-            ctx,
-            services.clock.now(),
-        )
-        .await?;
-    let mut tx = services.pool.begin().await?;
-    sqlx::query("DELETE FROM subject_keys WHERE subject = $1")
-        .bind(crate::pii::subject_of("document", &document_id.to_string()))
-        .execute(&mut *tx)
-        .await?;
-    // Snapshots are sealed with the deleted key already; they go too, being only a cache.
-    sqlx::query(
-        "DELETE FROM aggregate_snapshots WHERE aggregate_type = 'document' AND aggregate_id = $1",
-    )
-    .bind(document_id.to_string())
-    .execute(&mut *tx)
-    .await?;
-    for sha in photo.iter().chain(certificates.iter()) {
-        sqlx::query("DELETE FROM blobs WHERE sha256 = $1")
-            .bind(sha)
-            .execute(&mut *tx)
-            .await?;
-    }
-    if let Some(email) = participant {
-        let account_id = domain::account::account_id_for(&email);
-        sqlx::query("DELETE FROM subject_keys WHERE subject = $1")
-            .bind(crate::pii::subject_of("account", &account_id.to_string()))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "DELETE FROM aggregate_snapshots WHERE aggregate_type = 'account' AND aggregate_id = $1",
-        )
-        .bind(account_id.to_string())
-        .execute(&mut *tx)
-        .await?;
-        // The accounts table keeps no plain copy of an erased participant.
-        sqlx::query(
-            "UPDATE accounts SET email = NULL, name = NULL WHERE id = $1 AND role = 'participant'",
-        )
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }

@@ -3,7 +3,7 @@
 //! records an event with the PDF's SHA-256, language and template version.
 
 use crate::auth::Principal;
-use crate::documents::{load_for, Access};
+use crate::documents::{load_authorized, DocumentOperation};
 use crate::error::CommandError;
 use crate::store::CommandContext;
 use crate::Services;
@@ -52,9 +52,9 @@ fn cefr(level: Option<reference::CefrLevel>) -> Option<pdf::CefrLevel> {
 }
 
 async fn image(services: &Services, sha256: &str) -> Result<Option<pdf::Image>, CommandError> {
-    Ok(crate::documents::blob(services, sha256)
+    Ok(crate::blobs::read(services, sha256)
         .await?
-        .map(|bytes| pdf::Image {
+        .map(|(_, bytes)| pdf::Image {
             format: pdf::ImageFormat::Png,
             bytes,
         }))
@@ -256,17 +256,13 @@ pub async fn issue(
     principal: &Principal,
     document_id: Uuid,
 ) -> Result<IssuedPdf, CommandError> {
-    let (document, access) = load_for(services, principal, document_id).await?;
-    match access {
-        Access::Edit(Editor::Institution) | Access::ReadOnly => {}
-        Access::Edit(_) => {
-            return Err(Refusal::forbidden(
-                "CERTIFICATE_NOT_ALLOWED",
-                "only the sending institution can get the certificate",
-            )
-            .into())
-        }
-    }
+    let (document, _) = load_authorized(
+        services,
+        principal,
+        document_id,
+        DocumentOperation::IssueCertificate,
+    )
+    .await?;
     let missing = document.missing_fields();
     if !missing.is_empty() {
         let paths: Vec<String> = missing.iter().map(|m| m.path()).collect();
@@ -279,7 +275,13 @@ pub async fn issue(
     let now = services.clock.now();
     let data = certificate_data(services, &document, now.date_naive(), None).await?;
     let rendered = render(services, data).await?;
-    crate::documents::store_blob(services, "application/pdf", &rendered.pdf).await?;
+    crate::blobs::store(
+        services,
+        "application/pdf",
+        &rendered.pdf,
+        crate::blobs::Holder::Document(document_id),
+    )
+    .await?;
     services
         .store
         .documents
@@ -324,10 +326,13 @@ pub async fn verify_issued(
     document_id: Uuid,
     sha256: &str,
 ) -> Result<Reissue, CommandError> {
-    let (document, access) = load_for(services, principal, document_id).await?;
-    if !matches!(access, Access::Edit(Editor::Institution) | Access::ReadOnly) {
-        return Err(Refusal::forbidden("AUDIT_NOT_ALLOWED", "not allowed").into());
-    }
+    let (document, _) = load_authorized(
+        services,
+        principal,
+        document_id,
+        DocumentOperation::VerifyCertificate,
+    )
+    .await?;
     let issued = document
         .issued_certificates()
         .iter()

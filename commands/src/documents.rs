@@ -7,7 +7,6 @@ use crate::auth::Principal;
 use crate::error::CommandError;
 use crate::store::CommandContext;
 use crate::Services;
-use domain::account::AccountRole;
 use domain::document::{
     Document, DocumentCommand, Editor, HostOrganisationPatch, LearningOutcomesPatch,
     PersonalDataPatch, ProjectPatch, Section,
@@ -20,71 +19,54 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-fn not_found() -> CommandError {
-    Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found").into()
+pub use domain::authorization::{DocumentFile, DocumentOperation, Relation};
+
+/// The caller as the authorization rules see it.
+pub fn caller(principal: &Principal) -> domain::authorization::Caller<'_> {
+    domain::authorization::Caller::new(&principal.role, principal.email.as_ref())
 }
 
-/// How the caller relates to a document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    Edit(Editor),
-    /// NEC staff read everything and change nothing here.
-    ReadOnly,
+/// R-AUTHZ: the one decision on (caller, operation, document); a caller unrelated to the
+/// document gets NOT_FOUND, the same answer as for a document that does not exist.
+pub fn authorize(
+    principal: &Principal,
+    document: &Document,
+    operation: DocumentOperation,
+) -> Result<Relation, CommandError> {
+    Ok(domain::authorization::authorize_document(
+        caller(principal),
+        document,
+        operation,
+    )?)
 }
 
-/// The caller's access to a document, or NOT_FOUND, the same answer as for a document that
-/// does not exist.
-pub fn access(principal: &Principal, document: &Document) -> Result<Access, CommandError> {
-    if !document.is_created() {
-        return Err(not_found());
-    }
-    let email_is = |other: Option<&domain::values::Email>| {
-        principal.email.is_some() && principal.email.as_ref() == other
-    };
-    match &principal.role {
-        AccountRole::InstitutionUser { institution_id, .. }
-            if document.institution_id() == Some(*institution_id) =>
-        {
-            Ok(Access::Edit(Editor::Institution))
-        }
-        AccountRole::Nec => Ok(Access::ReadOnly),
-        AccountRole::Host if email_is(document.host_email()) => Ok(Access::Edit(Editor::Host)),
-        AccountRole::Participant if email_is(document.participant_email()) => {
-            Ok(Access::Edit(Editor::Participant))
-        }
-        _ => Err(not_found()),
-    }
-}
-
-/// Loads a document the caller may see.
-pub async fn load_for(
+/// Loads a document and decides the operation on it.
+pub async fn load_authorized(
     services: &Services,
     principal: &Principal,
     document_id: Uuid,
-) -> Result<(Document, Access), CommandError> {
+    operation: DocumentOperation,
+) -> Result<(Document, Relation), CommandError> {
     let document = services.store.documents.load(document_id).await?;
-    let access = access(principal, &document)?;
-    Ok((document, access))
+    let relation = authorize(principal, &document, operation)?;
+    Ok((document, relation))
 }
 
-/// Who edits, if the caller may edit this document at all.
+/// Who edits, if the caller may fill this document at all.
 fn editor(principal: &Principal, document: &Document) -> Result<Editor, CommandError> {
-    match access(principal, document)? {
-        Access::Edit(editor) => Ok(editor),
-        Access::ReadOnly => Err(Refusal::forbidden(
-            "READ_ONLY",
-            "NEC staff can read documents but not fill them",
-        )
-        .into()),
-    }
+    let relation = authorize(principal, document, DocumentOperation::Fill)?;
+    relation
+        .editor()
+        .ok_or_else(|| CommandError::failure(anyhow::anyhow!("{relation:?} allowed to fill")))
 }
 
 async fn editor_of(
     services: &Services,
     principal: &Principal,
     document_id: Uuid,
+    operation: DocumentOperation,
 ) -> Result<(Document, Editor), CommandError> {
-    let document = services.store.documents.load(document_id).await?;
+    let (document, _) = load_authorized(services, principal, document_id, operation).await?;
     let editor = editor(principal, &document)?;
     Ok((document, editor))
 }
@@ -161,7 +143,7 @@ pub async fn save(
     principal: &Principal,
     document_id: Uuid,
     save: SectionSave,
-) -> Result<(Document, Access), CommandError> {
+) -> Result<(Document, Relation), CommandError> {
     let at = services.clock.now();
     // The caller's right to edit is checked on the very state the save is decided on.
     let document = services
@@ -198,26 +180,8 @@ pub async fn save(
         })
         .await?;
     // The answer shows the state just decided: no second load.
-    let access = access(principal, &document)?;
-    Ok((document, access))
-}
-
-/// Stores an accepted image by content hash (outside the events, so it can be erased).
-pub async fn store_blob(
-    services: &Services,
-    media_type: &str,
-    bytes: &[u8],
-) -> Result<String, CommandError> {
-    let sha256 = hex::encode(Sha256::digest(bytes));
-    sqlx::query(
-        "INSERT INTO blobs (sha256, media_type, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind(&sha256)
-    .bind(media_type)
-    .bind(bytes)
-    .execute(&services.pool)
-    .await?;
-    Ok(sha256)
+    let relation = authorize(principal, &document, DocumentOperation::Read)?;
+    Ok((document, relation))
 }
 
 /// R-PERSONAL: the holder's photo, checked by decoding, stripped of metadata, stored by hash.
@@ -229,7 +193,13 @@ pub async fn upload_photo(
     document_id: Uuid,
     bytes: Vec<u8>,
 ) -> Result<String, CommandError> {
-    let (_, by) = editor_of(services, principal, document_id).await?;
+    let (_, by) = editor_of(
+        services,
+        principal,
+        document_id,
+        DocumentOperation::UploadPhoto,
+    )
+    .await?;
     if !by.may_edit(Section::PersonalData) {
         return Err(Refusal::forbidden(
             "EDITOR_NOT_ALLOWED",
@@ -241,7 +211,13 @@ pub async fn upload_photo(
         .await
         .map_err(CommandError::failure)?
         .map_err(|e| Refusal::validation("photo", e.code(), e.to_string()))?;
-    let sha256 = store_blob(services, "image/png", &accepted.png).await?;
+    let sha256 = crate::blobs::store(
+        services,
+        "image/png",
+        &accepted.png,
+        crate::blobs::Holder::Document(document_id),
+    )
+    .await?;
     let photo = PhotoRef::new(&sha256, domain::values::ImageType::Png)?;
     let at = services.clock.now();
     services
@@ -262,16 +238,6 @@ pub async fn upload_photo(
         )
         .await?;
     Ok(sha256)
-}
-
-/// A stored file, if the caller may see the document that uses it.
-pub async fn blob(services: &Services, sha256: &str) -> Result<Option<Vec<u8>>, CommandError> {
-    Ok(
-        sqlx::query_scalar("SELECT bytes FROM blobs WHERE sha256 = $1")
-            .bind(sha256)
-            .fetch_optional(&services.pool)
-            .await?,
-    )
 }
 
 pub struct CopyRequest {
@@ -299,7 +265,8 @@ pub async fn copy_to_documents(
     principal: &Principal,
     request: CopyRequest,
 ) -> Result<usize, CommandError> {
-    let (source, by) = editor_of(services, principal, request.source).await?;
+    let (source, by) =
+        editor_of(services, principal, request.source, DocumentOperation::Fill).await?;
     let section = Section::parse(&request.section)?;
     if !by.may_edit(section) {
         return Err(
@@ -373,8 +340,8 @@ pub async fn copy_to_documents(
         .store
         .documents
         .execute_many(commands, ctx, at, |id, target| {
-            match access(principal, target) {
-                Ok(Access::Edit(_)) if target.mobility_id() == source.mobility_id() => Ok(()),
+            match authorize(principal, target, DocumentOperation::Fill) {
+                Ok(_) if target.mobility_id() == source.mobility_id() => Ok(()),
                 _ => Err(Refusal::validation(
                     "targets",
                     "TARGET_NOT_IN_MOBILITY",

@@ -4,11 +4,14 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod blobs;
 pub mod certificates;
 pub mod clock;
 pub mod db;
 pub mod documents;
+pub mod erasure;
 pub mod error;
+pub mod files;
 pub mod institutions;
 pub mod mailer;
 pub mod mobilities;

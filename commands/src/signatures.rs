@@ -14,15 +14,14 @@ use uuid::Uuid;
 
 /// Whose library the caller works on: an institution's (any of its users) or a host's own.
 pub fn owner(principal: &Principal) -> Result<Uuid, CommandError> {
-    match principal.role {
-        AccountRole::InstitutionUser { institution_id, .. } => Ok(institution_id),
-        AccountRole::Host => Ok(principal.account_id),
-        _ => Err(Refusal::forbidden(
-            "SIGNATURES_NOT_ALLOWED",
-            "only institutions and host organisations keep signatures",
-        )
-        .into()),
-    }
+    domain::authorization::register_rule(
+        crate::documents::caller(principal),
+        domain::authorization::Operation::ManageOwnSignatures,
+    )?;
+    Ok(match principal.role {
+        AccountRole::InstitutionUser { institution_id, .. } => institution_id,
+        _ => principal.account_id,
+    })
 }
 
 fn image_error(field: &str, e: images::ImageError) -> CommandError {
@@ -49,7 +48,13 @@ pub async fn upload(
         .await
         .map_err(CommandError::failure)?
         .map_err(|e| image_error("image", e))?;
-    let sha256 = crate::documents::store_blob(services, "image/png", &accepted.png).await?;
+    let sha256 = crate::blobs::store(
+        services,
+        "image/png",
+        &accepted.png,
+        crate::blobs::Holder::SignatureLibrary(owner),
+    )
+    .await?;
     let upload_id = Uuid::new_v4();
     services
         .store
@@ -93,8 +98,9 @@ pub async fn choose_rectangle(
             _ => None,
         })
         .ok_or_else(|| Refusal::not_found("SIGNATURE_NOT_FOUND", "upload not found"))?;
-    let png = crate::documents::blob(services, &original)
+    let png = crate::blobs::read(services, &original)
         .await?
+        .map(|(_, bytes)| bytes)
         .ok_or_else(|| CommandError::failure(anyhow::anyhow!("uploaded image is missing")))?;
     let cut = images::Rect::new(rect.x, rect.y, rect.width, rect.height);
     let variants = tokio::task::spawn_blocking(move || images::cut_variants(&png, cut))
@@ -104,7 +110,13 @@ pub async fn choose_rectangle(
     let mut prepared = vec![];
     for variant in images::Variant::ALL {
         let image = variants.get(variant);
-        let sha = crate::documents::store_blob(services, "image/png", &image.png).await?;
+        let sha = crate::blobs::store(
+            services,
+            "image/png",
+            &image.png,
+            crate::blobs::Holder::SignatureLibrary(owner),
+        )
+        .await?;
         prepared.push((
             PreparedVariant {
                 code: variant.code().to_string(),
@@ -170,25 +182,6 @@ pub async fn library(
     services.store.signatures.load(owner(principal)?).await
 }
 
-/// Whether a stored file belongs to the caller's signature library.
-pub async fn owns_file(
-    services: &Services,
-    principal: &Principal,
-    sha256: &str,
-) -> Result<bool, CommandError> {
-    let Ok(owner) = owner(principal) else {
-        return Ok(false);
-    };
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE aggregate_type = 'signature_library'
-                          AND aggregate_id = $1 AND payload::text LIKE '%' || $2 || '%')",
-    )
-    .bind(owner.to_string())
-    .bind(sha256)
-    .fetch_one(&services.pool)
-    .await?)
-}
-
 /// R-SIGN: a document of the institution uses another of its stored signatures or stamps
 /// (`None` returns to the default).
 #[tracing::instrument(name = "choose_document_signature", skip_all, fields(document = %document_id))]
@@ -200,14 +193,13 @@ pub async fn choose_for_document(
     kind: SignatureKind,
     signature_id: Option<Uuid>,
 ) -> Result<(), CommandError> {
-    let (_, access) = crate::documents::load_for(services, principal, document_id).await?;
-    if access != crate::documents::Access::Edit(domain::document::Editor::Institution) {
-        return Err(Refusal::forbidden(
-            "INSTITUTION_ONLY",
-            "only the sending institution can do this",
-        )
-        .into());
-    }
+    crate::documents::load_authorized(
+        services,
+        principal,
+        document_id,
+        crate::documents::DocumentOperation::ChooseSignature,
+    )
+    .await?;
     if let Some(id) = signature_id {
         let library = library(services, principal).await?;
         if !library

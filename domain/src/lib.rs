@@ -2,6 +2,7 @@
 //! objects and rules. Nothing here performs IO; time and randomness come in through commands.
 
 pub mod account;
+pub mod authorization;
 pub mod document;
 pub mod institution;
 pub mod metadata;

@@ -147,7 +147,10 @@ impl Projection for AccountsProjection {
                     )
                     .await
                 }
-                AccountEvent::PasswordResetRequested { .. } | AccountEvent::FirstLoggedIn { .. } => Ok(()),
+                AccountEvent::PasswordResetRequested { .. }
+                | AccountEvent::FirstLoggedIn { .. }
+                | AccountEvent::DocumentAccessGranted { .. }
+                | AccountEvent::DocumentAccessRevoked { .. } => Ok(()),
                 AccountEvent::PasswordChanged { .. } | AccountEvent::PasswordReset { .. } => {
                     set(conn, id, "UPDATE accounts SET must_change_password = false, updated_at = $2 WHERE id = $1", at).await
                 }

@@ -107,9 +107,23 @@ async fn purge_mobility(pool: &PgPool, mobility_id: &str) -> anyhow::Result<u64>
     .bind(id)
     .fetch_all(&mut *tx)
     .await?;
+    // These documents let their files go (see `commands::blobs`); a file another holder
+    // still uses stays.
+    let holders: Vec<String> = documents.iter().map(|d| format!("document/{d}")).collect();
+    let held: Vec<String> =
+        sqlx::query_scalar("DELETE FROM blob_references WHERE holder = ANY($1) RETURNING sha256")
+            .bind(&holders)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut shas = shas;
+    shas.extend(held);
+    shas.sort();
+    shas.dedup();
     for sha in &shas {
         sqlx::query(
-            "DELETE FROM blobs WHERE sha256 = $1 AND NOT EXISTS (
+            "DELETE FROM blobs WHERE sha256 = $1
+                AND NOT EXISTS (SELECT 1 FROM blob_references r WHERE r.sha256 = $1)
+                AND NOT EXISTS (
                  SELECT 1 FROM document_views v
                   WHERE v.mobility_id <> $2 AND v.state::text LIKE '%' || $1 || '%')",
         )

@@ -184,7 +184,7 @@ impl AuditQuery {
         Ok(DocumentView::new(
             id,
             doc,
-            commands::documents::Access::ReadOnly,
+            commands::documents::Relation::Auditor,
             at,
         ))
     }
@@ -253,7 +253,7 @@ impl AuditMutation {
     ) -> ApiResult<bool> {
         let principal = principal(ctx).await?;
         let id = parse_id(ctx, "documentId", &document_id)?;
-        audit::erase_participant_data(
+        commands::erasure::erase_participant_data(
             &state(ctx).services,
             &request(ctx).as_principal(principal),
             principal,

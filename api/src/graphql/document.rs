@@ -5,10 +5,10 @@ use super::mutation::settle;
 use super::query::{command_principal, fail, parse_id, principal, request, state};
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use commands::documents::{self, Access, CopyRequest, SectionSave};
+use commands::documents::{self, CopyRequest, DocumentOperation, Relation, SectionSave};
 use domain::document::{
-    Choice, ChoiceInput, Document as DomainDocument, Editor, HostOrganisationPatch,
-    LanguageSkillInput, LearningOutcomesPatch, PersonalDataPatch, ProjectPatch,
+    Choice, ChoiceInput, Document as DomainDocument, HostOrganisationPatch, LanguageSkillInput,
+    LearningOutcomesPatch, PersonalDataPatch, ProjectPatch,
 };
 use domain::reference::{CefrLevel, DocumentLanguage, Stay};
 use domain::Personal;
@@ -174,18 +174,26 @@ pub struct IssuedCertificateView {
 pub struct DocumentView {
     id: Uuid,
     doc: DomainDocument,
-    access: Access,
+    relation: Relation,
     now: DateTime<Utc>,
 }
 
 impl DocumentView {
-    pub fn new(id: Uuid, doc: DomainDocument, access: Access, now: DateTime<Utc>) -> Self {
+    pub fn new(id: Uuid, doc: DomainDocument, relation: Relation, now: DateTime<Utc>) -> Self {
         Self {
             id,
             doc,
-            access,
+            relation,
             now,
         }
+    }
+
+    /// Whether the caller's relation to the document allows this part of it (the rules of
+    /// `domain::authorization`).
+    fn may(&self, operation: DocumentOperation) -> bool {
+        domain::authorization::document_rule(operation)
+            .allowed
+            .contains(&self.relation)
     }
 
     fn opt(v: Option<impl ToString>) -> Option<String> {
@@ -219,7 +227,7 @@ impl DocumentView {
     /// A host sees only the holder's name here.
     async fn personal_data(&self) -> PersonalDataView {
         let p = self.doc.personal_data();
-        let full = self.access != Access::Edit(Editor::Host);
+        let full = self.may(DocumentOperation::ReadHolderDetails);
         let show = |v: Option<String>| if full { v } else { None };
         PersonalDataView {
             surname: known(p.surname(), ToString::to_string),
@@ -316,15 +324,23 @@ impl DocumentView {
         self.doc.missing_fields().is_empty()
     }
 
-    async fn participant_access(&self) -> ParticipantAccessView {
-        ParticipantAccessView {
-            email: Self::opt(self.doc.participant_email()),
-            locked_from: self.doc.participant_locked_from(),
-            locked_now: self.doc.participant_locked_at(self.now),
-        }
+    /// The participant's access (R-PART): for the institution, NEC staff and the participant;
+    /// null for the host.
+    async fn participant_access(&self) -> Option<ParticipantAccessView> {
+        self.may(DocumentOperation::ReadParticipantAccess)
+            .then(|| ParticipantAccessView {
+                email: Self::opt(self.doc.participant_email()),
+                locked_from: self.doc.participant_locked_from(),
+                locked_now: self.doc.participant_locked_at(self.now),
+            })
     }
 
+    /// The certificates issued so far (R-PDF): for the institution and NEC staff; empty for
+    /// hosts and participants, who never get the certificate.
     async fn certificates(&self) -> Vec<IssuedCertificateView> {
+        if !self.may(DocumentOperation::ReadIssuedCertificates) {
+            return vec![];
+        }
         self.doc
             .issued_certificates()
             .iter()
@@ -338,7 +354,15 @@ impl DocumentView {
     }
 
     /// Every event of this document in order (the NEC's full audit view is `certificateHistory`).
+    /// For the institution and NEC staff.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<HistoryEntry>> {
+        if !self.may(DocumentOperation::ReadHistory) {
+            let rule = domain::authorization::document_rule(DocumentOperation::ReadHistory);
+            return Err(fail(
+                ctx,
+                domain::Refusal::forbidden(rule.refusal.0, rule.refusal.1),
+            ));
+        }
         let events = state(ctx)
             .services
             .store
@@ -384,13 +408,14 @@ pub struct HistoryEntry {
 
 pub(super) async fn load_document(ctx: &Context<'_>, id: Uuid) -> ApiResult<DocumentView> {
     let principal = principal(ctx).await?;
-    let (doc, access) = documents::load_for(&state(ctx).services, principal, id)
-        .await
-        .map_err(|e| fail(ctx, e))?;
+    let (doc, relation) =
+        documents::load_authorized(&state(ctx).services, principal, id, DocumentOperation::Read)
+            .await
+            .map_err(|e| fail(ctx, e))?;
     Ok(DocumentView {
         id,
         doc,
-        access,
+        relation,
         now: state(ctx).services.clock.now(),
     })
 }
@@ -533,20 +558,20 @@ async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResul
         .and_then(|token| commands::auth::known_session(services, token));
     if let (Some((principal, guard)), Ok(id)) = (known, Uuid::parse_str(document_id.as_str())) {
         let command = request.as_principal(&principal).with_session_guard(guard);
-        if let Ok((doc, access)) =
+        if let Ok((doc, relation)) =
             documents::save(services, &command, &principal, id, save.clone()).await
         {
             return Ok(DocumentView {
                 id,
                 doc,
-                access,
+                relation,
                 now: services.clock.now(),
             });
         }
     }
     let principal = command_principal(ctx).await?;
     let id = parse_id(ctx, "documentId", &document_id)?;
-    let (doc, access) = documents::save(
+    let (doc, relation) = documents::save(
         &state(ctx).services,
         &request.as_principal(principal),
         principal,
@@ -558,7 +583,7 @@ async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResul
     Ok(DocumentView {
         id,
         doc,
-        access,
+        relation,
         now: state(ctx).services.clock.now(),
     })
 }

@@ -214,8 +214,13 @@ async fn load_mobility(ctx: &Context<'_>, id: Uuid) -> ApiResult<Mobility> {
                 Refusal::not_found("MOBILITY_NOT_FOUND", "mobility not found"),
             )
         })?;
-    policy::authorize(principal, Operation::ReadMobility(row.institution_id))
-        .map_err(|e| fail(ctx, e))?;
+    policy::authorize(
+        principal,
+        Operation::ReadMobility {
+            owner: row.institution_id,
+        },
+    )
+    .map_err(|e| fail(ctx, e))?;
     Ok(Mobility::from_row(row, state(ctx).services.clock.now()))
 }
 

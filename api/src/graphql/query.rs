@@ -159,7 +159,8 @@ impl AccountQuery {
                 )
             })?,
         };
-        policy::authorize(principal, Operation::ReadInstitution(id)).map_err(|e| fail(ctx, e))?;
+        policy::authorize(principal, Operation::ReadInstitution { institution: id })
+            .map_err(|e| fail(ctx, e))?;
         load_institution(ctx, id).await
     }
 }

@@ -83,22 +83,14 @@ impl SignatureQuery {
     async fn certificate_url(&self, ctx: &Context<'_>, document_id: ID) -> ApiResult<String> {
         let id = parse_id(ctx, "documentId", &document_id)?;
         let principal = principal(ctx).await?;
-        let (_, access) = commands::documents::load_for(&state(ctx).services, principal, id)
-            .await
-            .map_err(|e| fail(ctx, e))?;
-        if matches!(
-            access,
-            commands::documents::Access::Edit(domain::document::Editor::Host)
-                | commands::documents::Access::Edit(domain::document::Editor::Participant)
-        ) {
-            return Err(fail(
-                ctx,
-                domain::Refusal::forbidden(
-                    "CERTIFICATE_NOT_ALLOWED",
-                    "only the sending institution can get the certificate",
-                ),
-            ));
-        }
+        commands::documents::load_authorized(
+            &state(ctx).services,
+            principal,
+            id,
+            commands::documents::DocumentOperation::IssueCertificate,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
         Ok(format!(
             "{}/documents/{id}/certificate.pdf",
             state(ctx).services.public_url

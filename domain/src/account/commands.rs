@@ -10,6 +10,13 @@ pub struct IssuedLink {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A password sent by e-mail: only its hash, and when it stops working unless changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailedPassword {
+    pub password_hash: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[derive(Clone, Debug)]
 pub enum AccountCommand {
     StartInstitutionRegistration {
@@ -33,13 +40,21 @@ pub enum AccountCommand {
         password_hash: String,
         password_expires_at: DateTime<Utc>,
     },
-    /// A host or participant account; for an existing one of the same role, a new e-mailed
-    /// password replaces the old one.
-    OpenExternalAccount {
+    /// R-HOST, R-PART: a grant of access to one document for a host or a participant. An
+    /// account that does not exist yet is opened with `new_password` (e-mailed to its owner);
+    /// an existing account of the same role gets the grant and keeps its password; an account
+    /// of any other kind is refused and left untouched.
+    GrantDocumentAccess {
         role: AccountRole,
         email: Email,
-        password_hash: String,
-        password_expires_at: DateTime<Utc>,
+        document_id: Uuid,
+        new_password: Option<EmailedPassword>,
+    },
+    /// The grant on one document ends (its participant data were erased). An account with
+    /// no grant left is closed: the person is known to the register only through grants.
+    RevokeDocumentAccess {
+        document_id: Uuid,
+        reason: String,
     },
     /// A successful login; only the first one is a fact worth recording (R-HOST notice).
     RecordLogin {

@@ -37,8 +37,21 @@ pub enum AccountEvent {
         email: Personal<Email>,
         password_hash: String,
         password_expires_at: DateTime<Utc>,
+        /// Accounts opened since grants exist list every document they reach in
+        /// `DocumentAccessGranted` events; older ones may reach documents not listed.
+        #[serde(default)]
+        grants_recorded: bool,
     },
-    /// A new password was sent by e-mail; it must be changed.
+    /// A host or participant was given access to a document (R-HOST, R-PART).
+    DocumentAccessGranted {
+        document_id: Uuid,
+    },
+    /// That access ended (the document's participant data were erased).
+    DocumentAccessRevoked {
+        document_id: Uuid,
+    },
+    /// A new password was sent by e-mail; it must be changed. (Written before grants existed:
+    /// an invitation no longer replaces an existing password.)
     PasswordIssued {
         password_hash: String,
         password_expires_at: DateTime<Utc>,
@@ -78,6 +91,8 @@ impl DomainEvent for AccountEvent {
             Self::PasswordChanged { .. } => "PasswordChanged",
             Self::ExternalAccountOpened { .. } => "ExternalAccountOpened",
             Self::PasswordIssued { .. } => "PasswordIssued",
+            Self::DocumentAccessGranted { .. } => "DocumentAccessGranted",
+            Self::DocumentAccessRevoked { .. } => "DocumentAccessRevoked",
             Self::FirstLoggedIn { .. } => "FirstLoggedIn",
             Self::PasswordResetRequested { .. } => "PasswordResetRequested",
             Self::PasswordReset { .. } => "PasswordReset",

@@ -7,7 +7,7 @@ mod events;
 #[cfg(test)]
 mod tests;
 
-pub use commands::{AccountCommand, IssuedLink};
+pub use commands::{AccountCommand, EmailedPassword, IssuedLink};
 pub use events::AccountEvent;
 
 use crate::values::{Email, InstitutionName};
@@ -68,6 +68,22 @@ pub struct Account {
     password_expires_at: Option<DateTime<Utc>>,
     reset: Option<PendingLink>,
     logged_in_before: bool,
+    /// The documents a host or participant account was granted (R-HOST, R-PART).
+    #[serde(default)]
+    grants: std::collections::BTreeSet<Uuid>,
+    /// Whether `grants` lists every document the account reaches (see
+    /// `AccountEvent::ExternalAccountOpened`).
+    #[serde(default)]
+    grants_recorded: bool,
+}
+
+/// What inviting an e-mail to a document does to its account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Invitation {
+    /// No account yet: one is opened, with a password sent by e-mail.
+    OpensAccount,
+    /// An account of the same kind: the grant is added, the password stays as it is.
+    AddsGrant,
 }
 
 /// R-HOST, R-PART: a password sent by e-mail works this long unless changed.
@@ -104,6 +120,33 @@ impl Account {
     /// The institution name given when registration started.
     pub fn institution_name(&self) -> Option<&InstitutionName> {
         self.institution_name.as_ref()
+    }
+
+    /// The documents this host or participant account was granted.
+    pub fn grants(&self) -> &std::collections::BTreeSet<Uuid> {
+        &self.grants
+    }
+
+    /// Whether an invitation for `role` would open this account (it has none yet, or it was
+    /// closed), add a grant to it (an active account of that role), or must be refused.
+    pub fn invitation(&self, role: &AccountRole) -> Result<Invitation, Refusal> {
+        if !matches!(role, AccountRole::Host | AccountRole::Participant) {
+            return Err(Refusal::rejected(
+                "NOT_AN_EXTERNAL_ROLE",
+                "only host and participant accounts are opened this way",
+            ));
+        }
+        match (&self.status, &self.role) {
+            (AccountStatus::New | AccountStatus::Closed, _) => Ok(Invitation::OpensAccount),
+            (AccountStatus::Active, Some(existing)) if existing == role => {
+                Ok(Invitation::AddsGrant)
+            }
+            _ => Err(Refusal::rejected(
+                "EMAIL_BELONGS_TO_ANOTHER_ACCOUNT",
+                "this e-mail address already has an account of another kind; use another address",
+            )
+            .in_field("email")),
+        }
     }
 
     pub fn has_logged_in(&self) -> bool {
@@ -215,7 +258,11 @@ impl Aggregate for Account {
                 email,
                 password_hash,
                 password_expires_at,
+                grants_recorded,
             } => {
+                // A reopened (closed) account starts with no grants.
+                self.grants.clear();
+                self.grants_recorded = grants_recorded;
                 self.status = AccountStatus::Active;
                 self.role = Some(role);
                 self.email = Some(email);
@@ -230,6 +277,12 @@ impl Aggregate for Account {
                 self.password_hash = Some(password_hash);
                 self.must_change_password = true;
                 self.password_expires_at = Some(password_expires_at);
+            }
+            AccountEvent::DocumentAccessGranted { document_id } => {
+                self.grants.insert(document_id);
+            }
+            AccountEvent::DocumentAccessRevoked { document_id } => {
+                self.grants.remove(&document_id);
             }
             AccountEvent::FirstLoggedIn { .. } => self.logged_in_before = true,
             AccountEvent::PasswordResetRequested {
@@ -337,38 +390,59 @@ impl Account {
                     password_expires_at: Some(password_expires_at),
                 }])
             }
-            AccountCommand::OpenExternalAccount {
+            AccountCommand::GrantDocumentAccess {
                 role,
                 email,
-                password_hash,
-                password_expires_at,
-            } => match (&self.status, &self.role) {
-                (AccountStatus::Active, Some(existing)) if *existing == role => {
-                    Ok(vec![AccountEvent::PasswordIssued {
-                        password_hash,
-                        password_expires_at,
-                    }])
-                }
-                (AccountStatus::New | AccountStatus::Closed, _) => {
-                    if !matches!(role, AccountRole::Host | AccountRole::Participant) {
+                document_id,
+                new_password,
+            } => match self.invitation(&role)? {
+                Invitation::OpensAccount => {
+                    let Some(password) = new_password else {
+                        // Decided on a state where the account existed: the caller decides
+                        // again with a password to send.
                         return Err(Refusal::rejected(
-                            "NOT_AN_EXTERNAL_ROLE",
-                            "only host and participant accounts are opened this way",
+                            "ACCOUNT_CHANGED",
+                            "the account changed meanwhile; try again",
                         ));
-                    }
-                    Ok(vec![AccountEvent::ExternalAccountOpened {
-                        role,
-                        email: Personal::new(email),
-                        password_hash,
-                        password_expires_at,
-                    }])
+                    };
+                    Ok(vec![
+                        AccountEvent::ExternalAccountOpened {
+                            role,
+                            email: Personal::new(email),
+                            password_hash: password.password_hash,
+                            password_expires_at: password.expires_at,
+                            grants_recorded: true,
+                        },
+                        AccountEvent::DocumentAccessGranted { document_id },
+                    ])
                 }
-                _ => Err(Refusal::rejected(
-                    "EMAIL_BELONGS_TO_ANOTHER_ACCOUNT",
-                    "this e-mail address already has an account of another kind",
-                )
-                .in_field("email")),
+                Invitation::AddsGrant if self.grants.contains(&document_id) => Ok(vec![]),
+                Invitation::AddsGrant => {
+                    Ok(vec![AccountEvent::DocumentAccessGranted { document_id }])
+                }
             },
+            AccountCommand::RevokeDocumentAccess {
+                document_id,
+                reason,
+            } => {
+                if self.status != AccountStatus::Active
+                    || !matches!(
+                        self.role,
+                        Some(AccountRole::Host | AccountRole::Participant)
+                    )
+                {
+                    return Ok(vec![]);
+                }
+                let mut events = vec![];
+                if self.grants.contains(&document_id) {
+                    events.push(AccountEvent::DocumentAccessRevoked { document_id });
+                }
+                let remaining = self.grants.iter().filter(|d| **d != document_id).count();
+                if self.grants_recorded && remaining == 0 {
+                    events.push(AccountEvent::AccountClosed { reason });
+                }
+                Ok(events)
+            }
             AccountCommand::RecordLogin { at } => {
                 if self.logged_in_before || self.status != AccountStatus::Active {
                     return Ok(vec![]);

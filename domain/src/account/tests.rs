@@ -232,22 +232,44 @@ fn closing_twice_writes_nothing_the_second_time() {
         .then_expect_events(vec![]);
 }
 
-fn external(role: AccountRole) -> AccountCommand {
-    AccountCommand::OpenExternalAccount {
-        role,
-        email: Email::parse("mentor@host.de").unwrap(),
+const DOC_A: Uuid = Uuid::from_u128(0xa);
+const DOC_B: Uuid = Uuid::from_u128(0xb);
+
+fn mentor() -> Email {
+    Email::parse("mentor@host.de").unwrap()
+}
+
+fn password() -> EmailedPassword {
+    EmailedPassword {
         password_hash: "p1".into(),
-        password_expires_at: t0() + Duration::days(14),
+        expires_at: t0() + Duration::days(14),
+    }
+}
+
+fn invite(
+    role: AccountRole,
+    document_id: Uuid,
+    new_password: Option<EmailedPassword>,
+) -> AccountCommand {
+    AccountCommand::GrantDocumentAccess {
+        role,
+        email: mentor(),
+        document_id,
+        new_password,
     }
 }
 
 fn host_opened() -> Vec<AccountEvent> {
-    vec![AccountEvent::ExternalAccountOpened {
-        role: AccountRole::Host,
-        email: Personal::new(Email::parse("mentor@host.de").unwrap()),
-        password_hash: "p1".into(),
-        password_expires_at: t0() + Duration::days(14),
-    }]
+    vec![
+        AccountEvent::ExternalAccountOpened {
+            role: AccountRole::Host,
+            email: Personal::new(mentor()),
+            password_hash: "p1".into(),
+            password_expires_at: t0() + Duration::days(14),
+            grants_recorded: true,
+        },
+        AccountEvent::DocumentAccessGranted { document_id: DOC_A },
+    ]
 }
 
 fn fold(events: Vec<AccountEvent>) -> Account {
@@ -259,26 +281,48 @@ fn fold(events: Vec<AccountEvent>) -> Account {
 }
 
 #[test]
-fn a_host_account_is_opened_with_an_expiring_password() {
+fn a_host_account_is_opened_with_an_expiring_password_and_its_grant() {
     Given::with(())
         .given_no_previous_events()
-        .when(external(AccountRole::Host))
+        .when(invite(AccountRole::Host, DOC_A, Some(password())))
         .then_expect_events(host_opened());
     let account = fold(host_opened());
     assert!(account.must_change_password());
     assert!(account.password_usable_at(t0() + Duration::days(13)));
     assert!(!account.password_usable_at(t0() + Duration::days(14)));
+    assert_eq!(
+        account.grants().iter().copied().collect::<Vec<_>>(),
+        vec![DOC_A]
+    );
 }
 
 #[test]
-fn sending_the_host_password_again_issues_a_new_one() {
+fn inviting_an_existing_account_of_the_same_kind_adds_a_grant_and_keeps_its_password() {
     Given::with(())
         .given(host_opened())
-        .when(external(AccountRole::Host))
-        .then_expect_events(vec![AccountEvent::PasswordIssued {
-            password_hash: "p1".into(),
-            password_expires_at: t0() + Duration::days(14),
+        .when(invite(AccountRole::Host, DOC_B, Some(password())))
+        .then_expect_events(vec![AccountEvent::DocumentAccessGranted {
+            document_id: DOC_B,
         }]);
+}
+
+#[test]
+fn inviting_again_to_the_same_document_writes_nothing() {
+    Given::with(())
+        .given(host_opened())
+        .when(invite(AccountRole::Host, DOC_A, None))
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn opening_needs_a_password_to_send() {
+    let err = refusal(
+        Given::with(())
+            .given_no_previous_events()
+            .when(invite(AccountRole::Participant, DOC_A, None))
+            .inspect_result(),
+    );
+    assert_eq!(err.reason, "ACCOUNT_CHANGED");
 }
 
 #[test]
@@ -286,17 +330,96 @@ fn an_e_mail_has_one_kind_of_account() {
     let err = refusal(
         Given::with(())
             .given(host_opened())
-            .when(external(AccountRole::Participant))
+            .when(invite(AccountRole::Participant, DOC_B, Some(password())))
             .inspect_result(),
     );
     assert_eq!(err.reason, "EMAIL_BELONGS_TO_ANOTHER_ACCOUNT");
     let err = refusal(
         Given::with(())
             .given_no_previous_events()
-            .when(external(AccountRole::Nec))
+            .when(invite(AccountRole::Nec, DOC_A, Some(password())))
             .inspect_result(),
     );
     assert_eq!(err.reason, "NOT_AN_EXTERNAL_ROLE");
+}
+
+#[test]
+fn institution_and_nec_accounts_are_never_reached_by_an_invitation() {
+    let nec = vec![AccountEvent::NecAccountOpened {
+        name: Personal::new(PersonName::parse("Nora NEC").unwrap()),
+        email: Personal::new(mentor()),
+        password_hash: "nec".into(),
+    }];
+    for role in [AccountRole::Host, AccountRole::Participant] {
+        let err = refusal(
+            Given::with(())
+                .given(nec.clone())
+                .when(invite(role, DOC_A, Some(password())))
+                .inspect_result(),
+        );
+        assert_eq!(err.reason, "EMAIL_BELONGS_TO_ANOTHER_ACCOUNT");
+    }
+}
+
+#[test]
+fn revoking_the_last_recorded_grant_closes_the_account() {
+    Given::with(())
+        .given(host_opened())
+        .when(AccountCommand::RevokeDocumentAccess {
+            document_id: DOC_A,
+            reason: "erased".into(),
+        })
+        .then_expect_events(vec![
+            AccountEvent::DocumentAccessRevoked { document_id: DOC_A },
+            AccountEvent::AccountClosed {
+                reason: "erased".into(),
+            },
+        ]);
+}
+
+#[test]
+fn revoking_one_of_several_grants_keeps_the_account() {
+    let mut given = host_opened();
+    given.push(AccountEvent::DocumentAccessGranted { document_id: DOC_B });
+    Given::with(())
+        .given(given)
+        .when(AccountCommand::RevokeDocumentAccess {
+            document_id: DOC_A,
+            reason: "erased".into(),
+        })
+        .then_expect_events(vec![AccountEvent::DocumentAccessRevoked {
+            document_id: DOC_A,
+        }]);
+}
+
+#[test]
+fn revoking_never_closes_an_account_whose_grants_were_not_recorded_or_of_another_kind() {
+    let legacy = vec![AccountEvent::ExternalAccountOpened {
+        role: AccountRole::Participant,
+        email: Personal::new(mentor()),
+        password_hash: "p1".into(),
+        password_expires_at: t0() + Duration::days(14),
+        grants_recorded: false,
+    }];
+    Given::with(())
+        .given(legacy)
+        .when(AccountCommand::RevokeDocumentAccess {
+            document_id: DOC_A,
+            reason: "erased".into(),
+        })
+        .then_expect_events(vec![]);
+    let nec = vec![AccountEvent::NecAccountOpened {
+        name: Personal::new(PersonName::parse("Nora NEC").unwrap()),
+        email: Personal::new(mentor()),
+        password_hash: "nec".into(),
+    }];
+    Given::with(())
+        .given(nec)
+        .when(AccountCommand::RevokeDocumentAccess {
+            document_id: DOC_A,
+            reason: "erased".into(),
+        })
+        .then_expect_events(vec![]);
 }
 
 #[test]

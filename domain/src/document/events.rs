@@ -61,8 +61,12 @@ pub enum DocumentEvent {
     },
     ParticipantAccessUnlocked {},
     /// Every personal value of the document reads as erased from here on (its key is deleted).
+    /// The host organisation's contact is not the participant's to erase: its values are
+    /// written here again, sealed with the document's new key.
     ParticipantDataErased {
         reason: ErasureReason,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        host_contact_kept: Vec<HostOrganisationChange>,
     },
     CertificateIssued {
         sha256: ContentHash,

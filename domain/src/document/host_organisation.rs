@@ -128,19 +128,36 @@ impl HostOrganisation {
         })
     }
 
-    /// The mentor's personal values share the document's key, so they are erased with it.
+    /// The mentor's known personal values, as changes that set them again (an erasure of the
+    /// participant's data keeps them: see `DocumentEvent::ParticipantDataErased`).
+    pub(super) fn personal_values(&self) -> Vec<HostOrganisationChange> {
+        let mut kept = vec![];
+        if is_known(&self.mentor_first_name) {
+            kept.push(HostOrganisationChange::MentorFirstName(
+                self.mentor_first_name.clone(),
+            ));
+        }
+        if is_known(&self.mentor_last_name) {
+            kept.push(HostOrganisationChange::MentorLastName(
+                self.mentor_last_name.clone(),
+            ));
+        }
+        if is_known(&self.phone) {
+            kept.push(HostOrganisationChange::Phone(self.phone.clone()));
+        }
+        if is_known(&self.email) {
+            kept.push(HostOrganisationChange::Email(self.email.clone()));
+        }
+        kept
+    }
+
+    /// The mentor's personal values share the document's key, so deleting it erases them;
+    /// the erasure event sets the known ones again.
     pub(super) fn erase(&mut self) {
         erase(&mut self.mentor_first_name);
         erase(&mut self.mentor_last_name);
         erase(&mut self.phone);
         erase(&mut self.email);
-    }
-
-    pub(super) fn has_known_personal_values(&self) -> bool {
-        is_known(&self.mentor_first_name)
-            || is_known(&self.mentor_last_name)
-            || is_known(&self.phone)
-            || is_known(&self.email)
     }
 
     /// R-SCOPE for the document's procedure, whether the country was typed or copied.

@@ -169,9 +169,10 @@ impl Document {
         self.participant_locked_from.is_some_and(|from| at >= from)
     }
 
-    /// Whether the participant's data were erased (and nothing personal was entered since).
+    /// Whether the participant's data were erased (and nothing of the participant's was
+    /// entered since; the host's contact is kept through an erasure).
     pub fn is_erased(&self) -> bool {
-        self.erased && !self.has_known_personal_values()
+        self.erased && !self.personal_data.has_known_values() && !is_known(&self.participant_email)
     }
 
     pub fn issued_certificates(&self) -> &[IssuedCertificate] {
@@ -325,12 +326,6 @@ impl Document {
                 .value_of(name)
                 .is_some_and(|v| v.is_filled()),
         }
-    }
-
-    fn has_known_personal_values(&self) -> bool {
-        self.personal_data.has_known_values()
-            || self.host_organisation.has_known_personal_values()
-            || is_known(&self.participant_email)
     }
 
     fn require_created(&self) -> Result<&Origin, Refusal> {
@@ -514,7 +509,10 @@ impl Document {
                 if self.is_erased() {
                     return Ok(vec![]);
                 }
-                Ok(vec![DocumentEvent::ParticipantDataErased { reason }])
+                Ok(vec![DocumentEvent::ParticipantDataErased {
+                    reason,
+                    host_contact_kept: self.host_organisation.personal_values(),
+                }])
             }
             DocumentCommand::RecordCertificateIssued {
                 sha256,
@@ -712,9 +710,14 @@ impl Aggregate for Document {
                 self.participant_locked_from = Some(from)
             }
             DocumentEvent::ParticipantAccessUnlocked {} => self.participant_locked_from = None,
-            DocumentEvent::ParticipantDataErased { .. } => {
+            DocumentEvent::ParticipantDataErased {
+                host_contact_kept, ..
+            } => {
                 self.personal_data.erase();
                 self.host_organisation.erase();
+                host_contact_kept
+                    .into_iter()
+                    .for_each(|c| self.host_organisation.apply(c));
                 erase(&mut self.participant_email);
                 self.erased = true;
             }
