@@ -120,3 +120,21 @@ async fn another_institutions_client_mutation_id_is_its_own() {
     let again_a = app.gql_as(&a, COPY, copy_input(&a_docs, "copy-1")).await;
     assert_eq!(again_a.data(), &first_a);
 }
+
+#[tokio::test]
+async fn a_client_mutation_id_must_be_short_printable_text() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 2).await;
+    with_project(&app, &session, &docs[0], "Metināšanas prakse").await;
+    let before = app.event_count().await;
+    for id in ["", "copy\u{0}1", "copy\u{202e}1", &"x".repeat(1_000_000)] {
+        let answer = app.gql_as(&session, COPY, copy_input(&docs, id)).await;
+        assert_eq!(
+            (answer.code(), answer.field()),
+            ("VALIDATION", "clientMutationId"),
+            "{}",
+            &answer.body.to_string()[..300.min(answer.body.to_string().len())]
+        );
+    }
+    assert_eq!(app.event_count().await, before, "nothing written");
+}
