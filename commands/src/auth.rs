@@ -41,8 +41,10 @@ pub struct Principal {
 /// Institution users' sessions resolved recently in this process, with the position of their
 /// account's newest event. A section save may skip the authentication statement with one of
 /// them: its append then proves, in its own condition, that the session is still open and the
-/// account unchanged, and extends the session (see `store::SessionGuard`). Anything else (a
-/// logout, a removed user, an expiry) fails that condition and the save authenticates.
+/// account unchanged, and extends the session (see `store::SessionGuard`); a save that
+/// appends nothing proves the same in a statement of its own. Anything else (a logout or a
+/// removed user in any process, an expiry) fails that proof and the save authenticates.
+/// An entry is forgotten no later than the session's expiry as it was when resolved.
 #[derive(Default)]
 pub struct KnownSessions {
     entries: std::sync::Mutex<std::collections::HashMap<String, (Principal, i64)>>,
@@ -52,8 +54,11 @@ pub struct KnownSessions {
 const KNOWN_SESSIONS: usize = 4_096;
 
 impl KnownSessions {
-    fn remember(&self, principal: &Principal, account_position: i64) {
+    fn remember(&self, principal: &Principal, account_position: i64, now: DateTime<Utc>) {
         let mut entries = self.lock();
+        if entries.len() >= KNOWN_SESSIONS {
+            entries.retain(|_, (known, _)| known.session_expires_at > now);
+        }
         if entries.len() >= KNOWN_SESSIONS && !entries.contains_key(&principal.session) {
             if let Some(evicted) = entries.keys().next().cloned() {
                 entries.remove(&evicted);
@@ -63,6 +68,17 @@ impl KnownSessions {
             principal.session.clone(),
             (principal.clone(), account_position),
         );
+    }
+
+    /// The session's entry, if it has not expired by `now` (an expired one is forgotten).
+    fn recall(&self, session: &str, now: DateTime<Utc>) -> Option<(Principal, i64)> {
+        let mut entries = self.lock();
+        let entry = entries.get(session)?.clone();
+        if entry.0.session_expires_at > now {
+            return Some(entry);
+        }
+        entries.remove(session);
+        None
     }
 
     fn forget(&self, session: &str) {
@@ -76,15 +92,62 @@ impl KnownSessions {
     }
 }
 
+#[cfg(test)]
+mod known_sessions_tests {
+    use super::*;
+
+    fn principal(session: &str, expires_at: DateTime<Utc>) -> Principal {
+        Principal {
+            account_id: Uuid::new_v4(),
+            role: AccountRole::Nec,
+            session_expires_at: expires_at,
+            must_change_password: false,
+            email: None,
+            session: session.to_string(),
+            written: SessionWrites::default(),
+        }
+    }
+
+    #[test]
+    fn a_remembered_session_is_forgotten_when_it_expires() {
+        let t0 = Utc::now();
+        let known = KnownSessions::default();
+        known.remember(&principal("s", t0 + SESSION_IDLE), 7, t0);
+        assert_eq!(known.recall("s", t0).map(|(_, p)| p), Some(7));
+        let later = t0 + SESSION_IDLE - Duration::seconds(1);
+        assert!(known.recall("s", later).is_some());
+        assert!(known.recall("s", t0 + SESSION_IDLE).is_none());
+        assert!(known.lock().is_empty(), "the expired entry is gone");
+    }
+
+    #[test]
+    fn a_full_memory_drops_expired_sessions_first() {
+        let t0 = Utc::now();
+        let known = KnownSessions::default();
+        for n in 0..KNOWN_SESSIONS {
+            known.remember(&principal(&format!("old{n}"), t0), 1, t0);
+        }
+        known.remember(&principal("open", t0 + SESSION_IDLE), 1, t0);
+        known.remember(
+            &principal("new", t0 + SESSION_IDLE * 2),
+            1,
+            t0 + SESSION_IDLE,
+        );
+        assert_eq!(known.lock().len(), 2);
+        assert!(known.recall("open", t0).is_some());
+    }
+}
+
 /// A session this process resolved before, with the guard a section save's append must pass
 /// (see [`KnownSessions`]); `None`: authenticate.
 pub fn known_session(services: &Services, token: &str) -> Option<(Principal, SessionGuard)> {
     let hash = token_hash(token);
-    let (principal, account_position) = services.sessions.lock().get(&hash).cloned()?;
+    let now = services.clock.now();
+    let (principal, account_position) = services.sessions.recall(&hash, now)?;
     let guard = SessionGuard {
         account_id: principal.account_id.to_string(),
         account_position,
-        now: services.clock.now(),
+        now,
         idle: SESSION_IDLE,
     };
     Some((principal, guard))
@@ -335,7 +398,7 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
     // Hosts and participants keep the full check on every request (a participant's access
     // also depends on the documents' dates).
     if let (Some(position), AccountRole::InstitutionUser { .. }) = (head, &principal.role) {
-        services.sessions.remember(&principal, position);
+        services.sessions.remember(&principal, position, now);
     }
     Ok(principal)
 }

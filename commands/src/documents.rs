@@ -5,7 +5,8 @@
 
 use crate::auth::Principal;
 use crate::error::CommandError;
-use crate::store::CommandContext;
+use crate::retry;
+use crate::store::{CommandContext, Receipt};
 use crate::Services;
 use domain::document::{
     Document, DocumentCommand, Editor, HostOrganisationPatch, LearningOutcomesPatch,
@@ -255,9 +256,13 @@ pub const MAX_COPY_TARGETS: usize = 1000;
 ///
 /// All or none: every target is decided first, in memory, against its current state; only if
 /// all accept are the copies appended, in one statement. A concurrent edit of any target is a
-/// conflict: the store decides all targets again on fresh state. A request with a client
-/// mutation id is carried out once: a repeat changes nothing (a copy that finds the same
-/// values already in place writes no event).
+/// conflict: all targets are decided again on fresh state.
+///
+/// A request with a client mutation id is carried out once per institution: its receipt
+/// (the answer) is written by the statement that writes the copies, and a retry finds it and
+/// answers the first answer without deciding anything, even after later edits of the targets
+/// (deciding again would write the old values over them). The same id with another request
+/// is refused. Another institution's ids are not this one's.
 #[tracing::instrument(name = "copy_to_documents", skip_all, fields(source = %request.source, targets = request.targets.len()))]
 pub async fn copy_to_documents(
     services: &Services,
@@ -281,82 +286,94 @@ pub async fn copy_to_documents(
         )
         .into());
     }
+    let client_mutation_id = request
+        .client_mutation_id
+        .as_deref()
+        .map(retry::ClientMutationId::parse)
+        .transpose()?;
     let mut targets = request.targets.clone();
     targets.sort();
     targets.dedup();
-    let copy = source.copy_of(section, &request.fields)?;
-
-    if let Some(id) = &request.client_mutation_id {
-        let fingerprint = format!(
-            "{}|{}|{}|{:?}",
-            request.source,
-            section.as_str(),
-            request.fields.join(","),
-            targets
-        );
-        let hash = hex::encode(Sha256::digest(fingerprint.as_bytes()));
-        let inserted = sqlx::query(
-            "INSERT INTO copy_operations (client_mutation_id, request_hash, source_document, targets, created_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        )
-        .bind(id)
-        .bind(&hash)
-        .bind(request.source)
-        .bind(targets.len() as i32)
-        .bind(services.clock.now())
-        .execute(&services.pool)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            let known: Option<String> = sqlx::query_scalar(
-                "SELECT request_hash FROM copy_operations WHERE client_mutation_id = $1",
-            )
-            .bind(id)
-            .fetch_optional(&services.pool)
-            .await?;
-            if known.as_deref() != Some(hash.as_str()) {
-                return Err(Refusal::validation(
-                    "clientMutationId",
-                    "CLIENT_MUTATION_ID_REUSED",
-                    "this client mutation id was used for a different request",
-                )
-                .into());
-            }
-            // Same request again: completing it is harmless, copies already made write nothing.
-        }
-    }
-
     let at = services.clock.now();
-    // Every target is loaded, checked and decided before anything is written; then all the
-    // copies are appended in one statement (all or nothing).
-    let commands = targets
-        .iter()
-        .map(|id| {
-            let copy = copy.clone();
-            (*id, DocumentCommand::ReceiveCopy { copy, by, at })
-        })
-        .collect();
-    services
-        .store
-        .documents
-        .execute_many(commands, ctx, at, |id, target| {
-            match authorize(principal, target, DocumentOperation::Fill) {
-                Ok(_) if target.mobility_id() == source.mobility_id() => Ok(()),
-                _ => Err(Refusal::validation(
-                    "targets",
-                    "TARGET_NOT_IN_MOBILITY",
-                    format!("document {id} is not a document of the same mobility"),
-                )
-                .into()),
+    let receipt = client_mutation_id.map(|id| Receipt {
+        scope: principal.institution_id().unwrap_or(principal.account_id),
+        client_mutation_id: id.as_str().to_string(),
+        request_hash: hex::encode(Sha256::digest(
+            format!(
+                "{}|{}|{}|{:?}",
+                request.source,
+                section.as_str(),
+                request.fields.join(","),
+                targets
+            )
+            .as_bytes(),
+        )),
+        source_document: request.source,
+        targets: targets.len() as i32,
+        at,
+    });
+    let check =
+        |id: Uuid, target: &Document| match authorize(principal, target, DocumentOperation::Fill) {
+            Ok(_) if target.mobility_id() == source.mobility_id() => Ok(()),
+            _ => Err(Refusal::validation(
+                "targets",
+                "TARGET_NOT_IN_MOBILITY",
+                format!("document {id} is not a document of the same mobility"),
+            )
+            .into()),
+        };
+    let (source, request, targets, receipt, check) =
+        (&source, &request, &targets, &receipt, &check);
+    // Decided again only after a conflict (see `crate::retry`), and then the receipt is looked
+    // up first: a concurrent request under the same id that committed first is answered.
+    retry::on_conflict(|| async move {
+        if let Some(receipt) = receipt {
+            if let Some(first) = first_answer(services, receipt).await? {
+                return Ok(first);
             }
-        })
-        .await?;
-    if let Some(id) = &request.client_mutation_id {
-        sqlx::query("UPDATE copy_operations SET completed_at = $2 WHERE client_mutation_id = $1")
-            .bind(id)
-            .bind(services.clock.now())
-            .execute(&services.pool)
+        }
+        let copy = source.copy_of(section, &request.fields)?;
+        // Every target is loaded, checked and decided before anything is written; then all
+        // the copies are appended in one statement (all or nothing), with the receipt.
+        let commands: Vec<_> = targets
+            .iter()
+            .map(|id| {
+                let copy = copy.clone();
+                (*id, DocumentCommand::ReceiveCopy { copy, by, at })
+            })
+            .collect();
+        services
+            .store
+            .documents
+            .execute_many_once(&commands, ctx, at, check, receipt.as_ref())
             .await?;
+        Ok(targets.len())
+    })
+    .await
+}
+
+/// The answer of the request `receipt` stands for, if it was carried out; a request under
+/// the same id that is not the same request is refused.
+async fn first_answer(
+    services: &Services,
+    receipt: &Receipt,
+) -> Result<Option<usize>, CommandError> {
+    let known: Option<(String, i32)> = sqlx::query_as(
+        "SELECT request_hash, targets FROM copy_operations
+          WHERE scope = $1 AND client_mutation_id = $2",
+    )
+    .bind(receipt.scope)
+    .bind(&receipt.client_mutation_id)
+    .fetch_optional(&services.pool)
+    .await?;
+    match known {
+        None => Ok(None),
+        Some((hash, targets)) if hash == receipt.request_hash => Ok(Some(targets as usize)),
+        Some(_) => Err(Refusal::validation(
+            "clientMutationId",
+            "CLIENT_MUTATION_ID_REUSED",
+            "this client mutation id was used for a different request",
+        )
+        .into()),
     }
-    Ok(targets.len())
 }

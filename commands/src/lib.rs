@@ -17,6 +17,7 @@ pub mod mailer;
 pub mod mobilities;
 pub mod pii;
 pub mod registration;
+pub mod retry;
 pub mod secrets;
 pub mod signatures;
 pub mod store;

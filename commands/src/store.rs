@@ -179,7 +179,9 @@ pub struct CommandContext {
 /// What an append checks, in its own condition, for a caller resolved from memory
 /// (`auth::KnownSessions`): the session is still open at `now`, and the account's newest
 /// event is still the one at `account_position`. It also slides the session's expiry, as the
-/// authentication statement would have. Failing it writes nothing.
+/// authentication statement would have. Failing it writes nothing. A decision that writes
+/// nothing (an empty save, a refusal) proves the same in a statement of its own: no answer
+/// rests on a session that was not proven.
 #[derive(Clone, Debug)]
 pub struct SessionGuard {
     pub account_id: String,
@@ -231,6 +233,7 @@ mod notify;
 mod snapshot;
 mod state;
 
+pub use append::{session_not_proven, Receipt, SESSION_NOT_PROVEN};
 pub use notify::{AppendNotifier, NOTIFY_CHANNEL};
 
 use cache::{StateCache, CACHE_CAPACITY};
@@ -252,9 +255,6 @@ pub struct AggregateStore<A: Aggregate<Error = Refusal, Services = ()>> {
     notifier: Arc<AppendNotifier>,
 }
 
-/// Conflicts are retried this many times: a command is decided again on the fresh state.
-const CONFLICT_RETRIES: usize = 3;
-
 fn metadata_of(ctx: &CommandContext, at: chrono::DateTime<chrono::Utc>) -> HashMap<String, String> {
     EventMetadata {
         actor: ctx.actor.clone(),
@@ -262,6 +262,12 @@ fn metadata_of(ctx: &CommandContext, at: chrono::DateTime<chrono::Utc>) -> HashM
         at,
     }
     .to_map()
+}
+
+/// Whether an attempt that ended with `err` provably wrote nothing (a refusal is decided
+/// before any write; a conflict is the database's proof that nothing was written).
+fn wrote_nothing(err: &CommandError) -> bool {
+    matches!(err, CommandError::Refused(_) | CommandError::Conflict)
 }
 
 /// Runs the aggregate's own decision on `aggregate` (which it updates) and returns the events.
@@ -321,6 +327,11 @@ where
 
     /// Like [`execute_with`](Self::execute_with), returning the state after the new events
     /// (an answer needs no second load).
+    ///
+    /// Only a conflict is decided again (see [`crate::retry`]). For a caller resolved from
+    /// memory (a session guard), nothing is answered before the session is proven: a success
+    /// proved it in its statement, and an error that wrote nothing is returned only once the
+    /// session is proven (else the caller authenticates; see `append::session_not_proven`).
     pub async fn execute_with_state(
         &self,
         id: Uuid,
@@ -328,18 +339,14 @@ where
         at: chrono::DateTime<chrono::Utc>,
         command_for: impl Fn(&A) -> Result<A::Command, CommandError>,
     ) -> Result<A, CommandError> {
-        let mut attempt = 0;
-        loop {
-            match self.attempt(id, ctx, at, &command_for).await {
-                // A guarded session that fails is not retried here: the caller authenticates.
-                Err(CommandError::Conflict)
-                    if attempt < CONFLICT_RETRIES && ctx.session_guard.is_none() =>
-                {
-                    attempt += 1;
-                    tracing::debug!(attempt, "conflict, deciding again");
-                }
-                other => return other,
+        let command_for = &command_for;
+        let result = crate::retry::on_conflict(|| self.attempt(id, ctx, at, command_for)).await;
+        match result {
+            Err(err) if ctx.session_guard.is_some() && wrote_nothing(&err) => {
+                append::prove_session(&self.appends, ctx).await?;
+                Err(err)
             }
+            other => other,
         }
     }
 
@@ -366,19 +373,25 @@ where
         command_for: &impl Fn(&A) -> Result<A::Command, CommandError>,
     ) -> Result<A, CommandError> {
         let id = id.to_string();
-        // A warm state is decided on without a load; its append is conditional on the state
-        // still being current (`append::Guard`). Anything but success: loaded and decided
-        // again, so an answer never rests on a stale state.
+        // A warm state is decided on without a load; its append (or, if it appends nothing,
+        // a proof of its own) is conditional on the state still being current
+        // (`append::Guard`), so an answer never rests on a stale state.
         if let Some(cached) = self.cache.get(&id) {
-            // Any error may come from a stale state (a refusal too): decided again on a load.
             match self
                 .decide_and_append(&id, cached.into(), true, ctx, at, command_for)
                 .await
             {
                 Ok(state) => return Ok(state),
-                Err(err) => {
+                // A refusal or a failed guard may come from a stale state, and wrote nothing:
+                // decided again on a load. Any other error may have come after the commit
+                // was sent (see `crate::retry`): never decided again.
+                Err(err @ (CommandError::Refused(_) | CommandError::Conflict)) => {
                     self.cache.forget(&id);
                     tracing::debug!(error = %err, "not decided on the cached state; loading");
+                }
+                Err(err) => {
+                    self.cache.forget(&id);
+                    return Err(err);
                 }
             }
         }
@@ -416,6 +429,7 @@ where
             &metadata_of(ctx, at),
             ctx,
             guard,
+            None,
         )
         .await?;
         self.announce(ctx, &appended);
@@ -470,7 +484,6 @@ where
     /// One command for each of many aggregates, all or nothing: every aggregate is decided
     /// first (any refusal stops everything before a write, and names the aggregate), then all
     /// events are appended in one statement. A conflict on any aggregate decides all again.
-    #[tracing::instrument(name = "command_many", skip_all, fields(aggregate = A::TYPE, count = commands.len()))]
     pub async fn execute_many(
         &self,
         commands: Vec<(Uuid, A::Command)>,
@@ -478,54 +491,60 @@ where
         at: chrono::DateTime<chrono::Utc>,
         check: impl Fn(Uuid, &A) -> Result<(), CommandError>,
     ) -> Result<(), CommandError> {
+        let (commands, check) = (&commands, &check);
+        crate::retry::on_conflict(|| self.execute_many_once(commands, ctx, at, check, None)).await
+    }
+
+    /// [`execute_many`](Self::execute_many) without deciding again: a conflict is returned.
+    /// With a `receipt`, the receipt is written by the same statement as the events (or, if
+    /// there are none, alone); a receipt already written for its id is a conflict.
+    #[tracing::instrument(name = "command_many", skip_all, fields(aggregate = A::TYPE, count = commands.len()))]
+    pub async fn execute_many_once(
+        &self,
+        commands: &[(Uuid, A::Command)],
+        ctx: &CommandContext,
+        at: chrono::DateTime<chrono::Utc>,
+        check: &impl Fn(Uuid, &A) -> Result<(), CommandError>,
+        receipt: Option<&Receipt>,
+    ) -> Result<(), CommandError> {
         let metadata = metadata_of(ctx, at);
-        let mut attempt = 0;
-        loop {
-            let ids: Vec<String> = commands.iter().map(|(id, _)| id.to_string()).collect();
-            let loaded: Vec<state::Current<A>> = stream::iter(ids)
-                .map(|id| async move { self.current(&id).await })
-                .buffered(16)
-                .try_collect()
-                .await?;
-            let mut batch = Vec::with_capacity(loaded.len());
-            let mut decided = Vec::with_capacity(loaded.len());
-            let mut states = Vec::with_capacity(loaded.len());
-            for (mut current, (id, command)) in loaded.into_iter().zip(&commands) {
-                check(*id, &current.aggregate)?;
-                let events = decide(&mut current.aggregate, command.clone())
-                    .await
-                    .map_err(|r| Refusal {
-                        message: format!("{} {id}: {}", A::TYPE, r.message),
-                        ..r
-                    })?;
-                decided.push((id.to_string(), events.len()));
-                batch.push(append::Pending {
-                    id: id.to_string(),
-                    from_sequence: current.sequence,
-                    events,
-                    key: current.key.clone(),
-                });
-                states.push(current);
-            }
-            match append::append::<A>(&self.appends, batch, &metadata, ctx, None).await {
-                Err(CommandError::Conflict) if attempt < CONFLICT_RETRIES => {
-                    attempt += 1;
-                    tracing::debug!(attempt, "conflict, deciding all again");
-                }
-                Ok(appended) => {
-                    self.announce(ctx, &appended);
-                    // Snapshots that fall due are written 16 at a time (a copy to 500).
-                    let appended = &appended;
-                    stream::iter(decided.iter().zip(states))
-                        .for_each_concurrent(16, |((id, count), mut current)| async move {
-                            self.remember(id, &mut current, *count, appended).await;
-                        })
-                        .await;
-                    return Ok(());
-                }
-                Err(err) => return Err(err),
-            }
+        let ids: Vec<String> = commands.iter().map(|(id, _)| id.to_string()).collect();
+        let loaded: Vec<state::Current<A>> = stream::iter(ids)
+            .map(|id| async move { self.current(&id).await })
+            .buffered(16)
+            .try_collect()
+            .await?;
+        let mut batch = Vec::with_capacity(loaded.len());
+        let mut decided = Vec::with_capacity(loaded.len());
+        let mut states = Vec::with_capacity(loaded.len());
+        for (mut current, (id, command)) in loaded.into_iter().zip(commands) {
+            check(*id, &current.aggregate)?;
+            let events = decide(&mut current.aggregate, command.clone())
+                .await
+                .map_err(|r| Refusal {
+                    message: format!("{} {id}: {}", A::TYPE, r.message),
+                    ..r
+                })?;
+            decided.push((id.to_string(), events.len()));
+            batch.push(append::Pending {
+                id: id.to_string(),
+                from_sequence: current.sequence,
+                events,
+                key: current.key.clone(),
+            });
+            states.push(current);
         }
+        let appended =
+            append::append::<A>(&self.appends, batch, &metadata, ctx, None, receipt).await?;
+        self.announce(ctx, &appended);
+        // Snapshots that fall due are written 16 at a time (a copy to 500).
+        let appended = &appended;
+        stream::iter(decided.iter().zip(states))
+            .for_each_concurrent(16, |((id, count), mut current)| async move {
+                self.remember(id, &mut current, *count, appended).await;
+            })
+            .await;
+        Ok(())
     }
 
     /// The aggregate's current state.

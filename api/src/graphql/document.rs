@@ -6,6 +6,8 @@ use super::query::{command_principal, fail, parse_id, principal, request, state}
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use commands::documents::{self, CopyRequest, DocumentOperation, Relation, SectionSave};
+use commands::store::SESSION_NOT_PROVEN;
+use commands::CommandError;
 use domain::document::{
     Choice, ChoiceInput, Document as DomainDocument, HostOrganisationPatch, LanguageSkillInput,
     LearningOutcomesPatch, PersonalDataPatch, ProjectPatch,
@@ -547,8 +549,10 @@ pub struct DocumentMutation;
 /// the write on the session, whose later reads wait for it (read your writes).
 ///
 /// A caller this process authenticated before is not authenticated again first: the append
-/// proves the session and account still current in its own condition. If anything fails that
-/// way (a refusal too), the save runs again the ordinary way, which gives the error.
+/// proves the session and account still current in its own condition (a save that appends
+/// nothing, or is refused, proves them in a statement of its own). Only if that proof fails,
+/// which wrote nothing, does the save run again the ordinary way, whose authentication gives
+/// the error. Any other error is the answer: it is not decided twice (see `commands::retry`).
 async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResult<DocumentView> {
     let request = request(ctx);
     let services = &state(ctx).services;
@@ -558,15 +562,20 @@ async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResul
         .and_then(|token| commands::auth::known_session(services, token));
     if let (Some((principal, guard)), Ok(id)) = (known, Uuid::parse_str(document_id.as_str())) {
         let command = request.as_principal(&principal).with_session_guard(guard);
-        if let Ok((doc, relation)) =
-            documents::save(services, &command, &principal, id, save.clone()).await
-        {
-            return Ok(DocumentView {
-                id,
-                doc,
-                relation,
-                now: services.clock.now(),
-            });
+        match documents::save(services, &command, &principal, id, save.clone()).await {
+            Ok((doc, relation)) => {
+                return Ok(DocumentView {
+                    id,
+                    doc,
+                    relation,
+                    now: services.clock.now(),
+                })
+            }
+            Err(CommandError::Unauthenticated {
+                reason: SESSION_NOT_PROVEN,
+                ..
+            }) => {}
+            Err(err) => return Err(fail(ctx, err)),
         }
     }
     let principal = command_principal(ctx).await?;

@@ -11,6 +11,7 @@ use cqrs_es::{Aggregate, EventEnvelope};
 use serde_json::Value;
 use sqlx::PgPool;
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// New events of one aggregate, decided on its state at `from_sequence`.
 pub struct Pending<A: Aggregate> {
@@ -43,6 +44,36 @@ pub struct Guard {
     pub key_id: Option<String>,
 }
 
+/// The record that a request with a client mutation id was carried out, and its answer
+/// (`copy_operations`): written by the same statement as the request's events, so that a
+/// retry finds either both or neither. A second receipt for the same `(scope, id)` violates
+/// its key: a conflict, and nothing is written.
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    /// Whose ids these are: the institution (the account, for anyone else).
+    pub scope: uuid::Uuid,
+    pub client_mutation_id: String,
+    /// Tells a retry of the same request from another request under the same id.
+    pub request_hash: String,
+    pub source_document: uuid::Uuid,
+    /// The answer: how many targets were copied.
+    pub targets: i32,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The reason of [`session_not_proven`].
+pub const SESSION_NOT_PROVEN: &str = "SESSION_NOT_PROVEN";
+
+/// The error for a caller resolved from memory whose session the database does not confirm
+/// (ended, expired, or its account changed): nothing was written, and the caller
+/// authenticates the ordinary way, which gives the real reason (see `auth::KnownSessions`).
+pub fn session_not_proven() -> CommandError {
+    CommandError::Unauthenticated {
+        reason: SESSION_NOT_PROVEN,
+        message: "not logged in",
+    }
+}
+
 /// Appends all pending events atomically.
 #[tracing::instrument(name = "append", skip_all, fields(aggregate = A::TYPE, aggregates = batch.len()))]
 pub async fn append<A: Aggregate>(
@@ -51,10 +82,12 @@ pub async fn append<A: Aggregate>(
     metadata: &HashMap<String, String>,
     ctx: &CommandContext,
     guard: Option<Guard>,
+    receipt: Option<&Receipt>,
 ) -> Result<Appended, CommandError> {
     // Serialized first; then the subjects that get personal data for the first time get
     // their keys, all in one statement; then personal values are sealed.
     let mut serialized: Vec<(Option<SubjectKey>, String, Vec<SerializedEvent>)> = vec![];
+    let guarded_id = batch.first().map(|pending| pending.id.clone());
     for pending in batch {
         let subject = pii::subject_of(A::TYPE, &pending.id);
         let mut events = Vec::with_capacity(pending.events.len());
@@ -91,6 +124,7 @@ pub async fn append<A: Aggregate>(
         .first()
         .map(|(_, subject, _)| subject.clone())
         .unwrap_or_default();
+    let guarded_id = guarded_id.unwrap_or_default();
     let mut rows = Rows::default();
     let mut keys = HashMap::new();
     for (key, subject, events) in serialized {
@@ -109,12 +143,90 @@ pub async fn append<A: Aggregate>(
         }
     }
     if rows.ids.is_empty() {
+        // Nothing to write; what the write would have proved is proved all the same.
+        let unchanged = Unchanged {
+            aggregate_type: A::TYPE,
+            aggregate_id: &guarded_id,
+            subject: &guarded_subject,
+        };
+        prove_unchanged(pool, ctx, guard.as_ref(), unchanged).await?;
+        if let Some(receipt) = receipt {
+            write_receipt(pool, receipt).await?;
+        }
         return Ok(Appended::default());
     }
-    // WITH ORDINALITY + ORDER BY: positions follow sequence order within the statement, so
-    // the projector (which reads in (tx_id, global_position) order) applies them in order.
-    let written: Vec<(String, i64, i64)> = sqlx::query_as(
-        "WITH appended AS (
+    let statement: &str = if receipt.is_some() {
+        &WITH_RECEIPT
+    } else {
+        &APPEND
+    };
+    let mut query = sqlx::query_as::<_, (String, i64, i64)>(statement)
+        .bind(&rows.types)
+        .bind(&rows.ids)
+        .bind(&rows.sequences)
+        .bind(&rows.event_types)
+        .bind(&rows.versions)
+        .bind(&rows.payloads)
+        .bind(&rows.metadata)
+        .bind(ctx.session.as_deref())
+        .bind(guard.as_ref().map(|g| g.sequence as i64))
+        .bind(guard.as_ref().map(|g| g.position))
+        .bind(guard_key(guard.as_ref())?)
+        .bind(&guarded_subject)
+        .bind(ctx.session_guard.as_ref().map(|g| g.account_id.as_str()))
+        .bind(ctx.session_guard.as_ref().map(|g| g.account_position))
+        .bind(ctx.session_guard.as_ref().map(|g| g.now))
+        .bind(ctx.session_guard.as_ref().map(|g| g.idle))
+        .bind(<domain::account::Account as Aggregate>::TYPE);
+    if let Some(receipt) = receipt {
+        query = query
+            .bind(receipt.scope)
+            .bind(&receipt.client_mutation_id)
+            .bind(&receipt.request_hash)
+            .bind(receipt.source_document)
+            .bind(receipt.targets)
+            .bind(receipt.at);
+    }
+    let written = query.fetch_all(pool).await.map_err(conflict_or_error)?;
+    if written.is_empty() && guard.is_some() {
+        // The cached state or the session was not current (the statement does not say which):
+        // nothing written; the caller loads and decides again.
+        return Err(CommandError::Conflict);
+    }
+    if written.is_empty() && ctx.session_guard.is_some() {
+        // Only the session's proof can have failed: nothing written.
+        return Err(session_not_proven());
+    }
+    let mut appended = Appended::default();
+    for (id, position, tx) in written {
+        appended.tx = appended.tx.max(tx);
+        let key_id = keys.remove(&id).flatten();
+        appended.heads.insert(id, (position, key_id));
+    }
+    Ok(appended)
+}
+
+/// A unique violation is the proof that another writer came first and nothing was written.
+fn conflict_or_error(err: sqlx::Error) -> CommandError {
+    match &err {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
+            CommandError::Conflict
+        }
+        _ => CommandError::from(err),
+    }
+}
+
+fn guard_key(guard: Option<&Guard>) -> Result<Option<uuid::Uuid>, CommandError> {
+    guard
+        .and_then(|g| g.key_id.as_deref())
+        .map(uuid::Uuid::parse_str)
+        .transpose()
+        .map_err(|e| CommandError::failure(anyhow::anyhow!(e).context("key id")))
+}
+
+// WITH ORDINALITY + ORDER BY: positions follow sequence order within the statement, so the
+// projector (which reads in (tx_id, global_position) order) applies them in order.
+const APPENDED: &str = "WITH appended AS (
             INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type,
                                 event_version, payload, metadata)
             SELECT t, i, s, e, v, p::json, m::json
@@ -142,54 +254,119 @@ pub async fn append<A: Aggregate>(
                SET written_tx = GREATEST(written_tx, pg_current_xact_id()::text::bigint),
                    written_types = ARRAY(SELECT DISTINCT unnest(written_types || $1[1:1])),
                    expires_at = CASE WHEN $13::text IS NULL THEN expires_at ELSE $15 + $16 END
-             WHERE token_hash = $8 AND EXISTS (SELECT 1 FROM appended))
+             WHERE token_hash = $8 AND EXISTS (SELECT 1 FROM appended))";
+
+/// The request's receipt, only if its events are written (a failed guard writes neither).
+const RECEIPT: &str = ",
+         receipt AS (
+            INSERT INTO copy_operations (scope, client_mutation_id, request_hash,
+                                         source_document, targets, created_at, completed_at)
+            SELECT $18, $19, $20, $21, $22, $23, $23 WHERE EXISTS (SELECT 1 FROM appended))";
+
+const ANSWER: &str = "
          SELECT aggregate_id, max(global_position), max(tx_id::text::bigint)
-           FROM appended GROUP BY aggregate_id",
+           FROM appended GROUP BY aggregate_id";
+
+/// The append: one statement on the warm path.
+static APPEND: LazyLock<String> = LazyLock::new(|| format!("{APPENDED}{ANSWER}"));
+/// The append of a request with a client mutation id.
+static WITH_RECEIPT: LazyLock<String> = LazyLock::new(|| format!("{APPENDED}{RECEIPT}{ANSWER}"));
+
+async fn write_receipt(pool: &PgPool, receipt: &Receipt) -> Result<(), CommandError> {
+    sqlx::query(
+        "INSERT INTO copy_operations (scope, client_mutation_id, request_hash, source_document,
+                                      targets, created_at, completed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
     )
-    .bind(&rows.types)
-    .bind(&rows.ids)
-    .bind(&rows.sequences)
-    .bind(&rows.event_types)
-    .bind(&rows.versions)
-    .bind(&rows.payloads)
-    .bind(&rows.metadata)
-    .bind(ctx.session.as_deref())
-    .bind(guard.as_ref().map(|g| g.sequence as i64))
-    .bind(guard.as_ref().map(|g| g.position))
-    .bind(
-        guard
-            .as_ref()
-            .and_then(|g| g.key_id.as_deref())
-            .map(uuid::Uuid::parse_str)
-            .transpose()
-            .map_err(|e| CommandError::failure(anyhow::anyhow!(e).context("key id")))?,
-    )
-    .bind(&guarded_subject)
-    .bind(ctx.session_guard.as_ref().map(|g| g.account_id.as_str()))
-    .bind(ctx.session_guard.as_ref().map(|g| g.account_position))
-    .bind(ctx.session_guard.as_ref().map(|g| g.now))
-    .bind(ctx.session_guard.as_ref().map(|g| g.idle))
-    .bind(<domain::account::Account as Aggregate>::TYPE)
-    .fetch_all(pool)
+    .bind(receipt.scope)
+    .bind(&receipt.client_mutation_id)
+    .bind(&receipt.request_hash)
+    .bind(receipt.source_document)
+    .bind(receipt.targets)
+    .bind(receipt.at)
+    .execute(pool)
     .await
-    .map_err(|err| match &err {
-        sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
-            CommandError::Conflict
-        }
-        _ => CommandError::from(err),
-    })?;
-    if (guard.is_some() || ctx.session_guard.is_some()) && written.is_empty() {
-        // The cached state or session was not current: nothing written (the caller loads or
-        // authenticates, and decides again).
+    .map_err(conflict_or_error)?;
+    Ok(())
+}
+
+/// The aggregate a decision that wrote nothing was made on.
+struct Unchanged<'a> {
+    aggregate_type: &'a str,
+    aggregate_id: &'a str,
+    subject: &'a str,
+}
+
+/// Proves the session of a caller resolved from memory (see [`prove_unchanged`]); without a
+/// session guard there is nothing to prove.
+pub async fn prove_session(pool: &PgPool, ctx: &CommandContext) -> Result<(), CommandError> {
+    let nothing = Unchanged {
+        aggregate_type: "",
+        aggregate_id: "",
+        subject: "",
+    };
+    prove_unchanged(pool, ctx, None, nothing).await
+}
+
+/// For a decision that wrote nothing, what its append would have proved in its condition:
+/// the cached state it was decided on is still current (`guard`: else a conflict, and the
+/// caller loads and decides again), and the session of a caller resolved from memory is open
+/// and its account unchanged (else [`session_not_proven`]); such a session slides as the
+/// append would have slid it. Without either there is nothing to prove and no statement.
+async fn prove_unchanged(
+    pool: &PgPool,
+    ctx: &CommandContext,
+    guard: Option<&Guard>,
+    unchanged: Unchanged<'_>,
+) -> Result<(), CommandError> {
+    let session = ctx.session_guard.as_ref();
+    if guard.is_none() && session.is_none() {
+        return Ok(());
+    }
+    let (state_current, session_open): (bool, bool) = sqlx::query_as(
+        "WITH state AS (
+            SELECT $3::bigint IS NULL
+                   OR (($3 = 0 OR EXISTS (SELECT 1 FROM events x
+                                           WHERE x.aggregate_type = $1 AND x.aggregate_id = $2
+                                             AND x.sequence = $3 AND x.global_position = $4))
+                       AND NOT EXISTS (SELECT 1 FROM events y
+                                        WHERE y.aggregate_type = $1 AND y.aggregate_id = $2
+                                          AND y.sequence > $3)
+                       AND ($5::uuid IS NULL
+                            OR EXISTS (SELECT 1 FROM subject_keys k
+                                        WHERE k.subject = $6 AND k.key_id = $5))) AS current),
+         session AS (
+            UPDATE sessions SET expires_at = $9 + $10
+             WHERE token_hash = $7 AND account_id::text = $8 AND expires_at > $9
+               AND (SELECT a.global_position FROM events a
+                     WHERE a.aggregate_type = $12 AND a.aggregate_id = $8
+                     ORDER BY a.sequence DESC LIMIT 1) = $11
+               -- As in authentication: the extension need not wait for its WAL flush.
+               AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
+            RETURNING 1)
+         SELECT (SELECT current FROM state), $8::text IS NULL OR EXISTS (SELECT 1 FROM session)",
+    )
+    .bind(unchanged.aggregate_type)
+    .bind(unchanged.aggregate_id)
+    .bind(guard.map(|g| g.sequence as i64))
+    .bind(guard.map(|g| g.position))
+    .bind(guard_key(guard)?)
+    .bind(unchanged.subject)
+    .bind(ctx.session.as_deref())
+    .bind(session.map(|g| g.account_id.as_str()))
+    .bind(session.map(|g| g.now))
+    .bind(session.map(|g| g.idle))
+    .bind(session.map(|g| g.account_position))
+    .bind(<domain::account::Account as Aggregate>::TYPE)
+    .fetch_one(pool)
+    .await?;
+    if !session_open {
+        return Err(session_not_proven());
+    }
+    if !state_current {
         return Err(CommandError::Conflict);
     }
-    let mut appended = Appended::default();
-    for (id, position, tx) in written {
-        appended.tx = appended.tx.max(tx);
-        let key_id = keys.remove(&id).flatten();
-        appended.heads.insert(id, (position, key_id));
-    }
-    Ok(appended)
+    Ok(())
 }
 
 /// The statement's columns, as parallel arrays.
