@@ -1,6 +1,7 @@
 //! Value objects: parsed once at the edge, valid by construction (private fields, fallible
 //! constructors). Each constructor names the field it refuses so that the API can say which.
 
+mod client_mutation_id;
 mod content_hash;
 mod country;
 mod email;
@@ -13,6 +14,7 @@ mod project_number;
 mod text;
 mod website;
 
+pub use client_mutation_id::ClientMutationId;
 pub use content_hash::ContentHash;
 pub use country::CountryCode;
 pub use email::Email;
