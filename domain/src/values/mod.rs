@@ -6,10 +6,12 @@ mod content_hash;
 mod country;
 mod email;
 mod europass_number;
+mod font_coverage;
 mod participant_count;
 mod password;
 mod phone;
 mod photo;
+mod printable;
 mod project_number;
 mod text;
 mod website;
@@ -23,6 +25,7 @@ pub use participant_count::ParticipantCount;
 pub use password::NewPassword;
 pub use phone::Phone;
 pub use photo::{ImageType, PhotoRef};
+pub use printable::{fonts_cover, invisible, printable};
 pub use project_number::ProjectNumber;
 pub use text::{
     Address, ErasureReason, FreeText, InstitutionName, LongText, MediumText, NamePart, PersonName,
