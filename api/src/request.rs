@@ -1,5 +1,6 @@
 //! What one HTTP request carries into the GraphQL layer: its correlation id and, lazily, the
-//! authenticated principal (resolved once per request, which also extends the session).
+//! authenticated principal (resolved once per request, which also extends the session unless
+//! the request only reads the session's remaining time).
 
 use commands::auth::{self, Principal, SessionWrites};
 use commands::{CommandContext, CommandError, Services, Written};
@@ -13,6 +14,8 @@ use uuid::Uuid;
 pub struct RequestContext {
     pub correlation_id: Uuid,
     pub token: Option<String>,
+    /// False for a request that only reads `session` (see [`Self::reading_the_session_only`]).
+    extends_session: bool,
     principal: OnceCell<Principal>,
     /// Set once the projections show everything this session wrote before the request.
     settled: OnceCell<()>,
@@ -25,10 +28,18 @@ impl RequestContext {
         Self {
             correlation_id,
             token,
+            extends_session: true,
             principal: OnceCell::new(),
             settled: OnceCell::new(),
             written: Arc::default(),
         }
+    }
+
+    /// For a request that only reads the session's remaining time: resolving the caller does
+    /// not extend the session (R-SESSION: every other authenticated call does).
+    pub fn reading_the_session_only(mut self) -> Self {
+        self.extends_session = false;
+        self
     }
 
     pub async fn principal(&self, services: &Services) -> Result<&Principal, CommandError> {
@@ -39,7 +50,13 @@ impl RequestContext {
             });
         };
         self.principal
-            .get_or_try_init(|| auth::authenticate(services, token))
+            .get_or_try_init(|| async {
+                if self.extends_session {
+                    auth::authenticate(services, token).await
+                } else {
+                    auth::authenticate_without_extending(services, token).await
+                }
+            })
             .await
     }
 

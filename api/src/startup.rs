@@ -176,35 +176,69 @@ fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .with_state(shared.state.clone())
         .layer(Extension(shared))
+        .layer(middleware::from_fn(no_store_by_default))
         .layer(middleware::from_fn(correlate))
 }
 
-/// One log line per request, with a correlation id taken from `x-correlation-id` or made here,
-/// echoed in the response and stamped on every event the request writes.
+/// One log line per request with its correlation id, made here for every request and stamped
+/// on every event the request writes; echoed in the response. A client's own id (from
+/// `x-correlation-id` or `x-request-id`) is only logged beside it as `client_request_id`, and
+/// only when it looks like an id: the event store records what the server knows, not what a
+/// client claims.
 async fn correlate(mut req: Request, next: Next) -> Response {
-    let id = req
-        .headers()
-        .get("x-correlation-id")
+    let id = Uuid::new_v4();
+    let client_request_id = ["x-correlation-id", "x-request-id"]
+        .iter()
+        .find_map(|name| req.headers().get(*name))
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| Uuid::parse_str(v).ok())
-        .unwrap_or_else(Uuid::new_v4);
+        .and_then(client_request_id)
+        .map(str::to_owned);
     req.extensions_mut().insert(CorrelationId(id));
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let started = Instant::now();
-    let span = tracing::info_span!("request", correlation_id = %id);
+    let client = client_request_id.as_deref();
+    let span = tracing::info_span!("request", correlation_id = %id, client_request_id = client);
     let mut response = next.run(req).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
         response.headers_mut().insert("x-correlation-id", value);
     }
     tracing::info!(
         correlation_id = %id,
+        client_request_id = client,
         %method,
         path,
         status = response.status().as_u16(),
         latency_ms = started.elapsed().as_millis() as u64,
         "request"
     );
+    response
+}
+
+/// Longest client request id that is logged.
+const MAX_CLIENT_REQUEST_ID: usize = 64;
+
+/// A client's request id if it is short and made of letters, digits and `-_.:` (so that it
+/// cannot forge log lines); anything else is ignored.
+fn client_request_id(raw: &str) -> Option<&str> {
+    let raw = raw.trim();
+    let fine = !raw.is_empty()
+        && raw.len() <= MAX_CLIENT_REQUEST_ID
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    fine.then_some(raw)
+}
+
+/// Answers may carry secrets (a session token, a new password, personal data, a certificate):
+/// no cache, the browser's included, may keep them. A handler that sets its own
+/// `Cache-Control` keeps it.
+async fn no_store_by_default(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     response
 }
 
@@ -368,6 +402,52 @@ fn is_mutation(doc: &ExecutableDocument, operation_name: Option<&str>) -> bool {
     }
 }
 
+/// Whether the operation that runs is a query of `session` alone (with `__typename`, fragments
+/// followed): resolving its caller must not extend the session (see `AccountQuery::session`).
+fn reads_only_the_session(doc: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+    let operation = match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => &op.node,
+        (DocumentOperations::Multiple(ops), Some(name)) => match ops.get(name) {
+            Some(op) => &op.node,
+            None => return false,
+        },
+        // One named operation runs without naming it.
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => match ops.values().next() {
+            Some(op) => &op.node,
+            None => return false,
+        },
+        (DocumentOperations::Multiple(_), None) => return false,
+    };
+    if operation.ty != OperationType::Query {
+        return false;
+    }
+    let mut pending = vec![&operation.selection_set.node];
+    let mut followed = std::collections::HashSet::new();
+    let mut reads_session = false;
+    while let Some(set) = pending.pop() {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => match field.node.name.node.as_str() {
+                    "session" => reads_session = true,
+                    "__typename" => {}
+                    _ => return false,
+                },
+                Selection::InlineFragment(inline) => pending.push(&inline.node.selection_set.node),
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    if followed.insert(name.as_str()) {
+                        match doc.fragments.get(name) {
+                            Some(fragment) => pending.push(&fragment.node.selection_set.node),
+                            None => return false,
+                        }
+                    }
+                }
+            }
+        }
+    }
+    reads_session
+}
+
 /// Aliased fields in the document (operations and fragment definitions), counted without
 /// recursion so that a deeply nested document cannot exhaust the stack.
 fn alias_count(doc: &ExecutableDocument) -> usize {
@@ -472,7 +552,14 @@ async fn graphql(
             return respond(answer, async_graphql::Response::from_errors(vec![error]));
         }
     }
-    let request = request.data(RequestContext::new(correlation_id, bearer(&headers)));
+    let mut context = RequestContext::new(correlation_id, bearer(&headers));
+    if request
+        .parsed_query()
+        .is_ok_and(|doc| reads_only_the_session(doc, operation_name.as_deref()))
+    {
+        context = context.reading_the_session_only();
+    }
+    let request = request.data(context);
     let mut response = shared.schema.execute(request).await;
     stamp_document_errors(&mut response, correlation_id);
     respond(answer, response)

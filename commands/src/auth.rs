@@ -296,8 +296,25 @@ async fn record_failure(
 }
 
 /// Resolves a session token and slides its expiry: every authenticated request extends it.
-#[tracing::instrument(name = "authenticate", skip_all)]
 pub async fn authenticate(services: &Services, token: &str) -> Result<Principal, CommandError> {
+    resolve_session(services, token, true).await
+}
+
+/// Like [`authenticate`] but leaves the expiry where it is: reading a session's remaining time
+/// must not change it, or a portal could never show an honest countdown.
+pub async fn authenticate_without_extending(
+    services: &Services,
+    token: &str,
+) -> Result<Principal, CommandError> {
+    resolve_session(services, token, false).await
+}
+
+#[tracing::instrument(name = "authenticate", skip_all)]
+async fn resolve_session(
+    services: &Services,
+    token: &str,
+    extend: bool,
+) -> Result<Principal, CommandError> {
     let now = services.clock.now();
     let hash = token_hash(token);
     // The extension commits without waiting for its WAL flush (this statement only: the
@@ -315,7 +332,7 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
         Option<Uuid>,
     );
     let row: Option<Row> = sqlx::query_as(
-        "UPDATE sessions SET expires_at = $2 + $3
+        "UPDATE sessions SET expires_at = CASE WHEN $6 THEN $2 + $3 ELSE expires_at END
          WHERE token_hash = $1 AND expires_at > $2
            AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL
          RETURNING account_id, expires_at, written_tx, written_types,
@@ -333,6 +350,7 @@ pub async fn authenticate(services: &Services, token: &str) -> Result<Principal,
         <domain::account::Account as cqrs_es::Aggregate>::TYPE,
         "",
     ))
+    .bind(extend)
     .fetch_optional(&services.pool)
     .await?;
     let Some((account_id, expires_at, written_tx, written_types, head, key_id)) = row else {

@@ -8,6 +8,7 @@
 //! Fast by design (a few seconds in the dev profile): case counts are bounded, huge inputs
 //! are few and made by repetition.
 
+use domain::values::printable;
 use domain::values::{
     Address, ContentHash, CountryCode, Email, ErasureReason, EuropassNumber, FreeText, ImageType,
     InstitutionName, LongText, MediumText, NamePart, NewPassword, ParticipantCount, PersonName,
@@ -30,6 +31,38 @@ fn any_input() -> impl Strategy<Value = String> {
 /// Spaces (ASCII and Unicode) that parsers trim.
 fn padding() -> impl Strategy<Value = String> {
     "[ \\t\\n\u{a0}\u{3000}]{0,3}"
+}
+
+/// Every character a certificate prints (what free texts accept), once.
+fn printable_chars() -> &'static [char] {
+    static ALL: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        (0..=0x10_FFFF_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| printable(c))
+            .collect()
+    })
+}
+
+fn printable_char() -> impl Strategy<Value = char> {
+    prop::sample::select(printable_chars())
+}
+
+/// 1 to 62 printable characters, white space inside only.
+fn printable_text() -> impl Strategy<Value = String> {
+    let edge = || printable_char().prop_filter("not white space", |c| !c.is_whitespace());
+    (
+        edge(),
+        prop::option::of((prop::collection::vec(printable_char(), 0..=60), edge())),
+    )
+        .prop_map(|(first, rest)| {
+            let mut text = first.to_string();
+            if let Some((middle, last)) = rest {
+                text.extend(middle);
+                text.push(last);
+            }
+            text
+        })
 }
 
 fn assert_validation(err: &Refusal) {
@@ -120,6 +153,7 @@ proptest! {
                         prop_assert_eq!(s.trim(), s);
                         prop_assert!(s.chars().count() <= $ty::MAX_CHARS);
                         prop_assert!(!s.chars().any(|c| c.is_control() && c != '\n'));
+                        prop_assert!(s.chars().all(printable));
                         prop_assert_eq!(s, raw.trim());
                         prop_assert_eq!($ty::parse(s), Ok(v.clone()));
                         prop_assert_eq!($ty::parse(&v.to_string()), Ok(v.clone()));
@@ -144,11 +178,11 @@ proptest! {
     #[test]
     fn bounded_texts_accept_any_printable_text_within_bounds(
         pad_l in padding(),
-        body in "[^\\p{Cc}\\p{Z}]([^\\p{Cc}]{0,60}[^\\p{Cc}\\p{Z}])?",
+        body in printable_text(),
         pad_r in padding(),
     ) {
-        // Non-control text, not starting or ending with white space, at most 62 characters:
-        // every bounded text keeps it as it is, surrounding white space removed.
+        // Text a certificate prints, not starting or ending with white space, at most 62
+        // characters: every bounded text keeps it as it is, surrounding white space removed.
         prop_assume!(body.trim() == body);
         let raw = format!("{pad_l}{body}{pad_r}");
         prop_assert_eq!(ShortText::parse(&raw).unwrap().to_string(), body.clone());
@@ -157,8 +191,23 @@ proptest! {
     }
 
     #[test]
-    fn bounded_texts_count_characters_not_bytes(c in any::<char>(), extra in 0usize..3) {
-        prop_assume!(!c.is_control() && !c.is_whitespace());
+    fn bounded_texts_refuse_what_a_certificate_cannot_print(
+        body in printable_text(),
+        bad in any::<char>().prop_filter("unprintable", |&c| !printable(c) && !c.is_whitespace()),
+    ) {
+        let raw = format!("{body}{bad}{body}");
+        for refusal in [
+            ShortText::parse(&raw).unwrap_err(),
+            LongText::parse_field("learningOutcomes.activities", &raw).unwrap_err(),
+        ] {
+            assert_validation(&refusal);
+            prop_assert_eq!(refusal.reason, "INVALID_CHARACTERS");
+        }
+    }
+
+    #[test]
+    fn bounded_texts_count_characters_not_bytes(c in printable_char(), extra in 0usize..3) {
+        prop_assume!(!c.is_whitespace());
         let at_limit = c.to_string().repeat(NamePart::MAX_CHARS);
         prop_assert!(NamePart::parse(&at_limit).is_ok());
         let over = c.to_string().repeat(NamePart::MAX_CHARS + 1 + extra);

@@ -56,6 +56,19 @@ impl Renderer {
         }
     }
 
+    /// Whether the certificate can print `c` in a text field (some embedded font has a glyph
+    /// for it, or it is a line break or tab); [`render`](Self::render) refuses any other
+    /// character. Input validation elsewhere is checked against this.
+    pub fn can_print(&self, c: char) -> bool {
+        self.assets.printable(c)
+    }
+
+    /// Every character [`can_print`](Self::can_print) accepts, in ascending order: a table
+    /// built elsewhere (input validation) is checked against this.
+    pub fn printable_characters(&self) -> Vec<char> {
+        self.assets.printable_characters()
+    }
+
     /// Renders one certificate.
     ///
     /// The same `data` with the same [`TEMPLATE_VERSION`] always gives the same bytes: the

@@ -67,6 +67,26 @@ impl Assets {
     }
 }
 
+impl Assets {
+    /// Every character [`printable`](Self::printable) accepts, ascending.
+    pub(crate) fn printable_characters(&self) -> Vec<char> {
+        let covered = self
+            .fonts
+            .iter()
+            .flat_map(|font| font.info().coverage.iter())
+            .filter_map(char::from_u32);
+        let mut all: Vec<char> = ['\t', '\n', '\r']
+            .into_iter()
+            .chain(' '..='~')
+            .chain(covered)
+            .filter(|&c| self.printable(c))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
 /// The file id of a fixed virtual path in the project root. Interning is global and permanent,
 /// which is fine for this handful of constant paths.
 fn file_id(path: &str) -> FileId {

@@ -717,6 +717,12 @@ impl DocumentMutation {
             .iter()
             .map(|t| parse_id(ctx, "targets", t))
             .collect::<ApiResult<Vec<_>>>()?;
+        let client_mutation_id = input
+            .client_mutation_id
+            .as_deref()
+            .map(domain::values::ClientMutationId::parse)
+            .transpose()
+            .map_err(|e| fail(ctx, e))?;
         let copied = documents::copy_to_documents(
             &state(ctx).services,
             &request(ctx).as_principal(principal),
@@ -726,7 +732,7 @@ impl DocumentMutation {
                 section: input.section,
                 fields: input.fields,
                 targets,
-                client_mutation_id: input.client_mutation_id.clone(),
+                client_mutation_id: client_mutation_id.map(String::from),
             },
         )
         .await

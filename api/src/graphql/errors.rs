@@ -94,3 +94,27 @@ impl ApiError {
         })
     }
 }
+
+/// A refusal of the whole document before it runs (a limit, an unstorable string): a
+/// VALIDATION error with `reason`, this request's `correlationId` and, when one is to blame,
+/// the `field`.
+pub fn document_refusal(
+    ctx: &async_graphql::extensions::ExtensionContext<'_>,
+    reason: &str,
+    message: String,
+    field: Option<&str>,
+) -> async_graphql::ServerError {
+    let mut error = async_graphql::ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", "VALIDATION");
+    extensions.set("reason", reason);
+    extensions.set("retryable", false);
+    if let Some(request) = ctx.data_opt::<crate::request::RequestContext>() {
+        extensions.set("correlationId", request.correlation_id.to_string());
+    }
+    if let Some(field) = field {
+        extensions.set("field", field);
+    }
+    error.extensions = Some(extensions);
+    error
+}

@@ -8,13 +8,15 @@ mod errors;
 mod esco;
 mod mobility;
 mod mutation;
+mod nul_bytes;
 mod pagination;
 mod query;
+pub mod query_cost;
 mod reference;
 mod signature;
 mod types;
 
-pub use errors::{ApiError, ApiResult};
+pub use errors::{document_refusal, ApiError, ApiResult};
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use commands::Services;
@@ -53,8 +55,10 @@ pub struct AppState {
     pub esco: Arc<dyn projections::esco::EscoSearch>,
 }
 
-/// Limits that keep one request from exhausting the server.
-pub const MAX_DEPTH: usize = 12;
+/// Limits that keep one request from exhausting the server. The depth admits the standard
+/// introspection query (13 levels: `TypeRef` nests `ofType` seven times); what a query costs is
+/// bounded by the fields it resolves (see [`query_cost`]) and the complexity.
+pub const MAX_DEPTH: usize = 15;
 pub const MAX_COMPLEXITY: usize = 500;
 pub const MAX_DIRECTIVES: usize = 20;
 
@@ -67,7 +71,10 @@ pub fn build_schema(state: Option<AppState>) -> EuropassSchema {
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(MAX_DEPTH * 2)
-    .limit_directives(MAX_DIRECTIVES);
+    .limit_directives(MAX_DIRECTIVES)
+    // Both run right after parsing, before validation and execution.
+    .extension(query_cost::QueryCost)
+    .extension(nul_bytes::NulBytes);
     match state {
         Some(state) => builder.data(state).finish(),
         None => builder.finish(),

@@ -97,7 +97,9 @@ impl AccountQuery {
         })
     }
 
-    /// The remaining time of the caller's session; asking extends it, like any call.
+    /// The remaining time of the caller's session. A request that asks only for this (and
+    /// `__typename`) does not extend the session, so a portal can count down honestly; a
+    /// request with any other field extends it, and this shows the extended time.
     async fn session(&self, ctx: &Context<'_>) -> ApiResult<Session> {
         let principal = principal(ctx).await?;
         let now = state(ctx).services.clock.now();

@@ -1,7 +1,9 @@
+use super::printable::printable;
 use crate::Refusal;
 use serde::{Deserialize, Serialize};
 
-/// Trims, refuses empty and over-long values and control characters. Length is counted in
+/// Trims, refuses empty and over-long values and characters a certificate cannot print
+/// (control and invisible characters, emoji, …: see [`printable`]). Length is counted in
 /// characters, not bytes, so that Latvian letters count as one.
 fn bounded(field: &str, raw: &str, max: usize) -> Result<String, Refusal> {
     let value = raw.trim();
@@ -19,11 +21,16 @@ fn bounded(field: &str, raw: &str, max: usize) -> Result<String, Refusal> {
             format!("{field} must be at most {max} characters"),
         ));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n') {
+    if let Some(c) = value.chars().find(|&c| !printable(c)) {
+        // The character itself stays out of the message: it may be a bidi override.
         return Err(Refusal::validation(
             field,
             "INVALID_CHARACTERS",
-            format!("{field} must not contain control characters"),
+            format!(
+                "{field} contains U+{:04X}, which a certificate cannot print (control and \
+                 invisible characters, emoji and scripts without a font are refused)",
+                u32::from(c)
+            ),
         ));
     }
     Ok(value.to_string())
@@ -161,6 +168,23 @@ mod tests {
             .starts_with("personalData.surname must be at most 100"));
         assert!(LongText::parse(&"x".repeat(4000)).is_ok());
         assert!(FreeText::parse(&"x".repeat(2001)).is_err());
+    }
+
+    #[test]
+    fn refuses_what_a_certificate_cannot_print_naming_the_field() {
+        for raw in [
+            "Jānis \u{202e}sināJ",
+            "Rī\u{200b}ga",
+            "Rīga 😀",
+            "王",
+            "a\u{2028}b",
+        ] {
+            let err = LongText::parse_field("learningOutcomes.activities", raw).unwrap_err();
+            assert_eq!(err.reason, "INVALID_CHARACTERS", "{raw}");
+            assert_eq!(err.field.as_deref(), Some("learningOutcomes.activities"));
+            assert!(!err.message.contains('\u{202e}'));
+        }
+        assert!(LongText::parse("Rīga\nLiepāja — „labi“").is_ok());
     }
 
     #[test]
