@@ -13,6 +13,8 @@ use uuid::Uuid;
 pub struct RequestContext {
     pub correlation_id: Uuid,
     pub token: Option<String>,
+    /// The caller's address (the TCP peer), for counting login attempts per address.
+    pub client: Option<std::net::IpAddr>,
     principal: OnceCell<Principal>,
     /// Set once the projections show everything this session wrote before the request.
     settled: OnceCell<()>,
@@ -25,10 +27,16 @@ impl RequestContext {
         Self {
             correlation_id,
             token,
+            client: None,
             principal: OnceCell::new(),
             settled: OnceCell::new(),
             written: Arc::default(),
         }
+    }
+
+    /// The same context, for a request from `client`.
+    pub fn from_client(self, client: Option<std::net::IpAddr>) -> Self {
+        Self { client, ..self }
     }
 
     pub async fn principal(&self, services: &Services) -> Result<&Principal, CommandError> {

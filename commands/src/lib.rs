@@ -17,6 +17,7 @@ pub mod registration;
 pub mod secrets;
 pub mod signatures;
 pub mod store;
+pub mod throttle;
 pub mod upcasters;
 
 pub use clock::{Clock, ManualClock, SystemClock};
