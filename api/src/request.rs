@@ -16,6 +16,8 @@ pub struct RequestContext {
     pub token: Option<String>,
     /// False for a request that only reads `session` (see [`Self::reading_the_session_only`]).
     extends_session: bool,
+    /// The caller's address (the TCP peer), for counting login attempts per address.
+    pub client: Option<std::net::IpAddr>,
     principal: OnceCell<Principal>,
     /// Set once the projections show everything this session wrote before the request.
     settled: OnceCell<()>,
@@ -29,6 +31,7 @@ impl RequestContext {
             correlation_id,
             token,
             extends_session: true,
+            client: None,
             principal: OnceCell::new(),
             settled: OnceCell::new(),
             written: Arc::default(),
@@ -40,6 +43,11 @@ impl RequestContext {
     pub fn reading_the_session_only(mut self) -> Self {
         self.extends_session = false;
         self
+    }
+
+    /// The same context, for a request from `client`.
+    pub fn from_client(self, client: Option<std::net::IpAddr>) -> Self {
+        Self { client, ..self }
     }
 
     pub async fn principal(&self, services: &Services) -> Result<&Principal, CommandError> {

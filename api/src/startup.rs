@@ -12,7 +12,7 @@ use async_graphql::parser::types::{
 use async_graphql_axum::GraphQLResponse;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::Request;
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -113,7 +113,11 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(url = %self.public_url, "europass listening");
-        axum::serve(self.listener, self.router)
+        // The peer's address reaches handlers as `ConnectInfo` (login throttling per address).
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -505,6 +509,7 @@ fn respond(answer: AnswerType, response: async_graphql::Response) -> Response {
 async fn graphql(
     Extension(shared): Extension<Shared>,
     Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -552,7 +557,8 @@ async fn graphql(
             return respond(answer, async_graphql::Response::from_errors(vec![error]));
         }
     }
-    let mut context = RequestContext::new(correlation_id, bearer(&headers));
+    let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let mut context = RequestContext::new(correlation_id, bearer(&headers)).from_client(client);
     if request
         .parsed_query()
         .is_ok_and(|doc| reads_only_the_session(doc, operation_name.as_deref()))

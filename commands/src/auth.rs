@@ -1,26 +1,26 @@
 //! Logging in, sessions and login throttling (R-SESSION).
 //!
 //! Sessions are operational state, not business facts: a row per session keyed by the hash of
-//! its token, sliding 20 minutes ahead on every authenticated request. Failed logins are
-//! counted per e-mail (hashed) and block further tries for a while.
+//! its token, sliding 20 minutes ahead on every authenticated request. Login attempts are
+//! counted per e-mail and client address, and per e-mail, and block further tries for a while
+//! (see [`throttle`]).
 
 use crate::error::CommandError;
 use crate::mailer::Mail;
 use crate::secrets::{self, token_hash};
 use crate::store::{CommandContext, SessionGuard};
+use crate::throttle;
 use crate::Services;
 use chrono::{DateTime, Duration, Utc};
 use domain::account::{account_id_for, AccountCommand, AccountRole, AccountStatus, IssuedLink};
 use domain::values::{Email, NewPassword};
 use domain::Refusal;
+use std::net::IpAddr;
+use tracing::Instrument;
 use uuid::Uuid;
 
 /// R-SESSION: a session ends after this long without activity.
 pub const SESSION_IDLE: Duration = Duration::minutes(20);
-/// After this many failed logins within [`THROTTLE_WINDOW`], logins for the e-mail are blocked.
-pub const MAX_FAILED_LOGINS: i32 = 5;
-pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
-pub const THROTTLE_BLOCK: Duration = Duration::minutes(15);
 
 /// An authenticated caller.
 #[derive(Clone, Debug)]
@@ -184,28 +184,18 @@ fn invalid_credentials() -> CommandError {
     }
 }
 
+/// Logs in from `client` (the caller's address, if known: attempts are counted per e-mail and
+/// address, see [`throttle`]). An attempt is counted before its password is verified.
 #[tracing::instrument(name = "login", skip_all)]
 pub async fn login(
     services: &Services,
     email: &str,
     password: &str,
+    client: Option<IpAddr>,
 ) -> Result<LoggedIn, CommandError> {
     let email = Email::parse(email)?;
     let now = services.clock.now();
-    let throttle_key = token_hash(&format!("login:{email}"));
-    let blocked_until: Option<DateTime<Utc>> = sqlx::query_scalar(
-        "SELECT blocked_until FROM login_throttle WHERE key = $1 AND blocked_until > $2",
-    )
-    .bind(&throttle_key)
-    .bind(now)
-    .fetch_optional(&services.pool)
-    .await?
-    .flatten();
-    if let Some(until) = blocked_until {
-        return Err(CommandError::Throttled {
-            retry_after_seconds: (until - now).num_seconds().max(1),
-        });
-    }
+    let attempt = throttle::reserve_login(services, &email, client, now).await?;
 
     let account_id = account_id_for(&email);
     let account = services.store.accounts.load(account_id).await?;
@@ -217,7 +207,7 @@ pub async fn login(
         .await
         .map_err(CommandError::failure)?;
     if !verified || account.password_hash().is_none() {
-        record_failure(services, &throttle_key, now).await?;
+        // The reserved attempt stays counted.
         return Err(invalid_credentials());
     }
     if !account.password_usable_at(now) {
@@ -227,10 +217,7 @@ pub async fn login(
         )
         .into());
     }
-    sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-        .bind(&throttle_key)
-        .execute(&services.pool)
-        .await?;
+    attempt.succeeded(services, now).await?;
 
     if !account.has_logged_in() {
         services
@@ -266,33 +253,6 @@ pub async fn login(
         expires_at,
         must_change_password: account.must_change_password(),
     })
-}
-
-async fn record_failure(
-    services: &Services,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<(), CommandError> {
-    // One statement, so concurrent failures are all counted.
-    sqlx::query(
-        "INSERT INTO login_throttle (key, failures, window_started_at) VALUES ($1, 1, $2)
-         ON CONFLICT (key) DO UPDATE SET
-           failures = CASE WHEN login_throttle.window_started_at < $2 - $3 THEN 1
-                           ELSE login_throttle.failures + 1 END,
-           window_started_at = CASE WHEN login_throttle.window_started_at < $2 - $3 THEN $2
-                                    ELSE login_throttle.window_started_at END,
-           blocked_until = CASE WHEN login_throttle.window_started_at >= $2 - $3
-                                 AND login_throttle.failures + 1 >= $4 THEN $2 + $5
-                                ELSE NULL END",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(THROTTLE_WINDOW)
-    .bind(MAX_FAILED_LOGINS)
-    .bind(THROTTLE_BLOCK)
-    .execute(&services.pool)
-    .await?;
-    Ok(())
 }
 
 /// Resolves a session token and slides its expiry: every authenticated request extends it.
@@ -383,15 +343,9 @@ async fn resolve_session(
         Some(account) => account,
         None => services.store.accounts.load(account_id).await?,
     };
-    if account.role() == Some(&AccountRole::Participant)
-        && !participant_has_open_document(services, &account, now).await?
-    {
-        end_sessions_of(services, account_id).await?;
-        return Err(CommandError::Unauthenticated {
-            reason: "PARTICIPANT_ACCESS_LOCKED",
-            message: "your access to the document has been locked",
-        });
-    }
+    // A participant whose documents are all locked still logs in and reads them (the
+    // manual: "after the date the participant can no longer make entries"): the lock refuses
+    // their changes in the document's own decision, not their session.
     let principal = match (account.status(), account.role()) {
         (AccountStatus::Active, Some(role)) => Ok(Principal {
             account_id,
@@ -421,26 +375,6 @@ async fn resolve_session(
     Ok(principal)
 }
 
-/// A participant keeps a session only while one of their documents is not locked.
-async fn participant_has_open_document(
-    services: &Services,
-    account: &domain::account::Account,
-    now: DateTime<Utc>,
-) -> Result<bool, CommandError> {
-    let Some(email) = account.email() else {
-        return Ok(false);
-    };
-    let open: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM document_views WHERE participant_email = $1
-                          AND (participant_locked_from IS NULL OR participant_locked_from > $2))",
-    )
-    .bind(email.as_str())
-    .bind(now)
-    .fetch_one(&services.pool)
-    .await?;
-    Ok(open)
-}
-
 pub async fn logout(services: &Services, token: &str) -> Result<(), CommandError> {
     services.sessions.forget(&token_hash(token));
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
@@ -467,8 +401,8 @@ pub async fn change_password(
     current: &str,
     new: &str,
 ) -> Result<(), CommandError> {
-    let new = NewPassword::parse(new)?;
     let account = services.store.accounts.load(principal.account_id).await?;
+    let new = NewPassword::parse(new, account.email())?;
     let hash = account
         .password_hash()
         .unwrap_or(secrets::dummy_hash())
@@ -508,8 +442,16 @@ pub async fn change_password(
 /// A password-reset link works this long.
 pub const RESET_LINK_VALIDITY: Duration = Duration::hours(2);
 
+/// At most this many password-reset requests per e-mail and hour are acted on (each mails a
+/// link that replaces the one before, so the newest mail's link always works).
+pub const RESET_MAILS_PER_HOUR: i32 = 3;
+
 /// Sends a reset link if the e-mail has an active account. The answer is the same either way,
-/// so that nobody learns which e-mails have accounts.
+/// so that nobody learns which e-mails have accounts: the request does the same work for
+/// every e-mail (it counts the request, in one statement), and the account is looked up and
+/// the link issued and mailed after the answer, in the background. A mail that cannot be sent
+/// is logged; the person asks again (telling them would tell anybody that the e-mail has an
+/// account).
 #[tracing::instrument(name = "request_password_reset", skip_all)]
 pub async fn request_password_reset(
     services: &Services,
@@ -517,7 +459,36 @@ pub async fn request_password_reset(
     email: &str,
 ) -> Result<(), CommandError> {
     let email = Email::parse(email)?;
-    let account_id = account_id_for(&email);
+    let now = services.clock.now();
+    let within = throttle::within_limit(
+        services,
+        &format!("reset:{email}"),
+        RESET_MAILS_PER_HOUR,
+        Duration::hours(1),
+        now,
+    )
+    .await?;
+    if !within {
+        return Ok(());
+    }
+    let (services, ctx) = (services.clone(), ctx.clone());
+    tokio::spawn(
+        async move {
+            if let Err(err) = send_reset_link(&services, &ctx, &email).await {
+                tracing::warn!(error = %err, "a password-reset link was not sent");
+            }
+        }
+        .in_current_span(),
+    );
+    Ok(())
+}
+
+async fn send_reset_link(
+    services: &Services,
+    ctx: &CommandContext,
+    email: &Email,
+) -> Result<(), CommandError> {
+    let account_id = account_id_for(email);
     let account = services.store.accounts.load(account_id).await?;
     if account.status() != AccountStatus::Active {
         return Ok(());
@@ -573,7 +544,11 @@ pub async fn reset_password(
     };
     let (id, secret) = token.trim().split_once('.').ok_or_else(unknown)?;
     let account_id = Uuid::parse_str(id).map_err(|_| unknown())?;
-    let new = NewPassword::parse(new_password)?;
+    let account = services.store.accounts.load(account_id).await?;
+    let owner = account
+        .email()
+        .filter(|_| account.has_reset_link(&token_hash(secret)));
+    let new = NewPassword::parse(new_password, owner)?;
     let plain = new.expose().to_string();
     let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&plain))
         .await

@@ -194,7 +194,7 @@ pub async fn upload_photo(
     document_id: Uuid,
     bytes: Vec<u8>,
 ) -> Result<String, CommandError> {
-    let (_, by) = editor_of(
+    let (document, by) = editor_of(
         services,
         principal,
         document_id,
@@ -205,6 +205,18 @@ pub async fn upload_photo(
         return Err(Refusal::forbidden(
             "EDITOR_NOT_ALLOWED",
             "only the institution or the participant can change the photo",
+        )
+        .into());
+    }
+    // The document's decision refuses a locked participant's photo too, but only after the
+    // image was stored: a refusal must store nothing.
+    if let Some(from) = document
+        .participant_locked_from()
+        .filter(|from| by == Editor::Participant && services.clock.now() >= *from)
+    {
+        return Err(Refusal::forbidden(
+            "PARTICIPANT_ACCESS_LOCKED",
+            format!("participant access is locked since {}", from.to_rfc3339()),
         )
         .into());
     }

@@ -21,6 +21,7 @@ pub mod retry;
 pub mod secrets;
 pub mod signatures;
 pub mod store;
+pub mod throttle;
 pub mod upcasters;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -5,10 +5,11 @@ use crate::error::CommandError;
 use crate::mailer::Mail;
 use crate::secrets;
 use crate::store::CommandContext;
+use crate::throttle;
 use crate::Services;
 use chrono::{DateTime, Duration, Utc};
-use domain::account::{account_id_for, AccountCommand, AccountRole, IssuedLink};
-use domain::institution::{BaseData, InstitutionCommand};
+use domain::account::{account_id_for, AccountCommand, AccountRole, AccountStatus, IssuedLink};
+use domain::institution::{BaseData, InstitutionCommand, InstitutionNameKey};
 use domain::values::{Email, InstitutionName};
 use domain::Refusal;
 use uuid::Uuid;
@@ -64,6 +65,15 @@ fn registration_mail(
     }
 }
 
+/// At most this many notices "somebody tried to register with your address" per e-mail and
+/// hour: registering cannot be used to flood a mailbox.
+pub const NOTICES_PER_HOUR: i32 = 3;
+
+/// R-REG and the seed's rules: an institution registers once (by its normalised name, see
+/// [`InstitutionNameKey`]); a registration with an e-mail that already has an account (or a
+/// registration waiting for confirmation) answers exactly like any other and tells that
+/// e-mail's owner instead, so that registering does not tell which e-mails have accounts.
+/// Either way the answer waits for one e-mail being sent and a write or two.
 #[tracing::instrument(name = "register_institution", skip_all)]
 pub async fn register_institution(
     services: &Services,
@@ -73,12 +83,35 @@ pub async fn register_institution(
 ) -> Result<RegistrationStarted, CommandError> {
     let name = InstitutionName::parse(name)?;
     let email = Email::parse(email)?;
+    let institution_id = InstitutionNameKey::of(&name)?.institution_id();
     let account_id = account_id_for(&email);
-    let institution_id = Uuid::new_v4();
     let (token, link) = new_link(services, account_id);
     let expires_at = link.expires_at;
     let now = services.clock.now();
-    services
+    let started = RegistrationStarted {
+        institution_id,
+        email: email.clone(),
+        link_expires_at: expires_at,
+    };
+    // The name is checked before anything depends on the e-mail: whether a name is taken is
+    // answered alike for every e-mail. (The one exception is a registration of this name
+    // with this e-mail whose account step failed: it goes on, and there is no account whose
+    // existence it could tell.)
+    let institution = services.store.institutions.load(institution_id).await?;
+    let account = services.store.accounts.load(account_id).await?;
+    let has_account = !matches!(account.status(), AccountStatus::New | AccountStatus::Closed);
+    let interrupted = institution.primary_account() == Some(account_id) && !has_account;
+    if institution.is_registered() && !interrupted {
+        return Err(already_registered());
+    }
+    if has_account {
+        notify_owner(services, &email, now).await?;
+        return Ok(started);
+    }
+    // The institution first: a name registered concurrently refuses this registration before
+    // it wrote anything. Its primary account is the one this e-mail will have.
+    ensure_institution(services, ctx, account_id, institution_id, &name, &email).await?;
+    let opened = services
         .store
         .accounts
         .execute(
@@ -92,8 +125,19 @@ pub async fn register_institution(
             ctx,
             now,
         )
-        .await?;
-    ensure_institution(services, ctx, account_id, institution_id, &name, &email).await?;
+        .await;
+    match opened {
+        Ok(()) => {}
+        // The same e-mail registered concurrently (with another name: with this one the
+        // institution above was a no-op). That institution keeps this e-mail's account as its
+        // primary one, which belongs to the other; like the answer, the mail is the one for an
+        // e-mail that has an account.
+        Err(CommandError::Refused(refusal)) if refusal.reason == "EMAIL_ALREADY_REGISTERED" => {
+            notify_owner(services, &email, now).await?;
+            return Ok(started);
+        }
+        Err(err) => return Err(err),
+    }
     services
         .mailer
         .send(registration_mail(
@@ -101,15 +145,62 @@ pub async fn register_institution(
         ))
         .await
         .map_err(CommandError::MailFailed)?;
-    Ok(RegistrationStarted {
-        institution_id,
-        email,
-        link_expires_at: expires_at,
-    })
+    Ok(started)
 }
 
-/// The institution aggregate is created right after the account; should that second step
-/// have failed, confirming the registration creates it (registering is idempotent).
+fn already_registered() -> CommandError {
+    Refusal {
+        field: Some("name".into()),
+        ..Refusal::rejected(
+            "INSTITUTION_ALREADY_REGISTERED",
+            "this institution is already registered; ask one of its users to add you as a \
+             user of the institution",
+        )
+    }
+    .into()
+}
+
+/// Tells the owner of an e-mail that has an account (or a registration waiting for
+/// confirmation) that somebody tried to register with it. Nothing of what they typed is in
+/// the mail: it goes to a person who did not ask for it.
+async fn notify_owner(
+    services: &Services,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    let what = format!("registration-notice:{email}");
+    if !throttle::within_limit(services, &what, NOTICES_PER_HOUR, Duration::hours(1), now).await? {
+        return Ok(());
+    }
+    services
+        .mailer
+        .send(Mail {
+            to: email.to_string(),
+            subject:
+                "Europass Mobility: registration with your address / reģistrācija ar jūsu adresi"
+                    .into(),
+            body: format!(
+                "Hello,\n\n\
+                 somebody tried to register an institution in the Europass Mobility register \
+                 with this e-mail address, which already has an account or a registration \
+                 waiting for confirmation. Nothing was changed.\n\n\
+                 If it was you: log in at {url} (if you forgot the password, ask for a password \
+                 reset there; if your confirmation link expired, ask for a new one). To work for \
+                 another institution, ask one of its users to add you.\n\
+                 If it was not you, ignore this message.\n\n\
+                 Labdien!\n\nKāds mēģināja reģistrēt iestādi Europass mobilitāšu datubāzē ar šo \
+                 e-pasta adresi, kurai jau ir konts vai neapstiprināta reģistrācija. Nekas netika \
+                 mainīts. Ja tas nebijāt jūs, neņemiet šo vēstuli vērā.\n",
+                url = services.public_url,
+            ),
+        })
+        .await
+        .map_err(CommandError::MailFailed)
+}
+
+/// The institution aggregate is created before the account; registrations from before that
+/// order created it after, and should that second step have failed, confirming the
+/// registration creates it (registering is idempotent).
 async fn ensure_institution(
     services: &Services,
     ctx: &CommandContext,

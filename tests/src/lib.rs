@@ -171,7 +171,9 @@ impl TestApp {
         email: &str,
         participants: i32,
     ) -> (String, String, Vec<String>) {
-        let (session, _, _) = self.institution_session("Skola", email).await;
+        // An institution registers once by its name: one per e-mail.
+        let name = format!("Skola {email}");
+        let (session, _, _) = self.institution_session(&name, email).await;
         self.approved_mobility_for(&session, participants, "A")
             .await
     }
@@ -280,6 +282,29 @@ impl TestApp {
             json!({"email": email, "password": password}),
         )
         .await
+    }
+
+    /// Logs in from the loopback address `from` (e.g. 127.0.0.2): the service counts login
+    /// attempts per client address.
+    pub async fn login_from(&self, from: std::net::IpAddr, email: &str, password: &str) -> Answer {
+        let client = reqwest::Client::builder()
+            .local_address(from)
+            .build()
+            .expect("a client bound to the address");
+        let response = client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({
+                "query": "mutation($email: String!, $password: String!) {
+                   login(email: $email, password: $password) { token expiresAt mustChangePassword }
+                 }",
+                "variables": {"email": email, "password": password},
+            }))
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("json answer");
+        Answer { status, body }
     }
 
     /// The token of the newest registration link sent to `email`.

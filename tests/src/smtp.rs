@@ -35,6 +35,8 @@ pub struct SmtpCapture {
     port: u16,
     mails: Arc<Mutex<Vec<ReceivedMail>>>,
     arrived: Arc<Notify>,
+    /// Held (written) by a test: messages are not accepted until it lets go.
+    held: Arc<tokio::sync::RwLock<()>>,
 }
 
 fn decode_quoted_printable(raw: &str) -> String {
@@ -64,6 +66,7 @@ impl SmtpCapture {
             port,
             mails: Arc::default(),
             arrived: Arc::default(),
+            held: Arc::default(),
         };
         let this = capture.clone();
         tokio::spawn(async move {
@@ -120,6 +123,7 @@ impl SmtpCapture {
                     }
                     data.push_str(line.strip_prefix('.').unwrap_or(&line));
                 }
+                drop(self.held.read().await);
                 self.mails.lock().unwrap().push(ReceivedMail {
                     to: std::mem::take(&mut to),
                     text: decode_quoted_printable(&data),
@@ -133,6 +137,12 @@ impl SmtpCapture {
                 write.write_all(b"250 OK\r\n").await?;
             }
         }
+    }
+
+    /// Holds every message at the end of its DATA (the sender waits for the answer) until
+    /// the returned guard is dropped: shows what does or does not wait for a mail.
+    pub async fn hold(&self) -> tokio::sync::OwnedRwLockWriteGuard<()> {
+        self.held.clone().write_owned().await
     }
 
     pub fn all(&self) -> Vec<ReceivedMail> {

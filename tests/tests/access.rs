@@ -264,7 +264,8 @@ async fn participants_fill_their_part_until_locked() {
         json!({"activities": "late"}),
     )
     .await;
-    assert_eq!(locked.code(), "UNAUTHENTICATED");
+    // Refused as a change; she still reads (tests/participant_lock.rs).
+    assert_eq!(locked.code(), "FORBIDDEN");
     assert_eq!(locked.reason(), "PARTICIPANT_ACCESS_LOCKED");
     let a = app.session("a@skola.lv", &a_pw).await;
     let history = app

@@ -61,15 +61,134 @@ async fn a_person_registers_confirms_logs_in_and_sees_the_institution() {
     );
 }
 
+/// The seed's rule: "a registration with an e-mail that already has an account answers like
+/// any other and tells that e-mail's owner instead" (a refusal told anybody which e-mails have
+/// accounts).
 #[tokio::test]
-async fn the_same_email_cannot_register_twice_in_any_spelling() {
+async fn a_registration_with_an_email_that_has_an_account_answers_alike_and_tells_the_owner() {
     let app = spawn_app().await;
-    app.register("Skola", "info@skola.lv").await.data();
+    app.institution_session("Skola", "info@skola.lv").await;
+    app.register("Gaidoša skola", "pending@skola.lv")
+        .await
+        .data();
+    for email in ["  INFO@skola.LV ", "pending@skola.lv"] {
+        let before = app.event_count().await;
+        let answer = app.register("Cita skola", email).await;
+        let started = &answer.data()["registerInstitution"];
+        assert_eq!(started["email"], email.trim().to_lowercase());
+        let expires =
+            chrono::DateTime::parse_from_rfc3339(started["linkExpiresAt"].as_str().unwrap())
+                .unwrap();
+        assert_eq!(expires, t0() + Duration::hours(48));
+        assert_eq!(app.event_count().await, before, "nothing registered");
+        let notice = app
+            .smtp
+            .wait_for(&email.trim().to_lowercase(), "tried to register")
+            .await;
+        assert!(!notice.text.contains("Cita skola"), "nothing they typed");
+        assert!(!notice.text.contains("confirm-registration?token="));
+    }
+    // The answer was the one a registration gets: the same institution id as the real one.
+    let faked = app.register("Cita skola", "info@skola.lv").await.data()["registerInstitution"]
+        ["institutionId"]
+        .clone();
+    let real = app.register("Cita skola", "info@cita.lv").await;
+    assert_eq!(real.data()["registerInstitution"]["institutionId"], faked);
+    app.registration_token("info@cita.lv").await;
+}
+
+#[tokio::test]
+async fn notices_to_an_existing_account_are_limited_to_three_an_hour() {
+    let app = spawn_app().await;
+    app.institution_session("Skola", "info@skola.lv").await;
+    for i in 0..5 {
+        app.register(&format!("Skola {i}"), "info@skola.lv")
+            .await
+            .data();
+    }
+    let notices = app
+        .smtp
+        .to("info@skola.lv")
+        .iter()
+        .filter(|m| m.text.contains("tried to register"))
+        .count();
+    assert_eq!(notices, 3);
+}
+
+/// The seed's rule: an institution registers once, by its name with case, white space, quotes
+/// and punctuation folded; whoever else works there is added by its users.
+#[tokio::test]
+async fn an_institution_registers_once_by_its_normalised_name() {
+    let app = spawn_app().await;
+    app.register("Rīgas Valsts tehnikums", "info@rvt.lv")
+        .await
+        .data();
     let before = app.event_count().await;
-    let again = app.register("Cita skola", "  INFO@skola.LV ").await;
-    assert_eq!(again.code(), "REJECTED");
-    assert_eq!(again.reason(), "EMAIL_ALREADY_REGISTERED");
+    for (name, email) in [
+        ("  „RĪGAS valsts   tehnikums” ", "janis@rvt.lv"),
+        ("Rīgas Valsts tehnikums.", "info@rvt.lv"),
+        ("\"Rīgas-Valsts tehnikums\"", "nobody@cita.lv"),
+    ] {
+        let again = app.register(name, email).await;
+        assert_eq!(
+            (again.code(), again.reason(), again.field()),
+            ("REJECTED", "INSTITUTION_ALREADY_REGISTERED", "name"),
+            "{name}"
+        );
+        assert!(
+            again.error()["message"]
+                .as_str()
+                .unwrap()
+                .contains("ask one of its users to add you"),
+            "{}",
+            again.body
+        );
+    }
     assert_eq!(app.event_count().await, before, "a refusal writes nothing");
+    assert!(app.smtp.to("janis@rvt.lv").is_empty());
+    assert!(app.smtp.to("nobody@cita.lv").is_empty());
+    // Other names are other institutions.
+    app.register("Rīgas Valsts tehnikums 2", "janis@rvt.lv")
+        .await
+        .data();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_registrations_of_one_name_register_it_once() {
+    let app = spawn_app().await;
+    let answers = futures::future::join_all((0..8).map(|i| {
+        let app = &app;
+        async move {
+            app.register(
+                &format!("Skola{}", " ".repeat(i)),
+                &format!("u{i}@skola.lv"),
+            )
+            .await
+        }
+    }))
+    .await;
+    let registered = answers
+        .iter()
+        .filter(|a| a.body.get("errors").is_none())
+        .count();
+    assert_eq!(registered, 1, "{answers:?}");
+    for refused in answers.iter().filter(|a| a.body.get("errors").is_some()) {
+        assert_eq!(refused.reason(), "INSTITUTION_ALREADY_REGISTERED");
+    }
+    let institutions: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT aggregate_id) FROM events WHERE aggregate_type = 'institution'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(institutions, 1);
+    let accounts: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT aggregate_id) FROM events WHERE aggregate_type = 'account'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(accounts, 1, "refused registrations open no account");
 }
 
 #[tokio::test]

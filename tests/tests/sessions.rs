@@ -199,14 +199,14 @@ async fn an_emailed_password_expires_unless_changed_and_can_be_reset() {
     let reset = "mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) }";
     let weak = app.gql(reset, json!({"t": token, "p": "short"})).await;
     assert_eq!(weak.field(), "newPassword");
-    app.gql(reset, json!({"t": token, "p": "Anna's own passphrase"}))
+    app.gql(reset, json!({"t": token, "p": "Her own passphrase"}))
         .await
         .data();
     let again = app
         .gql(reset, json!({"t": token, "p": "another passphrase"}))
         .await;
     assert_eq!(again.reason(), "TOKEN_UNKNOWN");
-    let login = app.login("anna@skola.lv", "Anna's own passphrase").await;
+    let login = app.login("anna@skola.lv", "Her own passphrase").await;
     assert_eq!(login.data()["login"]["mustChangePassword"], false);
 }
 

@@ -113,7 +113,8 @@ impl AccountMutation {
         email: String,
         password: String,
     ) -> ApiResult<LoginResult> {
-        let logged_in = auth::login(&state(ctx).services, &email, &password)
+        let client = request(ctx).client;
+        let logged_in = auth::login(&state(ctx).services, &email, &password, client)
             .await
             .map_err(|e| fail(ctx, e))?;
         Ok(LoginResult {

@@ -157,6 +157,17 @@ impl Account {
         self.must_change_password
     }
 
+    /// Whether `token_hash` is this account's pending password-reset link (expired or not).
+    /// Only then may a reset's new password be checked against the account's e-mail: a
+    /// refusal for containing it would otherwise tell anybody which e-mails have accounts.
+    pub fn has_reset_link(&self, token_hash: &str) -> bool {
+        self.status == AccountStatus::Active
+            && self
+                .reset
+                .as_ref()
+                .is_some_and(|reset| reset.token_hash == token_hash)
+    }
+
     fn refuse_taken(&self) -> Result<(), Refusal> {
         match self.status {
             AccountStatus::New | AccountStatus::Closed => Ok(()),

@@ -1041,6 +1041,41 @@ fn participant_access_is_locked_from_its_very_moment_on() {
     );
 }
 
+/// The seed's rule: "after the date the participant can no longer make entries". Given a
+/// lock, when the participant sends any change at or after its moment (an empty save, a
+/// photo, a section the participant may otherwise fill), then it is refused: nothing of theirs
+/// is decided on a locked document.
+#[test]
+fn a_locked_participant_changes_nothing_of_any_kind() {
+    let from = now();
+    let locked = then(created(), DocumentCommand::LockParticipantAccess { from });
+    let photo = PhotoRef::new(&"ef".repeat(32), ImageType::Png).unwrap();
+    let changes = [
+        DocumentCommand::SavePersonalData {
+            patch: PersonalDataPatch::default(),
+            by: Editor::Participant,
+            at: from,
+        },
+        DocumentCommand::SavePersonalData {
+            patch: PersonalDataPatch {
+                photo: Some(Some(photo)),
+                ..Default::default()
+            },
+            by: Editor::Participant,
+            at: from + Duration::days(1),
+        },
+        DocumentCommand::SaveLearningOutcomes {
+            patch: LearningOutcomesPatch::default(),
+            by: Editor::Participant,
+            at: from,
+        },
+    ];
+    for command in changes {
+        let err = refusal(locked.clone(), command.clone());
+        assert_refused(&err, RefusalCode::Forbidden, "PARTICIPANT_ACCESS_LOCKED");
+    }
+}
+
 #[test]
 fn locking_and_unlocking_are_events_and_repeating_them_writes_nothing() {
     let from = now();

@@ -3,12 +3,14 @@
 mod base_data;
 mod commands;
 mod events;
+mod name_key;
 #[cfg(test)]
 mod tests;
 
 pub use base_data::BaseData;
 pub use commands::InstitutionCommand;
 pub use events::InstitutionEvent;
+pub use name_key::InstitutionNameKey;
 
 use crate::Refusal;
 use cqrs_es::event_sink::EventSink;
@@ -29,6 +31,11 @@ pub struct Institution {
 impl Institution {
     pub fn is_registered(&self) -> bool {
         self.primary_account.is_some()
+    }
+
+    /// The account that registered the institution.
+    pub fn primary_account(&self) -> Option<Uuid> {
+        self.primary_account
     }
 
     pub fn base_data(&self) -> Option<&BaseData> {
@@ -59,10 +66,16 @@ impl Institution {
                 // Registration is re-run when a confirmation finds it missing: same owner,
                 // nothing to do.
                 Some(existing) if existing == primary_account => Ok(vec![]),
-                Some(_) => Err(Refusal::rejected(
-                    "INSTITUTION_ALREADY_REGISTERED",
-                    "this institution is already registered",
-                )),
+                // The seed's rule: an institution registers once; whoever else works there
+                // is added by its users (R-USERS). The name is what was refused.
+                Some(_) => Err(Refusal {
+                    field: Some("name".into()),
+                    ..Refusal::rejected(
+                        "INSTITUTION_ALREADY_REGISTERED",
+                        "this institution is already registered; ask one of its users to add \
+                         you as a user of the institution",
+                    )
+                }),
                 None => Ok(vec![InstitutionEvent::InstitutionRegistered {
                     base,
                     primary_account,

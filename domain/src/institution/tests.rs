@@ -51,6 +51,8 @@ fn registering_for_another_owner_is_refused() {
         .inspect_result()
         .unwrap_err();
     assert_eq!(err.reason, "INSTITUTION_ALREADY_REGISTERED");
+    assert_eq!(err.field.as_deref(), Some("name"));
+    assert!(err.message.contains("ask one of its users to add you"));
 }
 
 #[test]
