@@ -302,17 +302,25 @@ pub async fn set_participant_lock(
     Ok(document_ids.len())
 }
 
-/// R-HOST: on a host's first login, every institution whose documents name it is told, by a
-/// notification and an e-mail (the host's password mail itself never went to them).
+/// R-HOST: on a host's first login, every institution that invited it (a grant on one of its
+/// documents that still names the host) is told, by a notification and an e-mail (the host's
+/// password mail itself never went to them). An institution that only wrote the address into
+/// a document learns nothing of the person. Accounts from before grants were recorded
+/// (`granted` empty) are told to every institution whose documents name them.
 pub async fn notify_first_host_login(
     services: &Services,
     email: &Email,
+    granted: &std::collections::BTreeSet<Uuid>,
 ) -> Result<(), CommandError> {
+    let granted: Option<Vec<Uuid>> =
+        (!granted.is_empty()).then(|| granted.iter().copied().collect());
     let rows: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
         "SELECT DISTINCT ON (institution_id) institution_id, id, europass_number
-           FROM document_views WHERE host_email = $1 ORDER BY institution_id, europass_number",
+           FROM document_views WHERE host_email = $1 AND ($2::uuid[] IS NULL OR id = ANY($2))
+          ORDER BY institution_id, europass_number",
     )
     .bind(email.as_str())
+    .bind(granted)
     .fetch_all(&services.pool)
     .await?;
     for (institution_id, document_id, number) in rows {

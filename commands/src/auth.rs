@@ -234,7 +234,7 @@ pub async fn login(
             )
             .await?;
         if account.role() == Some(&AccountRole::Host) {
-            crate::access::notify_first_host_login(services, &email).await?;
+            crate::access::notify_first_host_login(services, &email, account.grants()).await?;
         }
     }
     let token = secrets::random_token();

@@ -234,6 +234,18 @@ pub async fn resend_registration_link(
     let account_id = account_id_for(&email);
     let (token, link) = new_link(services, account_id);
     let expires_at = link.expires_at;
+    // The answer is the same whatever the e-mail is: only a registration waiting for
+    // confirmation gets a new link; an account gets the owner's notice (limited per hour);
+    // an unknown e-mail gets nothing.
+    let account = services.store.accounts.load(account_id).await?;
+    match account.status() {
+        AccountStatus::PendingRegistration => {}
+        AccountStatus::Active => {
+            notify_owner(services, &email, services.clock.now()).await?;
+            return Ok(expires_at);
+        }
+        _ => return Ok(expires_at),
+    }
     services
         .store
         .accounts
@@ -244,7 +256,6 @@ pub async fn resend_registration_link(
             services.clock.now(),
         )
         .await?;
-    let account = services.store.accounts.load(account_id).await?;
     let name = account
         .institution_name()
         .cloned()

@@ -562,3 +562,44 @@ async fn erasure_is_one_transaction_a_failure_changes_nothing_and_a_retry_comple
     assert!(app.tables_containing("teo@skola.lv").await.is_empty());
     replay_finds_no_difference(&app).await;
 }
+
+#[tokio::test]
+async fn only_the_institutions_that_invited_a_host_hear_of_its_first_login() {
+    let app = spawn_app().await;
+    let (a, _, docs_a) = app.approved_mobility("a@skola.lv", 1).await;
+    let (b, _, docs_b) = app.approved_mobility("b@skola.lv", 1).await;
+    save(
+        &app,
+        &a,
+        "saveHostOrganisation",
+        &docs_a[0],
+        json!({"email": "mentor@host.de"}),
+    )
+    .await;
+    // b only writes the address into its document; it never invites the host.
+    save(
+        &app,
+        &b,
+        "saveHostOrganisation",
+        &docs_b[0],
+        json!({"email": "mentor@host.de"}),
+    )
+    .await;
+    projected(&app).await;
+    app.gql_as(&a, INVITE_HOST, json!({"id": docs_a[0]}))
+        .await
+        .data();
+    let password = invited_password(&app, "mentor@host.de").await;
+    app.session("mentor@host.de", &password).await;
+    app.smtp.wait_for("a@skola.lv", "has logged in").await;
+    const NOTICES: &str = "{ notifications { kind } }";
+    let told = app.gql_as(&a, NOTICES, json!({})).await;
+    assert_eq!(told.data()["notifications"][0]["kind"], "HOST_REGISTERED");
+    let not_told = app.gql_as(&b, NOTICES, json!({})).await;
+    assert_eq!(not_told.data()["notifications"], json!([]));
+    assert!(app
+        .smtp
+        .to("b@skola.lv")
+        .iter()
+        .all(|m| !m.text.contains("has logged in")));
+}

@@ -328,3 +328,37 @@ async fn the_confirmation_page_shows_the_password_once() {
         .to_string();
     app.login("info@skola.lv", &password).await.data();
 }
+
+#[tokio::test]
+async fn asking_for_a_new_link_answers_alike_whether_or_not_the_email_has_an_account() {
+    let app = spawn_app().await;
+    app.register("Gaidoša skola", "pending@skola.lv")
+        .await
+        .data();
+    app.institution_session("Aktīva skola", "active@skola.lv")
+        .await;
+    const RESEND: &str = "mutation($email: String!) { resendRegistrationLink(email: $email) { institutionId email linkExpiresAt } }";
+    let mut answers = vec![];
+    for email in ["pending@skola.lv", "active@skola.lv", "nobody@skola.lv"] {
+        let answer = app.gql(RESEND, json!({"email": email})).await;
+        let mut data = answer.data()["resendRegistrationLink"].clone();
+        assert_eq!(data["email"], email);
+        data["email"] = json!(null);
+        answers.push(data);
+    }
+    assert_eq!(
+        answers[0], answers[1],
+        "an active account answers like a pending one"
+    );
+    assert_eq!(
+        answers[0], answers[2],
+        "no account answers like a pending one"
+    );
+    assert_eq!(
+        answers[0]["institutionId"], "",
+        "nobody learns an institution by an e-mail"
+    );
+    // Only the pending registration gets a new link.
+    assert_eq!(app.smtp.to("pending@skola.lv").len(), 2);
+    assert!(app.smtp.to("nobody@skola.lv").is_empty());
+}

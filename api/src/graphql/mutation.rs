@@ -53,7 +53,10 @@ impl AccountMutation {
         })
     }
 
-    /// Sends a new confirmation link; earlier links stop working.
+    /// Sends a new confirmation link to a registration waiting for confirmation; earlier links
+    /// stop working. The answer is the same for every e-mail (an account's owner is told by
+    /// e-mail instead), and its `institutionId` is empty: nobody learns an institution from an
+    /// e-mail address.
     async fn resend_registration_link(
         &self,
         ctx: &Context<'_>,
@@ -65,21 +68,9 @@ impl AccountMutation {
                 .await
                 .map_err(|e| fail(ctx, e))?;
         let parsed = domain::values::Email::parse(&email).map_err(|e| fail(ctx, e))?;
-        let account = services
-            .store
-            .accounts
-            .load(domain::account::account_id_for(&parsed))
-            .await
-            .map_err(|e| fail(ctx, e))?;
-        let institution_id = match account.role() {
-            Some(domain::account::AccountRole::InstitutionUser { institution_id, .. }) => {
-                institution_id.to_string()
-            }
-            _ => String::new(),
-        };
         settle(ctx).await;
         Ok(RegistrationStarted {
-            institution_id: ID(institution_id),
+            institution_id: ID(String::new()),
             email: parsed.to_string(),
             link_expires_at: expires_at,
         })
