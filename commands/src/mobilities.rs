@@ -53,11 +53,13 @@ async fn own_mobility(
     principal: &Principal,
     mobility_id: Uuid,
 ) -> Result<Mobility, CommandError> {
-    let institution_id = own_institution(principal)?;
+    own_institution(principal)?;
     let mobility = services.store.mobilities.load(mobility_id).await?;
-    if mobility.institution_id() != Some(institution_id) {
-        return Err(not_found());
-    }
+    let owner = mobility.institution_id().ok_or_else(not_found)?;
+    domain::authorization::register_rule(
+        crate::documents::caller(principal),
+        domain::authorization::Operation::ChangeMobility { owner },
+    )?;
     Ok(mobility)
 }
 

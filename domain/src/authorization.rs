@@ -277,6 +277,10 @@ pub enum Operation {
     ReadMobility {
         owner: Uuid,
     },
+    /// Changing a mobility of the given institution (more documents): its own users only.
+    ChangeMobility {
+        owner: Uuid,
+    },
     /// Approving or rejecting mobilities, and their queue.
     DecideMobility,
 }
@@ -308,6 +312,15 @@ pub fn register_rule(caller: Caller<'_>, operation: Operation) -> Result<(), Ref
         ReadMobility { .. } => Err(Refusal::not_found(
             "MOBILITY_NOT_FOUND",
             "mobility not found",
+        )),
+        ChangeMobility { owner } if own(owner) => Ok(()),
+        ChangeMobility { .. } if institution_user => Err(Refusal::not_found(
+            "MOBILITY_NOT_FOUND",
+            "mobility not found",
+        )),
+        ChangeMobility { .. } => Err(Refusal::forbidden(
+            "INSTITUTION_USERS_ONLY",
+            "only users of an institution can do this",
         )),
         DecideMobility if nec => Ok(()),
         DecideMobility => Err(Refusal::forbidden("NEC_ONLY", "only NEC staff can do this")),
@@ -401,6 +414,11 @@ mod tests {
         assert!(register_rule(user_a, Operation::ReadMobility { owner: b }).is_err());
         assert!(register_rule(user_a, Operation::DecideMobility).is_err());
         assert!(register_rule(Caller::Nec, Operation::ReadMobility { owner: b }).is_ok());
+        assert!(register_rule(user_a, Operation::ChangeMobility { owner: a }).is_ok());
+        let other = register_rule(user_a, Operation::ChangeMobility { owner: b }).unwrap_err();
+        assert_eq!(other.code, crate::RefusalCode::NotFound);
+        let nec = register_rule(Caller::Nec, Operation::ChangeMobility { owner: b }).unwrap_err();
+        assert_eq!(nec.code, crate::RefusalCode::Forbidden);
         let host = Caller::Host { email: None };
         assert!(register_rule(host, Operation::ManageOwnSignatures).is_ok());
         assert!(register_rule(host, Operation::RequestMobility).is_err());
