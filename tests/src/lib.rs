@@ -399,3 +399,27 @@ pub async fn below_horizon(pool: &PgPool, tx: i64) {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// A PNG of the given size with a gradient (a photo or signature to upload).
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+impl TestApp {
+    /// Waits (10 s at most) until the live projector has applied every committed event.
+    pub async fn projected(&self) {
+        assert!(
+            self.app_state
+                .projector
+                .wait_for_current(std::time::Duration::from_secs(10))
+                .await
+                .unwrap(),
+            "the live projector caught up"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! mutation fails this test until it is placed in the matrix below.
 
 use chrono::Duration;
-use europass_tests::spawn_app;
+use europass_tests::{png, spawn_app};
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -281,15 +281,6 @@ fn every_rest_endpoint_is_placed_in_the_matrix() {
         stale.is_empty(),
         "matrix names endpoints the server lacks: {stale:?}"
     );
-}
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 9])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
 }
 
 #[tokio::test]

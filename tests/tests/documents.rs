@@ -1,6 +1,6 @@
 //! R-PERSONAL, R-HOSTORG, R-PROJECT, R-OUTCOMES, R-COPY, R-COMPLETE, R-LANG through the server.
 
-use europass_tests::{copy_sections, spawn_app, Answer, TestApp};
+use europass_tests::{copy_sections, png, spawn_app, Answer, TestApp};
 use serde_json::{json, Value};
 
 const DOC: &str = "query($id: ID!, $lang: Language) { document(id: $id) {
@@ -371,15 +371,6 @@ async fn bad_copies_are_refused_whole() {
     )
     .await;
     assert_eq!(write.code(), "FORBIDDEN");
-}
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
 }
 
 #[tokio::test]

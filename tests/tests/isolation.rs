@@ -3,10 +3,9 @@
 //! others, and checks that nothing of theirs changed, that a refusal wrote nothing anywhere,
 //! and that a replay finds the query tables equal to the event store afterwards.
 
-use europass_tests::{spawn_app, TestApp};
+use europass_tests::{png, spawn_app, TestApp};
 use projections::{all_projections, replay};
 use serde_json::{json, Value};
-use std::time::Duration;
 
 const GRANT: &str = "mutation($id: ID!) { grantParticipantAccess(documentId: $id) }";
 const INVITE_HOST: &str = "mutation($id: ID!) { sendHostPassword(documentId: $id) }";
@@ -17,20 +16,9 @@ async fn save(app: &TestApp, token: &str, mutation: &str, id: &str, input: Value
     app.save_section(token, mutation, id, input).await.data();
 }
 
-async fn projected(app: &TestApp) {
-    assert!(
-        app.app_state
-            .projector
-            .wait_for_current(Duration::from_secs(10))
-            .await
-            .unwrap(),
-        "the projector caught up"
-    );
-}
-
 /// The query tables equal a rebuild from the event store.
 async fn replay_finds_no_difference(app: &TestApp) {
-    projected(app).await;
+    app.projected().await;
     let differences = replay::verify(&app.pool, &all_projections()).await.unwrap();
     assert!(differences.is_empty(), "{differences:?}");
 }
@@ -64,15 +52,6 @@ async fn invited_password(app: &TestApp, email: &str) -> String {
         .wait_for(email, "password:")
         .await
         .after("password: ")
-}
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 77])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
 }
 
 async fn upload_photo(app: &TestApp, token: &str, document: &str, bytes: Vec<u8>) -> String {
@@ -150,7 +129,7 @@ async fn an_invitation_never_reaches_an_account_of_another_kind_and_a_refusal_wr
         json!({"email": "cita@skola.lv"}),
     )
     .await;
-    projected(&app).await;
+    app.projected().await;
     let before = footprint(&app).await;
 
     let grant = app.gql_as(&hostile, GRANT, json!({"id": docs[0]})).await;
@@ -585,7 +564,7 @@ async fn only_the_institutions_that_invited_a_host_hear_of_its_first_login() {
         json!({"email": "mentor@host.de"}),
     )
     .await;
-    projected(&app).await;
+    app.projected().await;
     app.gql_as(&a, INVITE_HOST, json!({"id": docs_a[0]}))
         .await
         .data();

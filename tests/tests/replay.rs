@@ -11,7 +11,6 @@ use serde_json::{json, Value};
 use sqlx::{PgConnection, PgPool};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 use uuid::Uuid;
 
 const TABLES: &[&str] = &[
@@ -96,17 +95,6 @@ async fn realistic_flow(app: &TestApp) -> Flow {
     }
 }
 
-async fn projected(app: &TestApp) {
-    assert!(
-        app.app_state
-            .projector
-            .wait_for_current(Duration::from_secs(10))
-            .await
-            .unwrap(),
-        "the live projector caught up"
-    );
-}
-
 /// Every row of every query table, as JSON text, in a stable order.
 async fn snapshot(pool: &PgPool) -> Vec<(String, Vec<String>)> {
     let mut all = vec![];
@@ -137,7 +125,7 @@ async fn verify(pool: &PgPool) -> Vec<Difference> {
 async fn rebuilding_every_projection_gives_the_live_tables_again() {
     let app = spawn_app().await;
     let flow = realistic_flow(&app).await;
-    projected(&app).await;
+    app.projected().await;
     let before = snapshot(&app.pool).await;
     assert!(before.iter().all(|(_, rows)| !rows.is_empty()));
     let indexes_before: Vec<String> = sqlx::query_scalar(
@@ -206,7 +194,7 @@ async fn rebuilding_every_projection_gives_the_live_tables_again() {
     )
     .await
     .data();
-    projected(&app).await;
+    app.projected().await;
     let name: String = sqlx::query_scalar("SELECT name FROM institutions WHERE id::text = $1")
         .bind(&flow.institution)
         .fetch_one(&app.pool)
@@ -219,7 +207,7 @@ async fn rebuilding_every_projection_gives_the_live_tables_again() {
 async fn a_rebuild_while_writes_continue_loses_none_of_them() {
     let app = Arc::new(spawn_app().await);
     let flow = Arc::new(realistic_flow(&app).await);
-    projected(&app).await;
+    app.projected().await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let writes = Arc::new(AtomicUsize::new(0));
@@ -263,7 +251,7 @@ async fn a_rebuild_while_writes_continue_loses_none_of_them() {
     stop.store(true, Ordering::SeqCst);
     writer.await.unwrap();
     assert!(overlapped, "writes ran during a rebuild");
-    projected(&app).await;
+    app.projected().await;
 
     assert_eq!(verify(&app.pool).await, vec![]);
     let n = writes.load(Ordering::SeqCst) - 1;
@@ -292,7 +280,7 @@ async fn a_rebuild_while_writes_continue_loses_none_of_them() {
 async fn verify_reports_an_injected_difference_and_changes_nothing() {
     let app = spawn_app().await;
     let flow = realistic_flow(&app).await;
-    projected(&app).await;
+    app.projected().await;
     assert_eq!(verify(&app.pool).await, vec![]);
 
     sqlx::query("UPDATE institutions SET name = 'Viltota skola' WHERE id::text = $1")
@@ -336,7 +324,7 @@ async fn verify_reports_an_injected_difference_and_changes_nothing() {
 async fn one_document_is_rebuilt_alone_without_moving_checkpoints() {
     let app = spawn_app().await;
     let flow = realistic_flow(&app).await;
-    projected(&app).await;
+    app.projected().await;
     let before = snapshot(&app.pool).await;
     let checkpoints = || async {
         sqlx::query_as::<_, (String, i64, i64)>(
@@ -396,7 +384,7 @@ async fn one_document_is_rebuilt_alone_without_moving_checkpoints() {
 async fn a_document_row_ignores_events_already_folded_into_it() {
     let app = spawn_app().await;
     let flow = realistic_flow(&app).await;
-    projected(&app).await;
+    app.projected().await;
     let before = snapshot(&app.pool).await;
     let rows = sqlx::query(&format!(
         "SELECT {} FROM events WHERE aggregate_type = 'document' AND aggregate_id = $1
@@ -429,7 +417,7 @@ async fn a_document_row_ignores_events_already_folded_into_it() {
 async fn an_old_base_data_event_is_upcast_when_loaded_and_projected() {
     let app = spawn_app().await;
     let (session, _, institution) = app.institution_session("Skola", "info@skola.lv").await;
-    projected(&app).await;
+    app.projected().await;
     let pool = &app.pool;
     let history = projections::event_log::events_of(pool, &institution)
         .await
@@ -478,7 +466,7 @@ async fn an_old_base_data_event_is_upcast_when_loaded_and_projected() {
     ));
 
     // The projector upcasts it too, and so does a rebuild.
-    projected(&app).await;
+    app.projected().await;
     let name: String = sqlx::query_scalar("SELECT name FROM institutions WHERE id = $1")
         .bind(id)
         .fetch_one(pool)
@@ -897,7 +885,7 @@ async fn a_rebuild_after_an_erasure_and_a_try_out_purge_brings_nothing_back() {
         .await
         .unwrap();
     assert_eq!(purged.mobilities, 1);
-    projected(&app).await;
+    app.projected().await;
     let before = snapshot(&app.pool).await;
 
     replay::rebuild(&app.pool, &all_projections(), None, |_| {})
