@@ -258,7 +258,7 @@ pub struct CopyRequest {
     pub section: String,
     pub fields: Vec<String>,
     pub targets: Vec<Uuid>,
-    pub client_mutation_id: Option<String>,
+    pub client_mutation_id: Option<domain::values::ClientMutationId>,
 }
 
 /// R-COPY: at most this many targets in one request.
@@ -298,16 +298,11 @@ pub async fn copy_to_documents(
         )
         .into());
     }
-    let client_mutation_id = request
-        .client_mutation_id
-        .as_deref()
-        .map(retry::ClientMutationId::parse)
-        .transpose()?;
     let mut targets = request.targets.clone();
     targets.sort();
     targets.dedup();
     let at = services.clock.now();
-    let receipt = client_mutation_id.map(|id| Receipt {
+    let receipt = request.client_mutation_id.as_ref().map(|id| Receipt {
         scope: principal.institution_id().unwrap_or(principal.account_id),
         client_mutation_id: id.as_str().to_string(),
         request_hash: hex::encode(Sha256::digest(

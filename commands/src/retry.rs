@@ -37,36 +37,6 @@ where
     }
 }
 
-/// A client's name for one request, under which its retries are recognised: 1 to
-/// [`ClientMutationId::MAX_LEN`] visible ASCII characters (no spaces, controls or
-/// direction marks, which would make two ids look alike or break storage).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientMutationId(String);
-
-impl ClientMutationId {
-    pub const MAX_LEN: usize = 128;
-
-    pub fn parse(raw: &str) -> Result<Self, domain::Refusal> {
-        if raw.is_empty() || raw.len() > Self::MAX_LEN || !raw.bytes().all(|b| b.is_ascii_graphic())
-        {
-            return Err(domain::Refusal::validation(
-                "clientMutationId",
-                "INVALID_CLIENT_MUTATION_ID",
-                format!(
-                    "a client mutation id is 1 to {} visible ASCII characters (letters, digits, \
-                     punctuation; e.g. a UUID)",
-                    Self::MAX_LEN
-                ),
-            ));
-        }
-        Ok(Self(raw.to_string()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,21 +82,6 @@ mod tests {
             .await,
             1
         );
-    }
-
-    #[test]
-    fn a_client_mutation_id_is_short_visible_ascii() {
-        assert!(ClientMutationId::parse("copy-1").is_ok());
-        assert!(ClientMutationId::parse(&uuid::Uuid::new_v4().to_string()).is_ok());
-        let too_long = "x".repeat(ClientMutationId::MAX_LEN + 1);
-        for bad in ["", "a b", "copy\u{0}1", "copy\u{202e}1", "kopēt", &too_long] {
-            let refusal = ClientMutationId::parse(bad).unwrap_err();
-            assert_eq!(
-                refusal.field.as_deref(),
-                Some("clientMutationId"),
-                "{bad:?}"
-            );
-        }
     }
 
     #[tokio::test]

@@ -732,7 +732,7 @@ impl DocumentMutation {
                 section: input.section,
                 fields: input.fields,
                 targets,
-                client_mutation_id: client_mutation_id.map(String::from),
+                client_mutation_id,
             },
         )
         .await
