@@ -4,6 +4,7 @@
 mod access;
 mod audit;
 mod document;
+mod document_checks;
 mod errors;
 mod esco;
 mod mobility;
@@ -72,9 +73,8 @@ pub fn build_schema(state: Option<AppState>) -> EuropassSchema {
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(MAX_DEPTH * 2)
     .limit_directives(MAX_DIRECTIVES)
-    // Both run right after parsing, before validation and execution.
-    .extension(query_cost::QueryCost)
-    .extension(nul_bytes::NulBytes);
+    // Right after parsing, before validation and execution.
+    .extension(document_checks::DocumentChecks);
     match state {
         Some(state) => builder.data(state).finish(),
         None => builder.finish(),

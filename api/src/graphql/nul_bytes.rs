@@ -3,11 +3,8 @@
 //! variable's default, at any depth of an input object or list) is checked here, once, before
 //! anything runs: the request is refused as VALIDATION naming the field, and nothing is written.
 
-use super::document_refusal;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerResult, Value as ConstValue, Variables};
-use std::sync::Arc;
+use async_graphql::{Value as ConstValue, Variables};
 
 /// The field (as the API names it: the input fields' path, without the `input` argument of a
 /// mutation, e.g. `clientMutationId`; list items as `[i]`) of the first string argument that
@@ -111,39 +108,6 @@ fn join(path: &str, key: &str) -> String {
         key.to_string()
     } else {
         format!("{path}.{key}")
-    }
-}
-
-/// Refuses a request with a NUL character in a string argument (see the module).
-pub struct NulBytes;
-
-impl ExtensionFactory for NulBytes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(NulBytesExtension)
-    }
-}
-
-struct NulBytesExtension;
-
-#[async_trait::async_trait]
-impl Extension for NulBytesExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        match field_with_nul(&doc, variables) {
-            None => Ok(doc),
-            Some(field) => Err(document_refusal(
-                ctx,
-                "INVALID_CHARACTERS",
-                format!("{field} must not contain NUL characters"),
-                Some(&field),
-            )),
-        }
     }
 }
 

@@ -6,12 +6,8 @@
 //! cost is computed once (memoized), without recursion (a long chain of fragments cannot
 //! exhaust the stack), and a cycle of fragments is refused.
 
-use super::document_refusal;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerResult, Variables};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Most fields one operation may resolve, counted statically (a list field counts once, not per
 /// item: page sizes are bounded by the complexity limit). The standard introspection query
@@ -107,49 +103,6 @@ fn fragment_costs(doc: &ExecutableDocument) -> Result<HashMap<&str, usize>, Cost
         }
     }
     Ok(done)
-}
-
-/// Refuses, right after parsing, a document that would resolve more than [`MAX_FIELDS`]
-/// fields or whose fragments spread themselves.
-pub struct QueryCost;
-
-impl ExtensionFactory for QueryCost {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(QueryCostExtension)
-    }
-}
-
-struct QueryCostExtension;
-
-#[async_trait::async_trait]
-impl Extension for QueryCostExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        match expanded_fields(&doc) {
-            Ok(fields) if fields <= MAX_FIELDS => Ok(doc),
-            Ok(fields) => Err(document_refusal(
-                ctx,
-                "QUERY_TOO_COSTLY",
-                format!(
-                    "the query resolves {fields} fields with its fragments expanded; \
-                     at most {MAX_FIELDS} are allowed"
-                ),
-                None,
-            )),
-            Err(CostRefusal::FragmentCycle(name)) => Err(document_refusal(
-                ctx,
-                "FRAGMENT_CYCLE",
-                format!("fragment {name} spreads itself"),
-                None,
-            )),
-        }
-    }
 }
 
 #[cfg(test)]
