@@ -19,7 +19,6 @@ use crate::error::CommandError;
 use crate::pii::{self, SubjectKey};
 use crate::store::CommandContext;
 use crate::Services;
-use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::SerializedEvent;
 use cqrs_es::{Aggregate, EventEnvelope};
 use domain::account::{account_id_for, Account, AccountCommand, AccountEvent, AccountRole};
@@ -74,17 +73,6 @@ where
         state.apply(envelope.payload);
     }
     Ok((state, sequence))
-}
-
-/// The aggregate's own decision, on a copy of the state (nothing is applied here).
-async fn decide<A: Aggregate<Error = Refusal, Services = ()> + Clone>(
-    state: &A,
-    command: A::Command,
-) -> Result<Vec<A::Event>, Refusal> {
-    let mut state = state.clone();
-    let sink = EventSink::default();
-    state.handle(command, &(), &sink).await?;
-    Ok(sink.collect().await)
 }
 
 /// Appends events of one aggregate inside the transaction, sealing personal values with `key`.
@@ -191,8 +179,8 @@ async fn participant_account(
     if account.role() != Some(&AccountRole::Participant) {
         return Ok(None);
     }
-    let events = decide(
-        &account,
+    let events = crate::store::decide(
+        &mut account.clone(),
         AccountCommand::RevokeDocumentAccess {
             document_id,
             reason: reason.to_string(),
@@ -209,8 +197,8 @@ async fn erase_once(
     reason: &str,
 ) -> Result<(), CommandError> {
     let (document, sequence) = folded::<Document>(&services.store.documents, document_id).await?;
-    let events = decide(
-        &document,
+    let events = crate::store::decide(
+        &mut document.clone(),
         DocumentCommand::EraseParticipantData {
             reason: reason.to_string(),
         },

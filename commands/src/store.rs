@@ -271,7 +271,7 @@ fn wrote_nothing(err: &CommandError) -> bool {
 }
 
 /// Runs the aggregate's own decision on `aggregate` (which it updates) and returns the events.
-async fn decide<A: Aggregate<Error = Refusal, Services = ()>>(
+pub(crate) async fn decide<A: Aggregate<Error = Refusal, Services = ()>>(
     aggregate: &mut A,
     command: A::Command,
 ) -> Result<Vec<A::Event>, Refusal> {
