@@ -9,7 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use commands::{documents, CommandError};
+use commands::auth::Principal;
+use commands::{documents, CommandContext, CommandError};
 use futures::{StreamExt, TryStreamExt};
 use uuid::Uuid;
 
@@ -39,6 +40,55 @@ fn error_response(err: CommandError, correlation_id: Uuid) -> Response {
         .into_response()
 }
 
+/// Who calls a file route, resolved once the projections show what their session wrote.
+struct Caller<'a> {
+    state: &'a AppState,
+    request: &'a RequestContext,
+    principal: &'a Principal,
+}
+
+impl Caller<'_> {
+    /// The context the caller's commands run in.
+    fn command(&self) -> CommandContext {
+        self.request.as_principal(self.principal)
+    }
+}
+
+/// The skeleton of every file route: resolve the caller from the bearer token, run the
+/// operation, answer with `respond` or with the error as JSON and its HTTP status.
+async fn serve<T>(
+    state: &AppState,
+    correlation_id: Uuid,
+    headers: &HeaderMap,
+    operation: impl AsyncFnOnce(Caller<'_>) -> Result<T, CommandError>,
+    respond: impl FnOnce(T) -> Response,
+) -> Response {
+    let request = RequestContext::new(correlation_id, bearer(headers));
+    let result = async {
+        let principal = request.reader(&state.services, &state.projector).await?;
+        let caller = Caller {
+            state,
+            request: &request,
+            principal,
+        };
+        operation(caller).await
+    }
+    .await;
+    match result {
+        Ok(value) => respond(value),
+        Err(err) => error_response(err, correlation_id),
+    }
+}
+
+/// An id in a path: one that does not parse names nothing (`reason`, as for an unknown id).
+fn path_id(raw: &str, reason: &'static str, message: &'static str) -> Result<Uuid, CommandError> {
+    Uuid::parse_str(raw).map_err(|_| domain::Refusal::not_found(reason, message).into())
+}
+
+fn document_id(raw: &str) -> Result<Uuid, CommandError> {
+    path_id(raw, "DOCUMENT_NOT_FOUND", "document not found")
+}
+
 /// `POST /documents/{id}/photo` with the image as the body (PNG or JPEG, at most 5 MB).
 pub async fn upload_photo(
     State(state): State<AppState>,
@@ -47,30 +97,27 @@ pub async fn upload_photo(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request = RequestContext::new(correlation_id, bearer(&headers));
-    let result = async {
-        let principal = request.reader(&state.services, &state.projector).await?;
-        let id = Uuid::parse_str(&id)
-            .map_err(|_| domain::Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found"))?;
+    let operation = async |c: Caller<'_>| {
+        let id = document_id(&id)?;
         let sha = documents::upload_photo(
-            &state.services,
-            &request.as_principal(principal),
-            principal,
+            &c.state.services,
+            &c.command(),
+            c.principal,
             id,
             body.to_vec(),
         )
         .await?;
-        let _ = state
+        let _ = c
+            .state
             .projector
             .wait_for_current(std::time::Duration::from_secs(3))
             .await;
-        Ok::<_, CommandError>(sha)
-    }
-    .await;
-    match result {
-        Ok(sha256) => Json(serde_json::json!({"sha256": sha256})).into_response(),
-        Err(err) => error_response(err, correlation_id),
-    }
+        Ok(sha)
+    };
+    serve(&state, correlation_id, &headers, operation, |sha256| {
+        Json(serde_json::json!({"sha256": sha256})).into_response()
+    })
+    .await
 }
 
 /// `GET /files/{sha256}`: a stored image, for callers who may see a document that uses it.
@@ -80,14 +127,11 @@ pub async fn download(
     Path(sha256): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let request = RequestContext::new(correlation_id, bearer(&headers));
-    let result = async {
-        let principal = request.reader(&state.services, &state.projector).await?;
-        commands::files::download(&state.services, principal, &sha256).await
-    }
-    .await;
-    match result {
-        Ok(file) => (
+    let operation = async |c: Caller<'_>| {
+        commands::files::download(&c.state.services, c.principal, &sha256).await
+    };
+    serve(&state, correlation_id, &headers, operation, |file| {
+        (
             [
                 (header::CONTENT_TYPE, file.media_type),
                 // Photos and certificates carry personal data: no shared cache keeps them.
@@ -95,9 +139,9 @@ pub async fn download(
             ],
             file.bytes,
         )
-            .into_response(),
-        Err(err) => error_response(err, correlation_id),
-    }
+            .into_response()
+    })
+    .await
 }
 
 /// `POST /signatures/uploads` with a PNG or JPEG body: step 1 of R-SIGN.
@@ -107,26 +151,17 @@ pub async fn upload_signature(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request = RequestContext::new(correlation_id, bearer(&headers));
-    let result = async {
-        let principal = request.reader(&state.services, &state.projector).await?;
-        let uploaded = commands::signatures::upload(
-            &state.services,
-            &request.as_principal(principal),
-            principal,
-            body.to_vec(),
-        )
-        .await?;
-        Ok::<_, CommandError>(uploaded)
-    }
-    .await;
-    match result {
-        Ok(u) => Json(serde_json::json!({
+    let operation = async |c: Caller<'_>| {
+        commands::signatures::upload(&c.state.services, &c.command(), c.principal, body.to_vec())
+            .await
+    };
+    serve(&state, correlation_id, &headers, operation, |u| {
+        Json(serde_json::json!({
             "uploadId": u.upload_id, "sha256": u.sha256, "width": u.width, "height": u.height
         }))
-        .into_response(),
-        Err(err) => error_response(err, correlation_id),
-    }
+        .into_response()
+    })
+    .await
 }
 
 /// `GET /documents/{id}/certificate.pdf`: issues the certificate of a complete document
@@ -137,22 +172,12 @@ pub async fn certificate(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let request = RequestContext::new(correlation_id, bearer(&headers));
-    let result = async {
-        let principal = request.reader(&state.services, &state.projector).await?;
-        let id = Uuid::parse_str(&id)
-            .map_err(|_| domain::Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found"))?;
-        commands::certificates::issue(
-            &state.services,
-            &request.as_principal(principal),
-            principal,
-            id,
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok(issued) => (
+    let operation = async |c: Caller<'_>| {
+        let id = document_id(&id)?;
+        commands::certificates::issue(&c.state.services, &c.command(), c.principal, id).await
+    };
+    serve(&state, correlation_id, &headers, operation, |issued| {
+        (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_string()),
                 (
@@ -163,9 +188,9 @@ pub async fn certificate(
             ],
             issued.pdf,
         )
-            .into_response(),
-        Err(err) => error_response(err, correlation_id),
-    }
+            .into_response()
+    })
+    .await
 }
 
 /// `GET /mobilities/{id}/certificates.zip`: the certificates of every complete document of a
@@ -176,53 +201,47 @@ pub async fn certificates_zip(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let request = RequestContext::new(correlation_id, bearer(&headers));
-    let result = async {
-        let principal = request.reader(&state.services, &state.projector).await?;
+    let operation = async |c: Caller<'_>| {
         let not_found = || {
             CommandError::from(domain::Refusal::not_found(
                 "MOBILITY_NOT_FOUND",
                 "mobility not found",
             ))
         };
-        let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
-        let documents: Vec<Uuid> = sqlx::query_scalar(
-            "SELECT id FROM document_views WHERE mobility_id = $1
-               AND jsonb_array_length(missing_fields) = 0 ORDER BY europass_number",
-        )
-        .bind(id)
-        .fetch_all(&state.services.pool)
-        .await?;
-        let row = projections::mobilities::find(&state.services.pool, id)
+        let id = path_id(&id, "MOBILITY_NOT_FOUND", "mobility not found")?;
+        let pool = &c.state.services.pool;
+        let documents = projections::documents::complete_documents_of(pool, id)
+            .await
+            .map_err(CommandError::failure)?;
+        let row = projections::mobilities::find(pool, id)
             .await
             .map_err(CommandError::failure)?
             .ok_or_else(not_found)?;
         crate::policy::authorize(
-            principal,
+            c.principal,
             crate::policy::Operation::ReadMobility {
                 owner: row.institution_id,
             },
         )?;
         // Rendered on every core at once, in the archive's order.
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let ctx = request.as_principal(principal);
+        let ctx = c.command();
         let entries: Vec<(String, Vec<u8>)> = futures::stream::iter(documents)
             .map(|doc| {
-                let (services, ctx) = (&state.services, &ctx);
+                let (services, ctx) = (&c.state.services, &ctx);
                 async move {
                     let issued =
-                        commands::certificates::issue(services, ctx, principal, doc).await?;
+                        commands::certificates::issue(services, ctx, c.principal, doc).await?;
                     Ok::<_, CommandError>((issued.file_name, issued.pdf))
                 }
             })
             .buffered(cores)
             .try_collect()
             .await?;
-        Ok::<_, CommandError>(crate::zip::stored_zip(&entries))
-    }
-    .await;
-    match result {
-        Ok(zip) => (
+        Ok(crate::zip::stored_zip(&entries))
+    };
+    serve(&state, correlation_id, &headers, operation, |zip| {
+        (
             [
                 (header::CONTENT_TYPE, "application/zip"),
                 (
@@ -232,7 +251,7 @@ pub async fn certificates_zip(
             ],
             zip,
         )
-            .into_response(),
-        Err(err) => error_response(err, correlation_id),
-    }
+            .into_response()
+    })
+    .await
 }

@@ -3,8 +3,9 @@
 use anyhow::Context;
 use api::{telemetry, Application, Config};
 use clap::{Parser, Subcommand};
-use commands::{db, CommandContext, Services, SystemClock};
+use commands::{CommandContext, Services, SystemClock};
 use domain::metadata::Actor;
+use eventstore::db;
 use std::sync::Arc;
 
 #[derive(Parser)]
@@ -115,14 +116,13 @@ async fn main() -> anyhow::Result<()> {
         } => {
             let pool = db::connect(&config.database_url, 2).await?;
             db::migrate(&pool).await?;
-            let report = projections::esco::import_dir(&pool, &dir).await?;
+            let report = esco::import_dir(&pool, &dir).await?;
             println!("{report}");
         }
         Command::PurgeTryout => {
             let pool = db::connect(&config.database_url, 2).await?;
             db::migrate(&pool).await?;
-            let report =
-                projections::tryout_purge::purge_expired(&pool, chrono::Utc::now()).await?;
+            let report = api::maintenance::purge_tryout(&pool, chrono::Utc::now()).await?;
             println!(
                 "purged {} Try Out mobilities ({} events)",
                 report.mobilities, report.events
@@ -211,10 +211,11 @@ async fn main() -> anyhow::Result<()> {
             let pool = db::connect(&config.database_url, 2).await?;
             db::migrate(&pool).await?;
             let services = Services::new(
-                pool,
+                pool.clone(),
                 Arc::new(SystemClock),
                 api::startup::mailer_from(&config)?,
                 config.public_url.clone().unwrap_or_default(),
+                api::read_side::ProjectedReads::new(pool),
             );
             let created = commands::institutions::add_nec_user(
                 &services,

@@ -19,7 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use commands::mailer::{Mailer, OutboxMailer, SmtpMailer};
-use commands::{db, Clock, Services};
+use commands::{Clock, Services};
+use eventstore::db;
 use projections::Projector;
 use std::sync::Arc;
 use std::time::Instant;
@@ -74,13 +75,14 @@ impl Application {
             clock,
             mailer_from(config)?,
             public_url.clone(),
+            crate::read_side::ProjectedReads::new(pool.clone()),
         );
-        let esco: Arc<dyn projections::esco::EscoSearch> = match &config.esco_api_url {
-            Some(url) => Arc::new(projections::esco::EscoWebApi::new(url.clone())?),
-            None => Arc::new(projections::esco::LocalEsco::new(pool.clone())),
+        let esco: Arc<dyn ::esco::EscoSearch> = match &config.esco_api_url {
+            Some(url) => Arc::new(::esco::EscoWebApi::new(url.clone())?),
+            None => Arc::new(::esco::LocalEsco::new(pool.clone())),
         };
         let projector = Projector::new(pool, projections::all_projections());
-        // Appends wake this process's projector at once (see `commands::store::notify`).
+        // Appends wake this process's projector at once (see `eventstore::store::notify`).
         let woken = Arc::downgrade(&projector);
         services.store.notifier.on_local(move |aggregate_type| {
             if let Some(projector) = woken.upgrade() {
@@ -133,7 +135,7 @@ fn spawn_tryout_purge(pool: sqlx::PgPool, clock: Arc<dyn Clock>) -> tokio::task:
         let mut every = tokio::time::interval(TRYOUT_PURGE_INTERVAL);
         loop {
             every.tick().await;
-            if let Err(err) = projections::tryout_purge::purge_expired(&pool, clock.now()).await {
+            if let Err(err) = crate::maintenance::purge_tryout(&pool, clock.now()).await {
                 tracing::error!(error = format!("{err:#}"), "Try Out purge failed");
             }
         }

@@ -44,8 +44,8 @@ async fn register(client: &reqwest::Client, port: u16, i: usize) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_mutations_survive_kill_9_and_projections_catch_up() {
     let database_url = format!("{SERVER}/europass_crash_{}", uuid::Uuid::new_v4().simple());
-    let pool = commands::db::connect(&database_url, 5).await.unwrap();
-    commands::db::migrate(&pool).await.unwrap();
+    let pool = eventstore::db::connect(&database_url, 5).await.unwrap();
+    eventstore::db::migrate(&pool).await.unwrap();
     let outbox = std::env::temp_dir().join(format!("europass-crash-{}", uuid::Uuid::new_v4()));
     let port = free_port();
     let client = reqwest::Client::builder()

@@ -325,8 +325,8 @@ async fn register(client: &reqwest::Client, port: u16, email: String, t0: Instan
 async fn postgres_restart_under_load_gives_retryable_errors_recovers_and_loses_nothing() {
     let cluster = Cluster::create();
     let database_url = cluster.url("europass_pgrestart");
-    let pool = commands::db::connect(&database_url, 5).await.unwrap();
-    commands::db::migrate(&pool).await.unwrap();
+    let pool = eventstore::db::connect(&database_url, 5).await.unwrap();
+    eventstore::db::migrate(&pool).await.unwrap();
     let port = free_port();
     let client = reqwest::Client::builder()
         .timeout(CLIENT_TIMEOUT)

@@ -3,10 +3,9 @@
 
 use crate::auth::Principal;
 use crate::documents::{load_authorized, DocumentOperation};
-use crate::error::CommandError;
 use crate::mailer::Mail;
+use crate::read_port::HostedDocument;
 use crate::secrets;
-use crate::store::CommandContext;
 use crate::Services;
 use chrono::{DateTime, Duration, Utc};
 use domain::account::{
@@ -16,6 +15,8 @@ use domain::account::{
 use domain::document::{Document, DocumentCommand};
 use domain::values::Email;
 use domain::Refusal;
+use eventstore::error::CommandError;
+use eventstore::store::CommandContext;
 use std::sync::Mutex;
 use uuid::Uuid;
 
@@ -314,16 +315,17 @@ pub async fn notify_first_host_login(
 ) -> Result<(), CommandError> {
     let granted: Option<Vec<Uuid>> =
         (!granted.is_empty()).then(|| granted.iter().copied().collect());
-    let rows: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
-        "SELECT DISTINCT ON (institution_id) institution_id, id, europass_number
-           FROM document_views WHERE host_email = $1 AND ($2::uuid[] IS NULL OR id = ANY($2))
-          ORDER BY institution_id, europass_number",
-    )
-    .bind(email.as_str())
-    .bind(granted)
-    .fetch_all(&services.pool)
-    .await?;
-    for (institution_id, document_id, number) in rows {
+    let rows = services
+        .read_port
+        .documents_naming_host(email, granted.as_deref())
+        .await
+        .map_err(CommandError::Failure)?;
+    for HostedDocument {
+        institution_id,
+        document_id,
+        europass_number: number,
+    } in rows
+    {
         let message = format!(
             "The host organisation ({email}) has logged in for the first time (document {number})."
         );
@@ -355,4 +357,21 @@ pub async fn notify_first_host_login(
         }
     }
     Ok(())
+}
+
+/// A notice to an institution (e.g. a host's first login), as listed to it.
+pub type NotificationRow = (String, String, Option<Uuid>, chrono::DateTime<chrono::Utc>);
+
+/// The institution's notices, newest first (kind, message, document, when).
+pub async fn notifications_of(
+    services: &Services,
+    institution_id: Uuid,
+) -> Result<Vec<NotificationRow>, CommandError> {
+    Ok(sqlx::query_as(
+        "SELECT kind, message, document_id, created_at FROM notifications
+          WHERE institution_id = $1 ORDER BY created_at DESC LIMIT 100",
+    )
+    .bind(institution_id)
+    .fetch_all(&services.pool)
+    .await?)
 }

@@ -3,13 +3,13 @@
 
 use crate::auth::Principal;
 use crate::documents::{load_authorized, DocumentOperation};
-use crate::error::CommandError;
 use crate::Services;
 use chrono::{DateTime, Utc};
 use cqrs_es::{Aggregate, DomainEvent};
 use domain::document::{Document, DocumentEvent};
 use domain::mobility::MobilityEvent;
 use domain::Refusal;
+use eventstore::error::CommandError;
 use serde_json::Value;
 use std::collections::HashMap;
 use uuid::Uuid;

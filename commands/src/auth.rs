@@ -5,16 +5,16 @@
 //! counted per e-mail and client address, and per e-mail, and block further tries for a while
 //! (see [`throttle`]).
 
-use crate::error::CommandError;
 use crate::mailer::Mail;
 use crate::secrets::{self, token_hash};
-use crate::store::{CommandContext, SessionGuard};
 use crate::throttle;
 use crate::Services;
 use chrono::{DateTime, Duration, Utc};
 use domain::account::{account_id_for, AccountCommand, AccountRole, AccountStatus, IssuedLink};
 use domain::values::{Email, NewPassword};
 use domain::Refusal;
+use eventstore::error::CommandError;
+use eventstore::store::{CommandContext, SessionGuard};
 use std::net::IpAddr;
 use tracing::Instrument;
 use uuid::Uuid;
@@ -306,7 +306,7 @@ async fn resolve_session(
     .bind(now)
     .bind(SESSION_IDLE)
     .bind(<domain::account::Account as cqrs_es::Aggregate>::TYPE)
-    .bind(crate::pii::subject_of(
+    .bind(eventstore::pii::subject_of(
         <domain::account::Account as cqrs_es::Aggregate>::TYPE,
         "",
     ))
@@ -386,9 +386,18 @@ pub async fn logout(services: &Services, token: &str) -> Result<(), CommandError
 
 /// Ends every session of an account at once (removed user, closed account).
 pub async fn end_sessions_of(services: &Services, account_id: Uuid) -> Result<(), CommandError> {
+    let mut conn = services.pool.acquire().await?;
+    end_sessions_in(&mut conn, account_id).await
+}
+
+/// [`end_sessions_of`] on a connection the caller holds (inside its transaction).
+pub async fn end_sessions_in(
+    conn: &mut sqlx::PgConnection,
+    account_id: Uuid,
+) -> Result<(), CommandError> {
     sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(account_id)
-        .execute(&services.pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

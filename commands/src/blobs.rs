@@ -2,8 +2,8 @@
 //! (R-ERASE, R-ISOLATION). The bytes live outside the events so that they can be erased; the
 //! same bytes held by two documents are stored once and deleted when the last holder lets go.
 
-use crate::error::CommandError;
 use crate::Services;
+use eventstore::error::CommandError;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 

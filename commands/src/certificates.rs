@@ -4,8 +4,6 @@
 
 use crate::auth::Principal;
 use crate::documents::{load_authorized, DocumentOperation};
-use crate::error::CommandError;
-use crate::store::CommandContext;
 use crate::Services;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::account::account_id_for;
@@ -14,6 +12,8 @@ use domain::reference::{self, DocumentLanguage, LanguageActivity, Stay};
 use domain::signature::{SignatureKind, SignatureLibrary};
 use domain::values::CountryCode;
 use domain::{Personal, Refusal};
+use eventstore::error::CommandError;
+use eventstore::store::CommandContext;
 use pdf_templates as pdf;
 use uuid::Uuid;
 

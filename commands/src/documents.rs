@@ -4,9 +4,6 @@
 //! participant named by the participant e-mail.
 
 use crate::auth::Principal;
-use crate::error::CommandError;
-use crate::retry;
-use crate::store::{CommandContext, Receipt};
 use crate::Services;
 use domain::document::{
     Document, DocumentCommand, Editor, HostOrganisationPatch, LearningOutcomesPatch,
@@ -16,6 +13,9 @@ use domain::mobility::Mobility;
 use domain::reference::DocumentLanguage;
 use domain::values::PhotoRef;
 use domain::Refusal;
+use eventstore::error::CommandError;
+use eventstore::retry;
+use eventstore::store::{CommandContext, Receipt};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -331,7 +331,7 @@ pub async fn copy_to_documents(
         };
     let (source, request, targets, receipt, check) =
         (&source, &request, &targets, &receipt, &check);
-    // Decided again only after a conflict (see `crate::retry`), and then the receipt is looked
+    // Decided again only after a conflict (see `eventstore::retry`), and then the receipt is looked
     // up first: a concurrent request under the same id that committed first is answered.
     retry::on_conflict(|| async move {
         if let Some(receipt) = receipt {

@@ -15,23 +15,17 @@
 use crate::auth::Principal;
 use crate::blobs::{self, Holder};
 use crate::documents::{load_authorized, DocumentOperation};
-use crate::error::CommandError;
-use crate::pii::{self, SubjectKey};
-use crate::store::CommandContext;
 use crate::Services;
-use cqrs_es::persist::SerializedEvent;
-use cqrs_es::{Aggregate, EventEnvelope};
+use cqrs_es::Aggregate;
 use domain::account::{account_id_for, Account, AccountCommand, AccountEvent, AccountRole};
 use domain::document::{Document, DocumentCommand};
 use domain::metadata::EventMetadata;
 use domain::Refusal;
-use rand::rngs::OsRng;
-use rand::RngCore;
-use std::collections::HashMap;
+use eventstore::erasure::{append_in, drop_snapshots, forget, replace_key, transaction_id};
+use eventstore::error::CommandError;
+use eventstore::retry;
+use eventstore::store::CommandContext;
 use uuid::Uuid;
-
-/// A concurrent write to the document or the account: decided again this many times.
-const ATTEMPTS: usize = 4;
 
 #[tracing::instrument(name = "erase_participant_data", skip_all, fields(document = %document_id))]
 pub async fn erase_participant_data(
@@ -48,18 +42,13 @@ pub async fn erase_participant_data(
         DocumentOperation::EraseParticipantData,
     )
     .await?;
-    let mut attempt = 0;
-    loop {
-        match erase_once(services, ctx, document_id, reason).await {
-            Err(CommandError::Conflict) if attempt + 1 < ATTEMPTS => attempt += 1,
-            other => return other,
-        }
-    }
+    // A concurrent write to the document or the account: decided again (the one rule).
+    retry::on_conflict(|| erase_once(services, ctx, document_id, reason)).await
 }
 
 /// An aggregate's state folded from its whole history, and the sequence it stands at.
 async fn folded<A>(
-    store: &crate::store::AggregateStore<A>,
+    store: &eventstore::store::AggregateStore<A>,
     id: Uuid,
 ) -> Result<(A, usize), CommandError>
 where
@@ -73,94 +62,6 @@ where
         state.apply(envelope.payload);
     }
     Ok((state, sequence))
-}
-
-/// Appends events of one aggregate inside the transaction, sealing personal values with `key`.
-/// A concurrent append took the sequence: a conflict, the whole transaction rolls back.
-async fn append_in<A: Aggregate>(
-    tx: &mut sqlx::PgConnection,
-    id: Uuid,
-    from_sequence: usize,
-    events: Vec<A::Event>,
-    metadata: &HashMap<String, String>,
-    key: Option<&SubjectKey>,
-) -> Result<(), CommandError> {
-    let subject = pii::subject_of(A::TYPE, &id.to_string());
-    for (n, event) in events.into_iter().enumerate() {
-        let envelope = EventEnvelope::<A> {
-            aggregate_id: id.to_string(),
-            sequence: from_sequence + n + 1,
-            payload: event,
-            metadata: metadata.clone(),
-        };
-        let mut serialized = SerializedEvent::try_from(&envelope)
-            .map_err(|e| CommandError::failure(anyhow::anyhow!(e).context("serializing")))?;
-        if pii::has_personal_data(&serialized.payload) {
-            let key = key.ok_or_else(|| {
-                CommandError::failure(anyhow::anyhow!("no key to seal {subject} with"))
-            })?;
-            pii::encrypt(key, &subject, &mut serialized.payload).map_err(CommandError::Failure)?;
-        }
-        sqlx::query(
-            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type,
-                                 event_version, payload, metadata)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&serialized.aggregate_type)
-        .bind(&serialized.aggregate_id)
-        .bind(serialized.sequence as i64)
-        .bind(&serialized.event_type)
-        .bind(&serialized.event_version)
-        .bind(&serialized.payload)
-        .bind(&serialized.metadata)
-        .execute(&mut *tx)
-        .await
-        .map_err(conflict_or)?;
-    }
-    Ok(())
-}
-
-fn conflict_or(err: sqlx::Error) -> CommandError {
-    match &err {
-        sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
-            CommandError::Conflict
-        }
-        _ => CommandError::from(err),
-    }
-}
-
-/// Replaces a subject's key by a fresh one (the old one's values read as erased from now on).
-async fn replace_key(
-    tx: &mut sqlx::PgConnection,
-    subject: &str,
-) -> Result<SubjectKey, CommandError> {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    sqlx::query("DELETE FROM subject_keys WHERE subject = $1")
-        .bind(subject)
-        .execute(&mut *tx)
-        .await?;
-    let key_id: Uuid = sqlx::query_scalar(
-        "INSERT INTO subject_keys (subject, key) VALUES ($1, $2) RETURNING key_id",
-    )
-    .bind(subject)
-    .bind(bytes.as_slice())
-    .fetch_one(&mut *tx)
-    .await?;
-    SubjectKey::from_row(key_id, &bytes).map_err(CommandError::Failure)
-}
-
-async fn drop_snapshots(
-    tx: &mut sqlx::PgConnection,
-    aggregate_type: &str,
-    id: Uuid,
-) -> Result<(), CommandError> {
-    sqlx::query("DELETE FROM aggregate_snapshots WHERE aggregate_type = $1 AND aggregate_id = $2")
-        .bind(aggregate_type)
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
 }
 
 /// The participant's account, if it is a participant account: its id, state, sequence and
@@ -179,7 +80,7 @@ async fn participant_account(
     if account.role() != Some(&AccountRole::Participant) {
         return Ok(None);
     }
-    let events = crate::store::decide(
+    let events = eventstore::store::decide(
         &mut account.clone(),
         AccountCommand::RevokeDocumentAccess {
             document_id,
@@ -197,7 +98,7 @@ async fn erase_once(
     reason: &str,
 ) -> Result<(), CommandError> {
     let (document, sequence) = folded::<Document>(&services.store.documents, document_id).await?;
-    let events = crate::store::decide(
+    let events = eventstore::store::decide(
         &mut document.clone(),
         DocumentCommand::EraseParticipantData {
             reason: reason.to_string(),
@@ -218,8 +119,7 @@ async fn erase_once(
     .to_map();
 
     let mut tx = services.pool.begin().await?;
-    let document_subject = pii::subject_of(Document::TYPE, &document_id.to_string());
-    let key = replace_key(&mut tx, &document_subject).await?;
+    let key = replace_key::<Document>(&mut tx, document_id).await?;
     append_in::<Document>(
         &mut tx,
         document_id,
@@ -229,7 +129,7 @@ async fn erase_once(
         Some(&key),
     )
     .await?;
-    drop_snapshots(&mut tx, Document::TYPE, document_id).await?;
+    drop_snapshots::<Document>(&mut tx, document_id).await?;
     blobs::release_all(&mut tx, Holder::Document(document_id)).await?;
     let mut account_written = false;
     if let Some((account_id, account_sequence, account_events)) = account {
@@ -250,9 +150,7 @@ async fn erase_once(
             close_account(&mut tx, account_id).await?;
         }
     }
-    let written_tx: i64 = sqlx::query_scalar("SELECT pg_current_xact_id()::text::bigint")
-        .fetch_one(&mut *tx)
-        .await?;
+    let written_tx = transaction_id(&mut tx).await?;
     tx.commit().await?;
 
     ctx.written.note(written_tx, Document::TYPE);
@@ -265,23 +163,9 @@ async fn erase_once(
 }
 
 /// A participant account whose last grant ended: its personal values (name, e-mail) are
-/// erased with its key, its plain copy goes, its sessions end.
+/// erased with its key (the accounts projection drops its plain copy on `AccountClosed`), its
+/// sessions end.
 async fn close_account(tx: &mut sqlx::PgConnection, account_id: Uuid) -> Result<(), CommandError> {
-    sqlx::query("DELETE FROM subject_keys WHERE subject = $1")
-        .bind(pii::subject_of(Account::TYPE, &account_id.to_string()))
-        .execute(&mut *tx)
-        .await?;
-    drop_snapshots(tx, Account::TYPE, account_id).await?;
-    // The accounts table keeps no plain copy of an erased participant.
-    sqlx::query(
-        "UPDATE accounts SET email = NULL, name = NULL WHERE id = $1 AND role = 'participant'",
-    )
-    .bind(account_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
+    forget::<Account>(tx, account_id).await?;
+    crate::auth::end_sessions_in(tx, account_id).await
 }

@@ -6,10 +6,10 @@
 use crate::auth::Principal;
 use crate::blobs::{self, Holder};
 use crate::documents::{authorize, DocumentFile, DocumentOperation};
-use crate::error::CommandError;
 use crate::Services;
 use domain::document::Document;
 use domain::Refusal;
+use eventstore::error::CommandError;
 
 /// A stored file the caller may download.
 pub struct File {

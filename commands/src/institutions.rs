@@ -1,15 +1,15 @@
 //! R-BASE and R-USERS: base data of an institution, its additional users, NEC staff accounts.
 
 use crate::auth::{self, Principal};
-use crate::error::CommandError;
 use crate::mailer::Mail;
 use crate::secrets;
-use crate::store::CommandContext;
 use crate::Services;
 use domain::account::{account_id_for, AccountCommand};
 use domain::institution::{BaseData, InstitutionCommand};
 use domain::values::{Address, CountryCode, Email, InstitutionName, PersonName, Phone, Website};
 use domain::{Personal, Refusal};
+use eventstore::error::CommandError;
+use eventstore::store::CommandContext;
 use uuid::Uuid;
 
 /// A change of base data as the client sent it: `None` keeps a field, an empty string clears

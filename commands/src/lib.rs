@@ -1,5 +1,13 @@
-//! The command side: event store adapter (postgres-es with personal-data encryption),
-//! application services that turn requests into aggregate commands, authentication, e-mail.
+//! The write side: application services that turn requests into aggregate commands
+//! (registration, institutions, mobilities, documents, access grants, certificates,
+//! signatures, erasure), authentication and sessions, the login throttle, files (blobs) and
+//! e-mail.
+//!
+//! It owns the command-side tables that are not events (sessions, login throttle, blobs and
+//! their holders, copy receipts, notifications to institutions). It stores events only
+//! through `eventstore`, and depends on `domain`, `eventstore`, `images` and `pdf-templates`;
+//! never on `projections` or `api`. A fact of the read side reaches it only through
+//! [`read_port::ReadPort`], which `api` wires to `projections`.
 
 pub mod access;
 pub mod audit;
@@ -7,26 +15,21 @@ pub mod auth;
 pub mod blobs;
 pub mod certificates;
 pub mod clock;
-pub mod db;
 pub mod documents;
 pub mod erasure;
-pub mod error;
 pub mod files;
 pub mod institutions;
 pub mod mailer;
 pub mod mobilities;
-pub mod pii;
+pub mod read_port;
 pub mod registration;
-pub mod retry;
 pub mod secrets;
 pub mod signatures;
-pub mod store;
 pub mod throttle;
-pub mod upcasters;
+pub mod tryout_purge;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::CommandError;
-pub use store::{CommandContext, EventStore, Written};
+pub use eventstore::{CommandContext, CommandError, EventStore, Written};
 
 use std::sync::Arc;
 
@@ -46,6 +49,8 @@ pub struct Services {
     pub renderer: Arc<pdf_templates::Renderer>,
     /// Sessions resolved recently (see `auth::KnownSessions`).
     pub sessions: Arc<auth::KnownSessions>,
+    /// What the write side may ask the read side (see [`read_port`]).
+    pub read_port: Arc<dyn read_port::ReadPort>,
 }
 
 impl Services {
@@ -54,6 +59,7 @@ impl Services {
         clock: Arc<dyn Clock>,
         mailer: Arc<dyn mailer::Mailer>,
         public_url: String,
+        read_port: Arc<dyn read_port::ReadPort>,
     ) -> Self {
         let store = Arc::new(EventStore::new(pool.clone()));
         Self {
@@ -65,6 +71,7 @@ impl Services {
             allocation_lock: Arc::default(),
             renderer: Arc::new(pdf_templates::Renderer::new()),
             sessions: Arc::default(),
+            read_port,
         }
     }
 }

@@ -1,9 +1,7 @@
 //! R-REQ, R-APPROVE, R-TRYOUT: requesting mobilities, the NEC's decisions, Europass numbers.
 
 use crate::auth::Principal;
-use crate::error::CommandError;
 use crate::mailer::Mail;
-use crate::store::CommandContext;
 use crate::Services;
 use chrono::{Datelike, NaiveDate};
 use domain::institution::Institution;
@@ -14,6 +12,8 @@ use domain::mobility::{
 use domain::reference::Issuer;
 use domain::values::{EuropassNumber, ParticipantCount};
 use domain::Refusal;
+use eventstore::error::CommandError;
+use eventstore::store::CommandContext;
 use uuid::Uuid;
 
 /// A request as the institution's portal sends it.

@@ -1,10 +1,8 @@
 //! R-REG: an institution registers with a name and an e-mail, confirms through a link valid
 //! for 48 hours, and receives its password once.
 
-use crate::error::CommandError;
 use crate::mailer::Mail;
 use crate::secrets;
-use crate::store::CommandContext;
 use crate::throttle;
 use crate::Services;
 use chrono::{DateTime, Duration, Utc};
@@ -12,6 +10,8 @@ use domain::account::{account_id_for, AccountCommand, AccountRole, AccountStatus
 use domain::institution::{BaseData, InstitutionCommand, InstitutionNameKey};
 use domain::values::{Email, InstitutionName};
 use domain::Refusal;
+use eventstore::error::CommandError;
+use eventstore::store::CommandContext;
 use uuid::Uuid;
 
 /// R-REG: a registration link is valid this long.

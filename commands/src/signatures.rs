@@ -1,8 +1,6 @@
 //! R-SIGN: the three steps of preparing a signature or stamp, for an institution or a host.
 
 use crate::auth::Principal;
-use crate::error::CommandError;
-use crate::store::CommandContext;
 use crate::Services;
 use domain::account::AccountRole;
 use domain::signature::{
@@ -10,6 +8,8 @@ use domain::signature::{
 };
 use domain::values::ContentHash;
 use domain::Refusal;
+use eventstore::error::CommandError;
+use eventstore::store::CommandContext;
 use uuid::Uuid;
 
 /// Whose library the caller works on: an institution's (any of its users) or a host's own.

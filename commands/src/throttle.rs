@@ -27,11 +27,11 @@
 //! secret-ish key here, and unknown e-mails are counted like known ones: the answers and their
 //! timing do not tell which e-mails have accounts.
 
-use crate::error::CommandError;
 use crate::secrets::token_hash;
 use crate::Services;
 use chrono::{DateTime, Duration, Utc};
 use domain::values::Email;
+use eventstore::error::CommandError;
 use std::net::IpAddr;
 
 /// Attempts for one e-mail from one address within [`WINDOW`] before that address is blocked.

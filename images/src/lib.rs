@@ -1,4 +1,5 @@
-//! Pure image processing for the Europass Mobility register: no IO, no database.
+//! Pure image processing for the Europass Mobility register: no IO, no database. It depends
+//! on no other crate of the workspace; `commands` uses it for photos and signatures.
 //!
 //! Two concerns live here, both working on byte slices and returning byte vectors:
 //!

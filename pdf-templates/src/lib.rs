@@ -1,4 +1,5 @@
-//! The Europass Mobility certificate as PDF (R-PDF, R-LANG, R-SIGN).
+//! The Europass Mobility certificate as PDF (R-PDF, R-LANG, R-SIGN). It depends on no other
+//! crate of the workspace: `commands` hands it the certificate's data and records the result.
 //!
 //! A Typst template (`certificate.typ`, with English and Latvian labels in `labels.json`),
 //! embedded in the binary and compiled in-process by the `typst` crate with embedded fonts.

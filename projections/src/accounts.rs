@@ -1,10 +1,10 @@
 //! The `accounts` query table: every login identity with its role and status.
 
-use crate::event::StoredEvent;
 use crate::projector::Projection;
 use chrono::{DateTime, Utc};
 use domain::account::AccountEvent;
 use domain::Personal;
+use eventstore::stored_event::StoredEvent;
 use futures::future::BoxFuture;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -155,7 +155,12 @@ impl Projection for AccountsProjection {
                     set(conn, id, "UPDATE accounts SET must_change_password = false, updated_at = $2 WHERE id = $1", at).await
                 }
                 AccountEvent::AccountClosed { .. } => {
-                    set(conn, id, "UPDATE accounts SET status = 'closed', updated_at = $2 WHERE id = $1", at).await
+                    // R-ERASE: a closed participant account keeps no plain copy of its name and
+                    // e-mail (its key is gone, so the events no longer tell them either).
+                    set(conn, id, "UPDATE accounts SET status = 'closed', updated_at = $2,
+                                          email = CASE WHEN role = 'participant' THEN NULL ELSE email END,
+                                          name = CASE WHEN role = 'participant' THEN NULL ELSE name END
+                                    WHERE id = $1", at).await
                 }
             }
         })

@@ -4,12 +4,12 @@
 
 mod fold;
 
-use crate::event::StoredEvent;
 use crate::projector::Projection;
 use crate::rebuild_fold::RebuildFold;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use domain::document::Document;
+use eventstore::stored_event::StoredEvent;
 use fold::DocumentsFold;
 use futures::future::BoxFuture;
 use serde_json::Value;
@@ -129,4 +129,81 @@ pub async fn for_email(
     .bind(email)
     .fetch_all(pool)
     .await?)
+}
+
+/// For each institution with a document that names `host` (among `among`, when given): one
+/// such document, the lowest Europass number first (the write side's read port asks this).
+pub async fn documents_naming_host(
+    pool: &PgPool,
+    host: &str,
+    among: Option<&[uuid::Uuid]>,
+) -> anyhow::Result<Vec<(uuid::Uuid, uuid::Uuid, String)>> {
+    sqlx::query_as(
+        "SELECT DISTINCT ON (institution_id) institution_id, id, europass_number
+           FROM document_views WHERE host_email = $1 AND ($2::uuid[] IS NULL OR id = ANY($2))
+          ORDER BY institution_id, europass_number",
+    )
+    .bind(host)
+    .bind(among)
+    .fetch_all(pool)
+    .await
+    .context("documents naming a host")
+}
+
+/// The complete documents of a mobility, by Europass number (the certificates' archive).
+pub async fn complete_documents_of(
+    pool: &PgPool,
+    mobility: uuid::Uuid,
+) -> anyhow::Result<Vec<uuid::Uuid>> {
+    sqlx::query_scalar(
+        "SELECT id FROM document_views WHERE mobility_id = $1
+           AND jsonb_array_length(missing_fields) = 0 ORDER BY europass_number",
+    )
+    .bind(mobility)
+    .fetch_all(pool)
+    .await
+    .context("complete documents of a mobility")
+}
+
+/// NEC's search of documents: each given criterion narrows it (parts of words, any case).
+pub struct DocumentSearch {
+    pub europass_number: Option<String>,
+    pub institution: Option<String>,
+    pub holder_name: Option<String>,
+    pub complete: Option<bool>,
+    pub limit: i64,
+}
+
+/// A document found: id, Europass number, holder, institution name, mobility, how many
+/// fields are missing, how many certificates were issued.
+pub type DocumentHitRow = (
+    uuid::Uuid,
+    String,
+    Option<String>,
+    String,
+    uuid::Uuid,
+    i32,
+    i32,
+);
+
+pub async fn search(pool: &PgPool, search: DocumentSearch) -> anyhow::Result<Vec<DocumentHitRow>> {
+    let like = |v: Option<String>| v.map(|s| format!("%{}%", s.trim().to_lowercase()));
+    sqlx::query_as(
+        "SELECT v.id, v.europass_number, v.holder_name, i.name, v.mobility_id,
+                jsonb_array_length(v.missing_fields), v.certificates
+           FROM document_views v JOIN institutions i ON i.id = v.institution_id
+          WHERE ($1::text IS NULL OR upper(v.europass_number) LIKE upper($1))
+            AND ($2::text IS NULL OR lower(i.name) LIKE $2)
+            AND ($3::text IS NULL OR lower(v.holder_name) LIKE $3)
+            AND ($4::boolean IS NULL OR (jsonb_array_length(v.missing_fields) = 0) = $4)
+          ORDER BY v.europass_number LIMIT $5",
+    )
+    .bind(search.europass_number.map(|n| format!("%{}%", n.trim())))
+    .bind(like(search.institution))
+    .bind(like(search.holder_name))
+    .bind(search.complete)
+    .bind(search.limit)
+    .fetch_all(pool)
+    .await
+    .context("searching documents")
 }

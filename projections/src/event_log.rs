@@ -2,7 +2,7 @@
 //! event, personal data decrypted (erased values show as `{"pii_erased": true}`), version and
 //! payload as stored, so what is printed is what the store holds.
 
-use crate::unseal::Unsealer;
+use eventstore::unseal::Unsealer;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{PgPool, Row};

@@ -1,10 +1,10 @@
 //! The `institutions` query table: base data as they stand now.
 
-use crate::event::StoredEvent;
 use crate::projector::Projection;
 use chrono::{DateTime, Utc};
 use domain::institution::{BaseData, InstitutionEvent};
 use domain::Personal;
+use eventstore::stored_event::StoredEvent;
 use futures::future::BoxFuture;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;

@@ -1,20 +1,23 @@
 //! The read side: a projector that applies committed events to query tables in commit order,
-//! exactly once, and the readers the API uses.
+//! exactly once, replays and rebuilds of those tables, and the readers the API uses (and the
+//! write side's read port, through `api`).
+//!
+//! It owns the query tables (`accounts`, `institutions`, `mobilities`, `documents`,
+//! `document_views`, `document_files`) and reads events only through `eventstore` (stored
+//! events, unsealing, the append notifications). It never depends on `commands` or `api`, and
+//! never writes or deletes an event (`.ci/run` checks the crate graph).
 
 pub mod accounts;
 pub mod documents;
-pub mod esco;
-pub mod event;
 pub mod event_log;
 pub mod institutions;
 pub mod mobilities;
 pub mod projector;
+pub mod purge;
 pub mod rebuild_fold;
 pub mod replay;
-pub mod tryout_purge;
-pub mod unseal;
 
-pub use event::StoredEvent;
+pub use eventstore::StoredEvent;
 pub use projector::{Projection, Projector};
 
 use std::sync::Arc;

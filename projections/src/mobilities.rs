@@ -1,10 +1,10 @@
 //! The `mobilities` and `documents` query tables: requests, decisions, the NEC's queue and the
 //! documents with their Europass numbers.
 
-use crate::event::StoredEvent;
 use crate::projector::Projection;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::mobility::{IssuedDocument, MobilityEvent};
+use eventstore::stored_event::StoredEvent;
 use futures::future::BoxFuture;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;

@@ -7,10 +7,10 @@
 //! skipped. The view writes and the checkpoint move in one transaction: a crash loses either
 //! both or neither, so each event is applied exactly once and the projector resumes by itself.
 
-use crate::event::{StoredEvent, EVENT_COLUMNS};
 use crate::rebuild_fold::RebuildFold;
-use crate::unseal::Unsealer;
 use anyhow::Context;
+use eventstore::stored_event::{StoredEvent, EVENT_COLUMNS};
+use eventstore::unseal::Unsealer;
 use futures::future::BoxFuture;
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool};
@@ -93,8 +93,8 @@ pub struct Projector {
     poll_interval: Duration,
 }
 
-/// Where appends are announced (`commands::store::notify`).
-pub use commands::store::NOTIFY_CHANNEL;
+/// Where appends are announced (`eventstore::store::notify`).
+pub use eventstore::store::NOTIFY_CHANNEL;
 
 /// The shortest time between two batches of one projection while it keeps up (see
 /// `run_forever`): the projection lag it may add, against the CPU it saves under load.

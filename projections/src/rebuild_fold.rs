@@ -7,7 +7,7 @@
 //! [`RebuildFold`] keeps its rows in memory instead and writes each one once, when the replay
 //! tool flushes (see `replay::shadow`).
 
-use crate::event::StoredEvent;
+use eventstore::stored_event::StoredEvent;
 use futures::future::BoxFuture;
 use sqlx::PgConnection;
 

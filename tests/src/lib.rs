@@ -26,10 +26,10 @@ pub async fn fresh_database() -> (String, PgPool) {
         "{SERVER_URL}/europass_test_{}?sslmode=disable",
         Uuid::new_v4().simple()
     );
-    let pool = commands::db::connect(&url, 10)
+    let pool = eventstore::db::connect(&url, 10)
         .await
         .expect("test database");
-    commands::db::migrate(&pool).await.expect("migrations");
+    eventstore::db::migrate(&pool).await.expect("migrations");
     (url, pool)
 }
 

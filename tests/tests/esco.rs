@@ -1,10 +1,8 @@
 //! R-OUTCOMES: ESCO search on the local index loaded from the fixture (the official CSV format),
 //! through the real server; and the ESCO web API client against a canned local server.
 
+use esco::{self, EscoKind, EscoLanguage, EscoQuery, EscoSearch, EscoWebApi, ImportReport};
 use europass_tests::{spawn_app, Answer, TestApp};
-use projections::esco::{
-    self, EscoKind, EscoLanguage, EscoQuery, EscoSearch, EscoWebApi, ImportReport,
-};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -227,7 +227,7 @@ async fn a_long_history_loads_from_a_sealed_snapshot_equal_to_the_full_fold() {
     let change = |i: usize| InstitutionCommand::ChangeBaseData {
         base: base(&format!("Brīvības iela {i}")),
     };
-    for i in 0..(commands::store::SNAPSHOT_EVERY * 2 + 20) {
+    for i in 0..(eventstore::store::SNAPSHOT_EVERY * 2 + 20) {
         store
             .institutions
             .execute(id, change(i), &CommandContext::new(Actor::operator()), t0())
@@ -236,7 +236,7 @@ async fn a_long_history_loads_from_a_sealed_snapshot_equal_to_the_full_fold() {
     }
     let (sequence, sealed) = snapshot_of(&pool, id).await.expect("a snapshot was taken");
     assert!(
-        sequence >= commands::store::SNAPSHOT_EVERY as i64,
+        sequence >= eventstore::store::SNAPSHOT_EVERY as i64,
         "{sequence}"
     );
     assert!(
@@ -259,7 +259,7 @@ async fn a_long_history_loads_from_a_sealed_snapshot_equal_to_the_full_fold() {
     // the state is the full fold, with the erased values erased.
     sqlx::query("UPDATE aggregate_snapshots SET format = $2 WHERE aggregate_id = $1")
         .bind(id.to_string())
-        .bind(commands::store::SNAPSHOT_FORMAT)
+        .bind(eventstore::store::SNAPSHOT_FORMAT)
         .execute(&pool)
         .await
         .unwrap();
@@ -471,7 +471,7 @@ async fn an_append_is_announced_to_other_processes_after_its_commit() {
         .await
         .unwrap();
     listener
-        .listen(commands::store::NOTIFY_CHANNEL)
+        .listen(eventstore::store::NOTIFY_CHANNEL)
         .await
         .unwrap();
     registered(&store, Uuid::new_v4()).await;

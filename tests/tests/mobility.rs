@@ -431,12 +431,12 @@ async fn try_out_is_approved_at_once_in_its_own_series_and_purged_after_24_hours
 
     // Not yet 24 hours: nothing is purged.
     app.clock.advance(Duration::hours(23));
-    let report = projections::tryout_purge::purge_expired(&app.pool, app.clock_now())
+    let report = api::maintenance::purge_tryout(&app.pool, app.clock_now())
         .await
         .unwrap();
     assert_eq!(report.mobilities, 0);
     app.clock.advance(Duration::hours(1));
-    let report = projections::tryout_purge::purge_expired(&app.pool, app.clock_now())
+    let report = api::maintenance::purge_tryout(&app.pool, app.clock_now())
         .await
         .unwrap();
     assert_eq!(report.mobilities, 1);

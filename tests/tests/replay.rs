@@ -389,7 +389,7 @@ async fn a_document_row_ignores_events_already_folded_into_it() {
     let rows = sqlx::query(&format!(
         "SELECT {} FROM events WHERE aggregate_type = 'document' AND aggregate_id = $1
           ORDER BY sequence",
-        projections::event::EVENT_COLUMNS
+        eventstore::stored_event::EVENT_COLUMNS
     ))
     .bind(&flow.docs[0])
     .fetch_all(&app.pool)
@@ -401,7 +401,7 @@ async fn a_document_row_ignores_events_already_folded_into_it() {
         .collect();
     assert!(events.len() >= 3, "creation and two saves");
     let mut tx = app.pool.begin().await.unwrap();
-    let mut unsealer = projections::unseal::Unsealer::default();
+    let mut unsealer = eventstore::unseal::Unsealer::default();
     for event in &mut events {
         unsealer.open(&mut tx, event).await.unwrap();
     }
@@ -429,11 +429,11 @@ async fn an_old_base_data_event_is_upcast_when_loaded_and_projected() {
     let mut base = registered.payload["InstitutionRegistered"]["base"].clone();
     base["name"] = json!("Vecās formas skola");
     let mut payload = json!({"BaseDataChanged": {"base": base}});
-    let subject = commands::pii::subject_of("institution", &institution);
-    let key = commands::pii::key_for_writing(pool, &subject)
+    let subject = eventstore::pii::subject_of("institution", &institution);
+    let key = eventstore::pii::key_for_writing(pool, &subject)
         .await
         .unwrap();
-    commands::pii::encrypt(&key, &subject, &mut payload).unwrap();
+    eventstore::pii::encrypt(&key, &subject, &mut payload).unwrap();
     assert!(!payload.to_string().contains("info@skola.lv"));
     sqlx::query(
         "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
@@ -881,7 +881,7 @@ async fn a_rebuild_after_an_erasure_and_a_try_out_purge_brings_nothing_back() {
         .unwrap()
         .to_string();
     app.clock.advance(chrono::Duration::hours(25));
-    let purged = projections::tryout_purge::purge_expired(&app.pool, app.clock_now())
+    let purged = api::maintenance::purge_tryout(&app.pool, app.clock_now())
         .await
         .unwrap();
     assert_eq!(purged.mobilities, 1);
@@ -962,13 +962,13 @@ async fn what_an_erasure_or_a_purge_removes_during_a_rebuild_stays_removed() {
         .execute(&pool)
         .await
         .unwrap();
-    let key = commands::pii::key_for_writing(&pool, "sealed/p")
+    let key = eventstore::pii::key_for_writing(&pool, "sealed/p")
         .await
         .unwrap();
     let mut payloads = vec![];
     for n in 1..=700 {
         let mut payload = json!({"v": {"pii": format!("secret-{n}")}});
-        commands::pii::encrypt(&key, "sealed/p", &mut payload).unwrap();
+        eventstore::pii::encrypt(&key, "sealed/p", &mut payload).unwrap();
         payloads.push(payload);
     }
     sqlx::query(

@@ -2,8 +2,8 @@
 
 use super::document::{load_document, DocumentView};
 use super::errors::ApiResult;
-use super::mutation::settle;
-use super::query::{fail, parse_id, principal, request, state};
+use super::mutation::{mutate, Caller};
+use super::query::{fail, principal, state};
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use commands::access;
@@ -22,20 +22,16 @@ pub struct Notification {
 /// A group action covers at most this many documents (a mobility has at most 500).
 const MAX_GROUP: usize = 500;
 
-fn ids(ctx: &Context<'_>, ids: &[ID]) -> ApiResult<Vec<Uuid>> {
+fn ids(caller: &Caller<'_>, ids: &[ID]) -> Result<Vec<Uuid>, CommandError> {
     if ids.is_empty() || ids.len() > MAX_GROUP {
-        return Err(fail(
-            ctx,
-            domain::Refusal::validation(
-                "documentIds",
-                "DOCUMENT_COUNT_OUT_OF_RANGE",
-                format!("choose 1 to {MAX_GROUP} documents"),
-            ),
-        ));
+        return Err(domain::Refusal::validation(
+            "documentIds",
+            "DOCUMENT_COUNT_OUT_OF_RANGE",
+            format!("choose 1 to {MAX_GROUP} documents"),
+        )
+        .into());
     }
-    ids.iter()
-        .map(|id| parse_id(ctx, "documentIds", id))
-        .collect()
+    ids.iter().map(|id| caller.id("documentIds", id)).collect()
 }
 
 #[derive(Default)]
@@ -74,14 +70,9 @@ impl AccessQuery {
         let Some(institution_id) = principal.institution_id() else {
             return Ok(vec![]);
         };
-        let rows: Vec<(String, String, Option<Uuid>, DateTime<Utc>)> = sqlx::query_as(
-            "SELECT kind, message, document_id, created_at FROM notifications
-              WHERE institution_id = $1 ORDER BY created_at DESC LIMIT 100",
-        )
-        .bind(institution_id)
-        .fetch_all(&state(ctx).services.pool)
-        .await
-        .map_err(|e| fail(ctx, CommandError::from(e)))?;
+        let rows = access::notifications_of(&state(ctx).services, institution_id)
+            .await
+            .map_err(|e| fail(ctx, e))?;
         Ok(rows
             .into_iter()
             .map(|(kind, message, document_id, created_at)| Notification {
@@ -102,17 +93,11 @@ impl AccessMutation {
     /// R-HOST: e-mails the host (the document's host e-mail) a login and password; the
     /// institution gets no copy, only a notice when the host first logs in.
     async fn send_host_password(&self, ctx: &Context<'_>, document_id: ID) -> ApiResult<bool> {
-        let principal = principal(ctx).await?;
-        let id = parse_id(ctx, "documentId", &document_id)?;
-        access::send_host_password(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            id,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        mutate(ctx, async |c| {
+            let id = c.id("documentId", &document_id)?;
+            access::send_host_password(c.services, &c.command, c.principal, id).await
+        })
+        .await?;
         Ok(true)
     }
 
@@ -150,18 +135,12 @@ impl AccessMutation {
 }
 
 async fn grant(ctx: &Context<'_>, document_ids: &[ID]) -> ApiResult<i32> {
-    let principal = principal(ctx).await?;
-    let ids = ids(ctx, document_ids)?;
-    let n = access::grant_participant_access(
-        &state(ctx).services,
-        &request(ctx).as_principal(principal),
-        principal,
-        &ids,
-    )
-    .await
-    .map_err(|e| fail(ctx, e))?;
-    settle(ctx).await;
-    Ok(n as i32)
+    let granted = mutate(ctx, async |c| {
+        let ids = ids(&c, document_ids)?;
+        access::grant_participant_access(c.services, &c.command, c.principal, &ids).await
+    })
+    .await?;
+    Ok(granted as i32)
 }
 
 async fn set_lock(
@@ -169,17 +148,10 @@ async fn set_lock(
     document_ids: &[ID],
     from: Option<DateTime<Utc>>,
 ) -> ApiResult<i32> {
-    let principal = principal(ctx).await?;
-    let ids = ids(ctx, document_ids)?;
-    let n = access::set_participant_lock(
-        &state(ctx).services,
-        &request(ctx).as_principal(principal),
-        principal,
-        &ids,
-        from,
-    )
-    .await
-    .map_err(|e| fail(ctx, e))?;
-    settle(ctx).await;
-    Ok(n as i32)
+    let locked = mutate(ctx, async |c| {
+        let ids = ids(&c, document_ids)?;
+        access::set_participant_lock(c.services, &c.command, c.principal, &ids, from).await
+    })
+    .await?;
+    Ok(locked as i32)
 }

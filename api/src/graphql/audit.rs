@@ -3,14 +3,13 @@
 
 use super::document::DocumentView;
 use super::errors::ApiResult;
-use super::mutation::settle;
+use super::mutation::mutate;
 use super::pagination::{decode, encode, page_size, PageInfo};
-use super::query::{fail, parse_id, principal, request, state};
+use super::query::{fail, parse_id, principal, state};
 use crate::policy::{self, Operation};
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use commands::{audit, CommandError};
-use uuid::Uuid;
 
 #[derive(SimpleObject)]
 pub struct Change {
@@ -201,26 +200,16 @@ impl AuditQuery {
     ) -> ApiResult<Vec<DocumentHit>> {
         let principal = principal(ctx).await?;
         policy::authorize(principal, Operation::DecideMobility).map_err(|e| fail(ctx, e))?;
-        let like = |v: Option<String>| v.map(|s| format!("%{}%", s.trim().to_lowercase()));
-        type Row = (Uuid, String, Option<String>, String, Uuid, i32, i32);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT v.id, v.europass_number, v.holder_name, i.name, v.mobility_id,
-                    jsonb_array_length(v.missing_fields), v.certificates
-               FROM document_views v JOIN institutions i ON i.id = v.institution_id
-              WHERE ($1::text IS NULL OR upper(v.europass_number) LIKE upper($1))
-                AND ($2::text IS NULL OR lower(i.name) LIKE $2)
-                AND ($3::text IS NULL OR lower(v.holder_name) LIKE $3)
-                AND ($4::boolean IS NULL OR (jsonb_array_length(v.missing_fields) = 0) = $4)
-              ORDER BY v.europass_number LIMIT $5",
-        )
-        .bind(europass_number.map(|n| format!("%{}%", n.trim())))
-        .bind(like(institution))
-        .bind(like(holder_name))
-        .bind(complete)
-        .bind(page_size(first))
-        .fetch_all(&state(ctx).services.pool)
-        .await
-        .map_err(|e| fail(ctx, CommandError::from(e)))?;
+        let search = projections::documents::DocumentSearch {
+            europass_number,
+            institution,
+            holder_name,
+            complete,
+            limit: page_size(first),
+        };
+        let rows = projections::documents::search(&state(ctx).services.pool, search)
+            .await
+            .map_err(|e| fail(ctx, CommandError::failure(e)))?;
         Ok(rows
             .into_iter()
             .map(
@@ -251,18 +240,18 @@ impl AuditMutation {
         document_id: ID,
         reason: String,
     ) -> ApiResult<bool> {
-        let principal = principal(ctx).await?;
-        let id = parse_id(ctx, "documentId", &document_id)?;
-        commands::erasure::erase_participant_data(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            id,
-            &reason,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        mutate(ctx, async |c| {
+            let id = c.id("documentId", &document_id)?;
+            commands::erasure::erase_participant_data(
+                c.services,
+                &c.command,
+                c.principal,
+                id,
+                &reason,
+            )
+            .await
+        })
+        .await?;
         Ok(true)
     }
 }

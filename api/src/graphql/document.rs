@@ -1,19 +1,18 @@
 //! Certificate documents: reading them by role, saving sections, copying to other documents.
 
 use super::errors::ApiResult;
-use super::mutation::settle;
-use super::query::{command_principal, fail, parse_id, principal, request, state};
+use super::mutation::mutate;
+use super::query::{fail, parse_id, principal, request, state};
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use commands::documents::{self, CopyRequest, DocumentOperation, Relation, SectionSave};
-use commands::store::SESSION_NOT_PROVEN;
-use commands::CommandError;
 use domain::document::{
     Choice, ChoiceInput, Document as DomainDocument, HostOrganisationPatch, LanguageSkillInput,
     LearningOutcomesPatch, PersonalDataPatch, ProjectPatch,
 };
 use domain::reference::{CefrLevel, DocumentLanguage, Stay};
 use domain::Personal;
+use domain::Refusal;
 use uuid::Uuid;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -552,48 +551,29 @@ pub struct DocumentMutation;
 /// proves the session and account still current in its own condition (a save that appends
 /// nothing, or is refused, proves them in a statement of its own). Only if that proof fails,
 /// which wrote nothing, does the save run again the ordinary way, whose authentication gives
-/// the error. Any other error is the answer: it is not decided twice (see `commands::retry`).
+/// the error. Any other error is the answer: it is not decided twice (see `eventstore::retry`).
 async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResult<DocumentView> {
-    let request = request(ctx);
     let services = &state(ctx).services;
-    let known = request
-        .token
-        .as_deref()
-        .and_then(|token| commands::auth::known_session(services, token));
-    if let (Some((principal, guard)), Ok(id)) = (known, Uuid::parse_str(document_id.as_str())) {
-        let command = request.as_principal(&principal).with_session_guard(guard);
-        match documents::save(services, &command, &principal, id, save.clone()).await {
-            Ok((doc, relation)) => {
-                return Ok(DocumentView {
-                    id,
-                    doc,
-                    relation,
-                    now: services.clock.now(),
-                })
+    let parsed = Uuid::parse_str(document_id.as_str()).ok();
+    let (id, doc, relation) = request(ctx)
+        .with_caller(services, parsed.is_some(), |principal, command| {
+            let save = save.clone();
+            async move {
+                let id = parsed.ok_or_else(|| {
+                    Refusal::validation("documentId", "INVALID_ID", "documentId is not a valid id")
+                })?;
+                let (doc, relation) =
+                    documents::save(services, &command, &principal, id, save).await?;
+                Ok((id, doc, relation))
             }
-            Err(CommandError::Unauthenticated {
-                reason: SESSION_NOT_PROVEN,
-                ..
-            }) => {}
-            Err(err) => return Err(fail(ctx, err)),
-        }
-    }
-    let principal = command_principal(ctx).await?;
-    let id = parse_id(ctx, "documentId", &document_id)?;
-    let (doc, relation) = documents::save(
-        &state(ctx).services,
-        &request.as_principal(principal),
-        principal,
-        id,
-        save,
-    )
-    .await
-    .map_err(|e| fail(ctx, e))?;
+        })
+        .await
+        .map_err(|e| fail(ctx, e))?;
     Ok(DocumentView {
         id,
         doc,
         relation,
-        now: state(ctx).services.clock.now(),
+        now: services.clock.now(),
     })
 }
 
@@ -710,34 +690,28 @@ impl DocumentMutation {
         ctx: &Context<'_>,
         input: CopyToDocumentsInput,
     ) -> ApiResult<CopyResult> {
-        let principal = principal(ctx).await?;
-        let source = parse_id(ctx, "sourceDocument", &input.source_document)?;
-        let targets = input
-            .targets
-            .iter()
-            .map(|t| parse_id(ctx, "targets", t))
-            .collect::<ApiResult<Vec<_>>>()?;
-        let client_mutation_id = input
-            .client_mutation_id
-            .as_deref()
-            .map(domain::values::ClientMutationId::parse)
-            .transpose()
-            .map_err(|e| fail(ctx, e))?;
-        let copied = documents::copy_to_documents(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            CopyRequest {
+        let copied = mutate(ctx, async |c| {
+            let source = c.id("sourceDocument", &input.source_document)?;
+            let targets = input
+                .targets
+                .iter()
+                .map(|t| c.id("targets", t))
+                .collect::<Result<Vec<_>, _>>()?;
+            let client_mutation_id = input
+                .client_mutation_id
+                .as_deref()
+                .map(domain::values::ClientMutationId::parse)
+                .transpose()?;
+            let request = CopyRequest {
                 source,
                 section: input.section,
                 fields: input.fields,
                 targets,
                 client_mutation_id,
-            },
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+            };
+            documents::copy_to_documents(c.services, &c.command, c.principal, request).await
+        })
+        .await?;
         Ok(CopyResult {
             targets: copied as i32,
             client_mutation_id: input.client_mutation_id,

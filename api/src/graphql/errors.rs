@@ -55,7 +55,7 @@ impl ApiError {
             // Some paths wrap database errors in context on their way to a failure: one caused
             // by the storage being out of reach (e.g. PostgreSQL restarting) is as retryable.
             CommandError::Failure(cause)
-                if commands::error::caused_by_unavailable_storage(cause) =>
+                if eventstore::error::caused_by_unavailable_storage(cause) =>
             {
                 tracing::error!(%correlation_id, error = format!("{cause:#}"), "storage unavailable");
                 let message = "the storage is unavailable; retry".to_string();

@@ -7,7 +7,6 @@ use super::query::{fail, principal, state};
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use commands::CommandError;
 use domain::Refusal;
-use projections::esco;
 
 /// The longest search text, in characters.
 pub const MAX_TEXT_CHARS: usize = 200;
@@ -21,7 +20,7 @@ pub enum EscoKind {
     Skill,
 }
 
-impl From<EscoKind> for esco::EscoKind {
+impl From<EscoKind> for ::esco::EscoKind {
     fn from(kind: EscoKind) -> Self {
         match kind {
             EscoKind::Occupation => Self::Occupation,
@@ -30,11 +29,11 @@ impl From<EscoKind> for esco::EscoKind {
     }
 }
 
-impl From<esco::EscoKind> for EscoKind {
-    fn from(kind: esco::EscoKind) -> Self {
+impl From<::esco::EscoKind> for EscoKind {
+    fn from(kind: ::esco::EscoKind) -> Self {
         match kind {
-            esco::EscoKind::Occupation => Self::Occupation,
-            esco::EscoKind::Skill => Self::Skill,
+            ::esco::EscoKind::Occupation => Self::Occupation,
+            ::esco::EscoKind::Skill => Self::Skill,
         }
     }
 }
@@ -46,7 +45,7 @@ pub enum EscoLanguage {
     Lv,
 }
 
-impl From<EscoLanguage> for esco::EscoLanguage {
+impl From<EscoLanguage> for ::esco::EscoLanguage {
     fn from(language: EscoLanguage) -> Self {
         match language {
             EscoLanguage::En => Self::En,
@@ -67,8 +66,8 @@ pub struct EscoHit {
     pub score: f64,
 }
 
-impl From<esco::EscoHit> for EscoHit {
-    fn from(hit: esco::EscoHit) -> Self {
+impl From<::esco::EscoHit> for EscoHit {
+    fn from(hit: ::esco::EscoHit) -> Self {
         Self {
             uri: hit.uri,
             preferred_label: hit.preferred_label,
@@ -115,7 +114,7 @@ impl EscoSearchQuery {
                 ),
             ));
         }
-        let max = esco::MAX_RESULTS as i32;
+        let max = ::esco::MAX_RESULTS as i32;
         if !(1..=max).contains(&first) {
             return Err(fail(
                 ctx,
@@ -126,7 +125,7 @@ impl EscoSearchQuery {
                 ),
             ));
         }
-        let query = esco::EscoQuery {
+        let query = ::esco::EscoQuery {
             text: text.to_string(),
             kind: kind.into(),
             language: language.into(),

@@ -1,9 +1,9 @@
 //! Mobility requests, the NEC's queue and decisions, documents with their Europass numbers.
 
 use super::errors::ApiResult;
-use super::mutation::settle;
+use super::mutation::mutate;
 use super::pagination::{decode, encode, page_size, PageInfo};
-use super::query::{fail, load_institution, parse_id, principal, request, state};
+use super::query::{fail, load_institution, parse_id, principal, state};
 use super::types::Institution;
 use crate::policy::{self, Operation};
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, SimpleObject, ID};
@@ -397,18 +397,12 @@ impl MobilityMutation {
         ctx: &Context<'_>,
         input: MobilityRequestInput,
     ) -> ApiResult<Mobility> {
-        let principal = principal(ctx).await?;
-        policy::authorize(principal, Operation::RequestMobility).map_err(|e| fail(ctx, e))?;
-        let request_data = input.into_request().map_err(|e| fail(ctx, e))?;
-        let id = mobilities::request_mobility(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            request_data,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        let id = mutate(ctx, async |c| {
+            c.authorize(Operation::RequestMobility)?;
+            let data = input.into_request()?;
+            mobilities::request_mobility(c.services, &c.command, c.principal, data).await
+        })
+        .await?;
         load_mobility(ctx, id).await
     }
 
@@ -419,36 +413,28 @@ impl MobilityMutation {
         mobility_id: ID,
         additional: i32,
     ) -> ApiResult<Mobility> {
-        let principal = principal(ctx).await?;
-        policy::authorize(principal, Operation::RequestMobility).map_err(|e| fail(ctx, e))?;
-        let id = parse_id(ctx, "mobilityId", &mobility_id)?;
-        mobilities::request_more_documents(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            id,
-            i64::from(additional),
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        let id = mutate(ctx, async |c| {
+            c.authorize(Operation::RequestMobility)?;
+            let id = c.id("mobilityId", &mobility_id)?;
+            let additional = i64::from(additional);
+            mobilities::request_more_documents(c.services, &c.command, c.principal, id, additional)
+                .await?;
+            Ok(id)
+        })
+        .await?;
         load_mobility(ctx, id).await
     }
 
     /// NEC: approves what is pending; creates one document per participant, each with its own
     /// Europass number, and e-mails the institution.
     async fn approve_mobility(&self, ctx: &Context<'_>, mobility_id: ID) -> ApiResult<Mobility> {
-        let principal = principal(ctx).await?;
-        policy::authorize(principal, Operation::DecideMobility).map_err(|e| fail(ctx, e))?;
-        let id = parse_id(ctx, "mobilityId", &mobility_id)?;
-        mobilities::approve(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            id,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        let id = mutate(ctx, async |c| {
+            c.authorize(Operation::DecideMobility)?;
+            let id = c.id("mobilityId", &mobility_id)?;
+            mobilities::approve(c.services, &c.command, id).await?;
+            Ok(id)
+        })
+        .await?;
         load_mobility(ctx, id).await
     }
 
@@ -459,18 +445,13 @@ impl MobilityMutation {
         mobility_id: ID,
         reason: String,
     ) -> ApiResult<Mobility> {
-        let principal = principal(ctx).await?;
-        policy::authorize(principal, Operation::DecideMobility).map_err(|e| fail(ctx, e))?;
-        let id = parse_id(ctx, "mobilityId", &mobility_id)?;
-        mobilities::reject(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            id,
-            &reason,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        let id = mutate(ctx, async |c| {
+            c.authorize(Operation::DecideMobility)?;
+            let id = c.id("mobilityId", &mobility_id)?;
+            mobilities::reject(c.services, &c.command, id, &reason).await?;
+            Ok(id)
+        })
+        .await?;
         load_mobility(ctx, id).await
     }
 }

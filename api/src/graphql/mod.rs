@@ -53,7 +53,7 @@ pub type EuropassSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub struct AppState {
     pub services: Services,
     pub projector: Arc<Projector>,
-    pub esco: Arc<dyn projections::esco::EscoSearch>,
+    pub esco: Arc<dyn ::esco::EscoSearch>,
 }
 
 /// Limits that keep one request from exhausting the server. The depth admits the standard

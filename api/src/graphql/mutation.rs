@@ -1,5 +1,5 @@
 use super::errors::ApiResult;
-use super::query::{fail, load_institution, parse_id, principal, request, state};
+use super::query::{fail, load_institution, principal, request, state};
 use super::types::*;
 use crate::policy::{self, Operation};
 use async_graphql::{Context, Object, ID};
@@ -23,6 +23,47 @@ pub(super) async fn settle(ctx: &Context<'_>) {
         &types,
     )
     .await;
+}
+
+/// Who runs a mutation, and what its commands need.
+pub(super) struct Caller<'a> {
+    pub services: &'a commands::Services,
+    pub principal: &'a commands::auth::Principal,
+    /// The context the caller's commands run in.
+    pub command: commands::CommandContext,
+}
+
+impl Caller<'_> {
+    /// An id argument; one that does not parse is refused with its field named.
+    pub fn id(&self, field: &str, id: &ID) -> Result<uuid::Uuid, commands::CommandError> {
+        uuid::Uuid::parse_str(id.as_str()).map_err(|_| {
+            domain::Refusal::validation(field, "INVALID_ID", format!("{field} is not a valid id"))
+                .into()
+        })
+    }
+
+    /// The register's rule for `operation` (`domain::authorization`).
+    pub fn authorize(&self, operation: Operation) -> Result<(), commands::CommandError> {
+        policy::authorize(self.principal, operation).map_err(Into::into)
+    }
+}
+
+/// The skeleton of a mutation: the caller (once the projections show what its session wrote),
+/// the command (its ids parsed and its rule checked inside, so that every refusal is answered
+/// alike), then read your writes, so that whatever the answer reloads shows the command.
+pub(super) async fn mutate<T>(
+    ctx: &Context<'_>,
+    command: impl AsyncFnOnce(Caller<'_>) -> Result<T, commands::CommandError>,
+) -> ApiResult<T> {
+    let principal = principal(ctx).await?;
+    let caller = Caller {
+        services: &state(ctx).services,
+        principal,
+        command: request(ctx).as_principal(principal),
+    };
+    let answer = command(caller).await.map_err(|e| fail(ctx, e))?;
+    settle(ctx).await;
+    Ok(answer)
 }
 
 #[derive(Default)]
@@ -131,17 +172,17 @@ impl AccountMutation {
         current_password: String,
         new_password: String,
     ) -> ApiResult<bool> {
-        let principal = principal(ctx).await?;
-        auth::change_password(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            &current_password,
-            &new_password,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        mutate(ctx, async |c| {
+            auth::change_password(
+                c.services,
+                &c.command,
+                c.principal,
+                &current_password,
+                &new_password,
+            )
+            .await
+        })
+        .await?;
         Ok(true)
     }
 
@@ -178,8 +219,6 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: BaseDataInput,
     ) -> ApiResult<Institution> {
-        let principal = principal(ctx).await?;
-        policy::authorize(principal, Operation::EditOwnInstitution).map_err(|e| fail(ctx, e))?;
         let change = BaseDataChange {
             name: input.name,
             address: input.address,
@@ -189,15 +228,11 @@ impl AccountMutation {
             email: input.email,
             website: input.website,
         };
-        let id = institutions::change_base_data(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            change,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        let id = mutate(ctx, async |c| {
+            c.authorize(Operation::EditOwnInstitution)?;
+            institutions::change_base_data(c.services, &c.command, c.principal, change).await
+        })
+        .await?;
         load_institution(ctx, id).await
     }
 
@@ -208,19 +243,12 @@ impl AccountMutation {
         name: String,
         email: String,
     ) -> ApiResult<InstitutionUser> {
-        let principal = principal(ctx).await?;
-        policy::authorize(principal, Operation::ManageOwnUsers).map_err(|e| fail(ctx, e))?;
+        let added = mutate(ctx, async |c| {
+            c.authorize(Operation::ManageOwnUsers)?;
+            institutions::add_user(c.services, &c.command, c.principal, &name, &email).await
+        })
+        .await?;
         let services = &state(ctx).services;
-        let added = institutions::add_user(
-            services,
-            &request(ctx).as_principal(principal),
-            principal,
-            &name,
-            &email,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
         let row = projections::accounts::find(&services.pool, added.account_id)
             .await
             .map_err(|e| fail(ctx, commands::CommandError::failure(e)))?
@@ -235,18 +263,12 @@ impl AccountMutation {
 
     /// Removes an additional user; their sessions end at once.
     async fn remove_institution_user(&self, ctx: &Context<'_>, account_id: ID) -> ApiResult<bool> {
-        let principal = principal(ctx).await?;
-        policy::authorize(principal, Operation::ManageOwnUsers).map_err(|e| fail(ctx, e))?;
-        let account_id = parse_id(ctx, "accountId", &account_id)?;
-        institutions::remove_user(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            account_id,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        mutate(ctx, async |c| {
+            c.authorize(Operation::ManageOwnUsers)?;
+            let account_id = c.id("accountId", &account_id)?;
+            institutions::remove_user(c.services, &c.command, c.principal, account_id).await
+        })
+        .await?;
         Ok(true)
     }
 }

@@ -31,15 +31,6 @@ pub(super) async fn principal<'a>(ctx: &Context<'a>) -> ApiResult<&'a Principal>
         .map_err(|e| fail(ctx, ApiError(e)))
 }
 
-/// The caller, without waiting for the projections: only for commands that read nothing but
-/// the event store (section saves).
-pub(super) async fn command_principal<'a>(ctx: &Context<'a>) -> ApiResult<&'a Principal> {
-    request(ctx)
-        .principal(&state(ctx).services)
-        .await
-        .map_err(|e| fail(ctx, ApiError(e)))
-}
-
 pub(super) fn parse_id(ctx: &Context<'_>, field: &str, id: &ID) -> ApiResult<Uuid> {
     Uuid::parse_str(id.as_str()).map_err(|_| {
         fail(

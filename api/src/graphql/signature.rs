@@ -2,8 +2,8 @@
 //! and R-PDF: where a document's certificate can be downloaded.
 
 use super::errors::ApiResult;
-use super::mutation::settle;
-use super::query::{fail, parse_id, principal, request, state};
+use super::mutation::mutate;
+use super::query::{fail, parse_id, principal, state};
 use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use commands::signatures;
 use domain::signature::{CutRect, SignatureKind};
@@ -110,23 +110,17 @@ impl SignatureMutation {
         upload_id: ID,
         rect: RectInput,
     ) -> ApiResult<Vec<VariantView>> {
-        let principal = principal(ctx).await?;
-        let upload_id = parse_id(ctx, "uploadId", &upload_id)?;
-        let variants = signatures::choose_rectangle(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            upload_id,
-            CutRect {
-                x: rect.x,
-                y: rect.y,
-                width: rect.width,
-                height: rect.height,
-            },
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        let rect = CutRect {
+            x: rect.x,
+            y: rect.y,
+            width: rect.width,
+            height: rect.height,
+        };
+        let variants = mutate(ctx, async |c| {
+            let upload_id = c.id("uploadId", &upload_id)?;
+            signatures::choose_rectangle(c.services, &c.command, c.principal, upload_id, rect).await
+        })
+        .await?;
         Ok(variants
             .into_iter()
             .map(|(v, width, height)| VariantView {
@@ -147,22 +141,21 @@ impl SignatureMutation {
         kind: Kind,
         signature_id: Option<ID>,
     ) -> ApiResult<bool> {
-        let principal = principal(ctx).await?;
-        let document_id = parse_id(ctx, "documentId", &document_id)?;
-        let signature_id = signature_id
-            .map(|s| parse_id(ctx, "signatureId", &s))
-            .transpose()?;
-        signatures::choose_for_document(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            document_id,
-            kind.into(),
-            signature_id,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        mutate(ctx, async |c| {
+            let document_id = c.id("documentId", &document_id)?;
+            let signature_id = signature_id.map(|s| c.id("signatureId", &s)).transpose()?;
+            let kind = kind.into();
+            signatures::choose_for_document(
+                c.services,
+                &c.command,
+                c.principal,
+                document_id,
+                kind,
+                signature_id,
+            )
+            .await
+        })
+        .await?;
         Ok(true)
     }
 
@@ -177,21 +170,22 @@ impl SignatureMutation {
         kind: Kind,
         make_default: Option<bool>,
     ) -> ApiResult<bool> {
-        let principal = principal(ctx).await?;
-        let upload_id = parse_id(ctx, "uploadId", &upload_id)?;
-        signatures::activate(
-            &state(ctx).services,
-            &request(ctx).as_principal(principal),
-            principal,
-            upload_id,
-            &variant,
-            &name,
-            kind.into(),
-            make_default.unwrap_or(false),
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        settle(ctx).await;
+        mutate(ctx, async |c| {
+            let upload_id = c.id("uploadId", &upload_id)?;
+            let make_default = make_default.unwrap_or(false);
+            signatures::activate(
+                c.services,
+                &c.command,
+                c.principal,
+                upload_id,
+                &variant,
+                &name,
+                kind.into(),
+                make_default,
+            )
+            .await
+        })
+        .await?;
         Ok(true)
     }
 }

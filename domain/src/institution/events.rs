@@ -10,7 +10,7 @@ pub enum InstitutionEvent {
         primary_account: Uuid,
     },
     /// Version 1.1 added `changed_fields`; 1.0 payloads are upcast with `None` by
-    /// `commands::upcasters` (the field is required here so that an old payload cannot be
+    /// `eventstore::upcasters` (the field is required here so that an old payload cannot be
     /// decoded without passing through the upcaster).
     BaseDataChanged {
         base: BaseData,

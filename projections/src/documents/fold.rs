@@ -3,12 +3,12 @@
 //! batches ([`RebuildFold`]).
 
 use super::missing_fields_json;
-use crate::event::StoredEvent;
 use crate::rebuild_fold::{PendingWrite, RebuildFold};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use cqrs_es::Aggregate;
 use domain::document::{Document, DocumentEvent};
+use eventstore::stored_event::StoredEvent;
 use futures::future::BoxFuture;
 use serde_json::Value;
 use sqlx::PgConnection;

@@ -6,7 +6,7 @@ use super::batch::{self, Position, Window};
 use super::shadow::live_checkpoint;
 use super::{identifier, lock_projections, ReplayReport};
 use crate::projector::Projection;
-use crate::unseal::Unsealer;
+use eventstore::unseal::Unsealer;
 use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
 use std::time::Instant;

@@ -3,10 +3,10 @@
 //! transactions below a horizon (`pg_snapshot_xmin`), exactly as the live projector reads
 //! them, so a rebuild sees the same sequence of events the live tables were built from.
 
-use crate::event::{StoredEvent, EVENT_COLUMNS};
 use crate::projector::Projection;
-use crate::unseal::Unsealer;
 use anyhow::Context;
+use eventstore::stored_event::{StoredEvent, EVENT_COLUMNS};
+use eventstore::unseal::Unsealer;
 use futures::TryStreamExt;
 use sqlx::PgConnection;
 

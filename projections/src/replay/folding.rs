@@ -9,11 +9,11 @@
 
 use super::batch::{self, Position, Window};
 use super::shadow::{live_checkpoint, Shadow};
-use crate::event::StoredEvent;
 use crate::projector::Projection;
 use crate::rebuild_fold::RebuildFold;
-use crate::unseal::Unsealer;
 use anyhow::Context;
+use eventstore::stored_event::StoredEvent;
+use eventstore::unseal::Unsealer;
 use sqlx::PgPool;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;

@@ -7,7 +7,7 @@
 
 use super::aggregate::{key_column, reproject};
 use super::shadow::Shadow;
-use crate::unseal::Unsealer;
+use eventstore::unseal::Unsealer;
 use sqlx::PgConnection;
 
 /// Runs in the caller's transaction with the search path on the shadow schema.

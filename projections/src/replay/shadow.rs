@@ -15,7 +15,7 @@
 use super::batch::{self, Position, Window};
 use super::{folding, identifier, BATCH_SIZE};
 use crate::projector::Projection;
-use crate::unseal::Unsealer;
+use eventstore::unseal::Unsealer;
 use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
 

@@ -1,8 +1,8 @@
 //! An event as the projector reads it from the store, personal data already decrypted.
 
+use crate::pii;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use commands::pii;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;

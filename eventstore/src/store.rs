@@ -227,7 +227,7 @@ impl CommandContext {
     }
 }
 
-mod append;
+pub mod append;
 mod cache;
 mod notify;
 mod snapshot;
@@ -264,14 +264,8 @@ fn metadata_of(ctx: &CommandContext, at: chrono::DateTime<chrono::Utc>) -> HashM
     .to_map()
 }
 
-/// Whether an attempt that ended with `err` provably wrote nothing (a refusal is decided
-/// before any write; a conflict is the database's proof that nothing was written).
-fn wrote_nothing(err: &CommandError) -> bool {
-    matches!(err, CommandError::Refused(_) | CommandError::Conflict)
-}
-
 /// Runs the aggregate's own decision on `aggregate` (which it updates) and returns the events.
-pub(crate) async fn decide<A: Aggregate<Error = Refusal, Services = ()>>(
+pub async fn decide<A: Aggregate<Error = Refusal, Services = ()>>(
     aggregate: &mut A,
     command: A::Command,
 ) -> Result<Vec<A::Event>, Refusal> {
@@ -342,7 +336,7 @@ where
         let command_for = &command_for;
         let result = crate::retry::on_conflict(|| self.attempt(id, ctx, at, command_for)).await;
         match result {
-            Err(err) if ctx.session_guard.is_some() && wrote_nothing(&err) => {
+            Err(err) if ctx.session_guard.is_some() && crate::retry::wrote_nothing(&err) => {
                 append::prove_session(&self.appends, ctx).await?;
                 Err(err)
             }
@@ -375,7 +369,7 @@ where
         let id = id.to_string();
         // A warm state is decided on without a load; its append (or, if it appends nothing,
         // a proof of its own) is conditional on the state still being current
-        // (`append::Guard`), so an answer never rests on a stale state.
+        // (`append::CacheProof`), so an answer never rests on a stale state.
         if let Some(cached) = self.cache.get(&id) {
             match self
                 .decide_and_append(&id, cached.into(), true, ctx, at, command_for)
@@ -385,7 +379,7 @@ where
                 // A refusal or a failed guard may come from a stale state, and wrote nothing:
                 // decided again on a load. Any other error may have come after the commit
                 // was sent (see `crate::retry`): never decided again.
-                Err(err @ (CommandError::Refused(_) | CommandError::Conflict)) => {
+                Err(err) if crate::retry::wrote_nothing(&err) => {
                     self.cache.forget(&id);
                     tracing::debug!(error = %err, "not decided on the cached state; loading");
                 }
@@ -412,7 +406,7 @@ where
         let command = command_for(&current.aggregate)?;
         let events = decide(&mut current.aggregate, command).await?;
         let count = events.len();
-        let guard = guarded.then(|| append::Guard {
+        let proof = guarded.then(|| append::CacheProof {
             sequence: current.sequence,
             position: current.position,
             key_id: current.key.as_ref().map(|k| k.id().to_string()),
@@ -423,15 +417,10 @@ where
             events,
             key: current.key.clone(),
         };
-        let appended = append::append::<A>(
-            &self.appends,
-            vec![pending],
-            &metadata_of(ctx, at),
-            ctx,
-            guard,
-            None,
-        )
-        .await?;
+        let metadata = metadata_of(ctx, at);
+        let request =
+            append::AppendRequest::new(vec![pending], &metadata, ctx).with_cache_proof(proof);
+        let appended = append::append::<A>(&self.appends, request).await?;
         self.announce(ctx, &appended);
         self.remember(id, &mut current, count, &appended).await;
         Ok(current.aggregate)
@@ -534,8 +523,8 @@ where
             });
             states.push(current);
         }
-        let appended =
-            append::append::<A>(&self.appends, batch, &metadata, ctx, None, receipt).await?;
+        let request = append::AppendRequest::new(batch, &metadata, ctx).with_receipt(receipt);
+        let appended = append::append::<A>(&self.appends, request).await?;
         self.announce(ctx, &appended);
         // Snapshots that fall due are written 16 at a time (a copy to 500).
         let appended = &appended;

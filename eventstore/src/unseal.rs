@@ -3,8 +3,8 @@
 //! projector and the replay tool both go through here, so a rebuild reads every event exactly
 //! as the live projector did.
 
-use crate::event::StoredEvent;
-use commands::{pii, upcasters};
+use crate::stored_event::StoredEvent;
+use crate::{pii, upcasters};
 use cqrs_es::persist::SerializedEvent;
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -100,7 +100,7 @@ impl Unsealer {
     }
 }
 
-/// Brings an event of an older version to the current shape (see `commands::upcasters`).
+/// Brings an event of an older version to the current shape (see `crate::upcasters`).
 fn upcast(event: &mut StoredEvent) -> anyhow::Result<()> {
     if !upcasters::is_outdated(&event.event_type, &event.event_version) {
         return Ok(());

@@ -91,3 +91,14 @@ pub fn caused_by_unavailable_storage(err: &anyhow::Error) -> bool {
             .is_some_and(storage_unavailable)
     })
 }
+
+/// A unique violation on the event key is the database's proof that another writer came
+/// first and this statement wrote nothing: a conflict.
+pub fn conflict_or_error(err: sqlx::Error) -> CommandError {
+    match &err {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
+            CommandError::Conflict
+        }
+        _ => CommandError::from(err),
+    }
+}

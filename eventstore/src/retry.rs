@@ -1,4 +1,5 @@
-//! When a command is decided again: only after a proven conflict, and in one place.
+//! When a command is decided again: only after a proven conflict (or, for a decision on a
+//! cached state, after any error known to have written nothing), and in one place.
 //!
 //! A conflict (a unique violation on the event key, a failed append guard) is the database's
 //! proof that the statement wrote nothing, because another writer came first: deciding again
@@ -16,6 +17,14 @@ pub const CONFLICT_RETRIES: usize = 3;
 /// Whether an attempt that ended with `err` may be decided again.
 pub fn decide_again(err: &CommandError) -> bool {
     matches!(err, CommandError::Conflict)
+}
+
+/// Whether an attempt that ended with `err` is known to have written nothing: a refusal is
+/// decided before any write, a conflict is the database's proof. Such an attempt made on a
+/// cached state is decided again on a load (the state may have been stale); any other error
+/// goes to the client as it is.
+pub fn wrote_nothing(err: &CommandError) -> bool {
+    matches!(err, CommandError::Refused(_) | CommandError::Conflict)
 }
 
 /// Runs `attempt` until it succeeds or ends with an error that may not be decided again

@@ -1,0 +1,40 @@
+//! The write side's one window on the read side. A command that needs a fact only the query
+//! tables hold asks for it here; `api` wires this port to `projections`, so that `commands`
+//! never depends on the read side's crate or tables. Facts read here inform (whom to notify);
+//! no decision about what an aggregate may do rests on them.
+
+use domain::values::Email;
+use futures::future::BoxFuture;
+use uuid::Uuid;
+
+/// A document that names a host, as the read side knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostedDocument {
+    pub institution_id: Uuid,
+    pub document_id: Uuid,
+    pub europass_number: String,
+}
+
+/// What the write side asks the read side.
+pub trait ReadPort: Send + Sync {
+    /// For each institution with a document that names `host` (among `among`, when given):
+    /// one such document, the lowest Europass number first.
+    fn documents_naming_host<'a>(
+        &'a self,
+        host: &'a Email,
+        among: Option<&'a [Uuid]>,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<HostedDocument>>>;
+}
+
+/// A read side that knows nothing: for services that never ask (tools, tests of one command).
+pub struct NoReadSide;
+
+impl ReadPort for NoReadSide {
+    fn documents_naming_host<'a>(
+        &'a self,
+        _host: &'a Email,
+        _among: Option<&'a [Uuid]>,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<HostedDocument>>> {
+        Box::pin(async { Ok(vec![]) })
+    }
+}
