@@ -34,11 +34,11 @@ fn parse_csv(text: &str) -> anyhow::Result<Vec<Record>> {
         // count trails by the line breaks it has not consumed yet); empty lines before a
         // record are skipped.
         let start = record.position().map_or(0, |p| p.byte() as usize);
-        let start = start
-            + text[start..]
-                .find(|c| c != '\r' && c != '\n')
-                .unwrap_or(0);
-        let line = 1 + text.as_bytes()[..start].iter().filter(|&&b| b == b'\n').count();
+        let start = start + text[start..].find(|c| c != '\r' && c != '\n').unwrap_or(0);
+        let line = 1 + text.as_bytes()[..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         // A CRLF inside a quoted field is one line break, as a line break between records is.
         let fields = record.iter().map(|f| f.replace("\r\n", "\n")).collect();
         records.push((line, fields));
