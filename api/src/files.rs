@@ -80,13 +80,10 @@ async fn serve<T>(
     }
 }
 
-/// An id in a path: one that does not parse names nothing (`reason`, as for an unknown id).
-fn path_id(raw: &str, reason: &'static str, message: &'static str) -> Result<Uuid, CommandError> {
-    Uuid::parse_str(raw).map_err(|_| domain::Refusal::not_found(reason, message).into())
-}
-
+/// A document id in a path: one that does not parse names nothing, as an unknown id.
 fn document_id(raw: &str) -> Result<Uuid, CommandError> {
-    path_id(raw, "DOCUMENT_NOT_FOUND", "document not found")
+    Uuid::parse_str(raw)
+        .map_err(|_| domain::Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found").into())
 }
 
 /// `POST /documents/{id}/photo` with the image as the body (PNG or JPEG, at most 5 MB).
@@ -202,13 +199,10 @@ pub async fn certificates_zip(
     headers: HeaderMap,
 ) -> Response {
     let operation = async |c: Caller<'_>| {
-        let not_found = || {
-            CommandError::from(domain::Refusal::not_found(
-                "MOBILITY_NOT_FOUND",
-                "mobility not found",
-            ))
+        let not_found = || -> CommandError {
+            domain::Refusal::not_found("MOBILITY_NOT_FOUND", "mobility not found").into()
         };
-        let id = path_id(&id, "MOBILITY_NOT_FOUND", "mobility not found")?;
+        let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
         let pool = &c.state.services.pool;
         let documents = projections::documents::complete_documents_of(pool, id)
             .await

@@ -25,16 +25,3 @@ pub trait ReadPort: Send + Sync {
         among: Option<&'a [Uuid]>,
     ) -> BoxFuture<'a, anyhow::Result<Vec<HostedDocument>>>;
 }
-
-/// A read side that knows nothing: for services that never ask (tools, tests of one command).
-pub struct NoReadSide;
-
-impl ReadPort for NoReadSide {
-    fn documents_naming_host<'a>(
-        &'a self,
-        _host: &'a Email,
-        _among: Option<&'a [Uuid]>,
-    ) -> BoxFuture<'a, anyhow::Result<Vec<HostedDocument>>> {
-        Box::pin(async { Ok(vec![]) })
-    }
-}

@@ -2,7 +2,7 @@
 
 use super::errors::ApiResult;
 use super::mutation::mutate;
-use super::query::{fail, parse_id, principal, request, state};
+use super::query::{fail, parse_id, parse_uuid, principal, request, state};
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use commands::documents::{self, CopyRequest, DocumentOperation, Relation, SectionSave};
@@ -12,7 +12,6 @@ use domain::document::{
 };
 use domain::reference::{CefrLevel, DocumentLanguage, Stay};
 use domain::Personal;
-use domain::Refusal;
 use uuid::Uuid;
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -554,14 +553,12 @@ pub struct DocumentMutation;
 /// the error. Any other error is the answer: it is not decided twice (see `eventstore::retry`).
 async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResult<DocumentView> {
     let services = &state(ctx).services;
-    let parsed = Uuid::parse_str(document_id.as_str()).ok();
+    let parsed = parse_uuid("documentId", document_id.as_str());
     let (id, doc, relation) = request(ctx)
-        .with_caller(services, parsed.is_some(), |principal, command| {
-            let save = save.clone();
+        .with_caller(services, parsed.is_ok(), |principal, command| {
+            let (save, parsed) = (save.clone(), parsed.clone());
             async move {
-                let id = parsed.ok_or_else(|| {
-                    Refusal::validation("documentId", "INVALID_ID", "documentId is not a valid id")
-                })?;
+                let id = parsed?;
                 let (doc, relation) =
                     documents::save(services, &command, &principal, id, save).await?;
                 Ok((id, doc, relation))

@@ -1,5 +1,5 @@
 use super::errors::ApiResult;
-use super::query::{fail, load_institution, principal, request, state};
+use super::query::{fail, load_institution, parse_uuid, principal, request, state};
 use super::types::*;
 use crate::policy::{self, Operation};
 use async_graphql::{Context, Object, ID};
@@ -36,10 +36,7 @@ pub(super) struct Caller<'a> {
 impl Caller<'_> {
     /// An id argument; one that does not parse is refused with its field named.
     pub fn id(&self, field: &str, id: &ID) -> Result<uuid::Uuid, commands::CommandError> {
-        uuid::Uuid::parse_str(id.as_str()).map_err(|_| {
-            domain::Refusal::validation(field, "INVALID_ID", format!("{field} is not a valid id"))
-                .into()
-        })
+        Ok(parse_uuid(field, id.as_str())?)
     }
 
     /// The register's rule for `operation` (`domain::authorization`).

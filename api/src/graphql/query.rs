@@ -31,13 +31,14 @@ pub(super) async fn principal<'a>(ctx: &Context<'a>) -> ApiResult<&'a Principal>
         .map_err(|e| fail(ctx, ApiError(e)))
 }
 
+/// An id argument; one that does not parse is refused with its field named.
+pub(super) fn parse_uuid(field: &str, id: &str) -> Result<Uuid, Refusal> {
+    Uuid::parse_str(id)
+        .map_err(|_| Refusal::validation(field, "INVALID_ID", format!("{field} is not a valid id")))
+}
+
 pub(super) fn parse_id(ctx: &Context<'_>, field: &str, id: &ID) -> ApiResult<Uuid> {
-    Uuid::parse_str(id.as_str()).map_err(|_| {
-        fail(
-            ctx,
-            Refusal::validation(field, "INVALID_ID", format!("{field} is not a valid id")),
-        )
-    })
+    parse_uuid(field, id.as_str()).map_err(|e| fail(ctx, e))
 }
 
 pub(super) async fn load_institution(ctx: &Context<'_>, id: Uuid) -> ApiResult<Institution> {
