@@ -360,18 +360,33 @@ pub async fn notify_first_host_login(
 }
 
 /// A notice to an institution (e.g. a host's first login), as listed to it.
-pub type NotificationRow = (String, String, Option<Uuid>, chrono::DateTime<chrono::Utc>);
+pub type NotificationRow = (
+    String,
+    String,
+    Option<Uuid>,
+    chrono::DateTime<chrono::Utc>,
+    Uuid,
+);
 
-/// The institution's notices, newest first (kind, message, document, when).
+/// The institution's notices, newest first (kind, message, document, when, id): at most
+/// `limit` older than the position `after` (the time and id of the last notice seen).
 pub async fn notifications_of(
     services: &Services,
     institution_id: Uuid,
+    after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+    limit: i64,
 ) -> Result<Vec<NotificationRow>, CommandError> {
+    let (after_at, after_id) = after.unzip();
     Ok(sqlx::query_as(
-        "SELECT kind, message, document_id, created_at FROM notifications
-          WHERE institution_id = $1 ORDER BY created_at DESC LIMIT 100",
+        "SELECT kind, message, document_id, created_at, id FROM notifications
+          WHERE institution_id = $1
+            AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3))
+          ORDER BY created_at DESC, id DESC LIMIT $4",
     )
     .bind(institution_id)
+    .bind(after_at)
+    .bind(after_id)
+    .bind(limit)
     .fetch_all(&services.pool)
     .await?)
 }

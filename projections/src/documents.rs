@@ -112,21 +112,30 @@ pub async fn find(pool: &PgPool, id: Uuid) -> anyhow::Result<Option<DocumentView
     .await?)
 }
 
-/// Documents whose host or participant e-mail is `email` (R-HOST, R-PART scopes).
+/// Documents whose host or participant e-mail is `email` (R-HOST, R-PART scopes), by Europass
+/// number (then id): at most `limit` after the position `after` (a Europass number and id).
 pub async fn for_email(
     pool: &PgPool,
     column_is_host: bool,
     email: &str,
+    after: Option<(String, uuid::Uuid)>,
+    limit: i64,
 ) -> anyhow::Result<Vec<DocumentViewRow>> {
     let column = if column_is_host {
         "host_email"
     } else {
         "participant_email"
     };
+    let (after_number, after_id) = after.unzip();
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM document_views WHERE {column} = $1 ORDER BY europass_number"
+        "SELECT {COLUMNS} FROM document_views WHERE {column} = $1
+            AND ($2::text IS NULL OR (europass_number, id) > ($2, $3))
+          ORDER BY europass_number, id LIMIT $4"
     ))
     .bind(email)
+    .bind(after_number)
+    .bind(after_id)
+    .bind(limit)
     .fetch_all(pool)
     .await?)
 }
@@ -166,11 +175,17 @@ pub async fn complete_documents_of(
 }
 
 /// NEC's search of documents: each given criterion narrows it (parts of words, any case).
+/// Found documents are ordered by Europass number (then id); a page is at most `limit` of
+/// them strictly between the positions `after` and `before` (a Europass number and id), from
+/// the start, or from the end when `backward` (then in descending order).
 pub struct DocumentSearch {
     pub europass_number: Option<String>,
     pub institution: Option<String>,
     pub holder_name: Option<String>,
     pub complete: Option<bool>,
+    pub after: Option<(String, uuid::Uuid)>,
+    pub before: Option<(String, uuid::Uuid)>,
+    pub backward: bool,
     pub limit: i64,
 }
 
@@ -188,7 +203,14 @@ pub type DocumentHitRow = (
 
 pub async fn search(pool: &PgPool, search: DocumentSearch) -> anyhow::Result<Vec<DocumentHitRow>> {
     let like = |v: Option<String>| v.map(|s| format!("%{}%", s.trim().to_lowercase()));
-    sqlx::query_as(
+    let order = if search.backward {
+        "v.europass_number DESC, v.id DESC"
+    } else {
+        "v.europass_number, v.id"
+    };
+    let (after_number, after_id) = search.after.unzip();
+    let (before_number, before_id) = search.before.unzip();
+    sqlx::query_as(&format!(
         "SELECT v.id, v.europass_number, v.holder_name, i.name, v.mobility_id,
                 jsonb_array_length(v.missing_fields), v.certificates
            FROM document_views v JOIN institutions i ON i.id = v.institution_id
@@ -196,13 +218,19 @@ pub async fn search(pool: &PgPool, search: DocumentSearch) -> anyhow::Result<Vec
             AND ($2::text IS NULL OR lower(i.name) LIKE $2)
             AND ($3::text IS NULL OR lower(v.holder_name) LIKE $3)
             AND ($4::boolean IS NULL OR (jsonb_array_length(v.missing_fields) = 0) = $4)
-          ORDER BY v.europass_number LIMIT $5",
-    )
+            AND ($6::text IS NULL OR (v.europass_number, v.id) > ($6, $7))
+            AND ($8::text IS NULL OR (v.europass_number, v.id) < ($8, $9))
+          ORDER BY {order} LIMIT $5"
+    ))
     .bind(search.europass_number.map(|n| format!("%{}%", n.trim())))
     .bind(like(search.institution))
     .bind(like(search.holder_name))
     .bind(search.complete)
     .bind(search.limit)
+    .bind(after_number)
+    .bind(after_id)
+    .bind(before_number)
+    .bind(before_id)
     .fetch_all(pool)
     .await
     .context("searching documents")

@@ -186,7 +186,7 @@ impl TestApp {
     ) -> (String, String, Vec<String>) {
         let mut input = json!({
             "acceptConditions": true, "participants": participants, "foldersByPost": false,
-            "startDate": "2026-12-01", "endDate": "2026-12-14", "issuer": "NEC-LV",
+            "startDate": "2026-12-01", "endDate": "2026-12-14", "issuer": "NEC_LV",
             "procedure": procedure, "programme": "KA122-VET",
             "projectNumber": "2026-1-LV01-KA122-VET-000001"
         });

@@ -31,9 +31,13 @@ async fn host_email(app: &TestApp, token: &str, id: &str, email: &str) {
 
 async fn my_documents(app: &TestApp, token: &str) -> Vec<String> {
     let answer = app
-        .gql_as(token, "{ myDocuments { europassNumber } }", json!({}))
+        .gql_as(
+            token,
+            "{ myDocuments(first: 50) { nodes { europassNumber } } }",
+            json!({}),
+        )
         .await;
-    let mut numbers: Vec<String> = answer.data()["myDocuments"]
+    let mut numbers: Vec<String> = answer.data()["myDocuments"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -94,10 +98,14 @@ async fn the_host_is_invited_sees_only_its_documents_and_the_institution_is_told
     expected.sort();
     assert_eq!(my_documents(&app, &host).await, expected);
     let notices = app
-        .gql_as(&a, "{ notifications { kind message } }", json!({}))
+        .gql_as(
+            &a,
+            "{ notifications { nodes { kind message } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
-        notices.data()["notifications"][0]["kind"],
+        notices.data()["notifications"]["nodes"][0]["kind"],
         "HOST_REGISTERED"
     );
     app.smtp.wait_for("a@skola.lv", "has logged in").await;
@@ -271,11 +279,11 @@ async fn participants_fill_their_part_until_locked() {
     let history = app
         .gql_as(
             &a,
-            "query($id: ID!) { document(id: $id) { history { eventType } } }",
+            "query($id: ID!) { document(id: $id) { history(first: 100) { nodes { eventType } } } }",
             json!({"id": docs[0]}),
         )
         .await;
-    assert!(history.data()["document"]["history"]
+    assert!(history.data()["document"]["history"]["nodes"]
         .as_array()
         .unwrap()
         .iter()

@@ -164,12 +164,12 @@ async fn the_history_shows_four_roles_what_changed_and_copies() {
     let found = app
         .gql_as(
             &nec,
-            "{ searchDocuments(holderName: \"ozol\") { europassNumber institutionName } }",
+            "{ searchDocuments(holderName: \"ozol\") { nodes { europassNumber institutionName } } }",
             json!({}),
         )
         .await;
     assert_eq!(
-        found.data()["searchDocuments"][0]["institutionName"],
+        found.data()["searchDocuments"]["nodes"][0]["institutionName"],
         "Skola"
     );
 }

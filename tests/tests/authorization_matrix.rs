@@ -31,8 +31,8 @@ fn matrix() -> Vec<(&'static str, Who, String)> {
         ("me", AnyLoggedIn, "{ me { role } }".into()),
         ("session", AnyLoggedIn, "{ session { secondsLeft } }".into()),
         ("document", AnyLoggedIn, format!("{{ document(id: \"{X}\") {{ europassNumber }} }}")),
-        ("myDocuments", AnyLoggedIn, "{ myDocuments { europassNumber } }".into()),
-        ("notifications", AnyLoggedIn, "{ notifications { kind } }".into()),
+        ("myDocuments", AnyLoggedIn, "{ myDocuments { nodes { europassNumber } } }".into()),
+        ("notifications", AnyLoggedIn, "{ notifications { nodes { kind } } }".into()),
         ("escoSearch", AnyLoggedIn, "{ escoSearch(text: \"weld\", kind: OCCUPATION, language: EN) { uri } }".into()),
         ("certificateUrl", AnyLoggedIn, format!("{{ certificateUrl(documentId: \"{X}\") }}")),
         ("certificateHistory", AnyLoggedIn, format!("{{ certificateHistory(documentId: \"{X}\") {{ totalCount }} }}")),
@@ -61,12 +61,12 @@ fn matrix() -> Vec<(&'static str, Who, String)> {
         ("updateBaseData", InstitutionOnly, "mutation { updateBaseData(input: {address: \"Rīga\"}) { name } }".into()),
         ("addInstitutionUser", InstitutionOnly, "mutation { addInstitutionUser(name: \"A\", email: \"not-an-email\") { email } }".into()),
         ("removeInstitutionUser", InstitutionOnly, format!("mutation {{ removeInstitutionUser(accountId: \"{X}\") }}")),
-        ("requestMobility", InstitutionOnly, "mutation { requestMobility(input: {acceptConditions: false, participants: 1, foldersByPost: false, startDate: \"2026-12-01\", endDate: \"2026-12-02\", issuer: \"NEC-LV\", procedure: \"A\"}) { id } }".into()),
+        ("requestMobility", InstitutionOnly, "mutation { requestMobility(input: {acceptConditions: false, participants: 1, foldersByPost: false, startDate: \"2026-12-01\", endDate: \"2026-12-02\", issuer: NEC_LV, procedure: \"A\"}) { id } }".into()),
         ("requestMoreDocuments", InstitutionOnly, format!("mutation {{ requestMoreDocuments(mobilityId: \"{X}\", additional: 1) {{ id }} }}")),
         ("necQueue", NecOnly, "{ necQueue { totalCount } }".into()),
         ("approveMobility", NecOnly, format!("mutation {{ approveMobility(mobilityId: \"{X}\") {{ id }} }}")),
         ("rejectMobility", NecOnly, format!("mutation {{ rejectMobility(mobilityId: \"{X}\", reason: \"r\") {{ id }} }}")),
-        ("searchDocuments", NecOnly, "{ searchDocuments(europassNumber: \"LV\") { id } }".into()),
+        ("searchDocuments", NecOnly, "{ searchDocuments(europassNumber: \"LV\") { nodes { id } } }".into()),
         // Last: it ends the sessions the other rows use.
         ("logout", AnyLoggedIn, "mutation { logout }".into()),
     ]
@@ -76,20 +76,28 @@ fn schema_operations() -> BTreeSet<String> {
     let sdl = api::graphql::build_schema(None).sdl();
     let mut ops = BTreeSet::new();
     let mut inside = false;
+    let mut in_description = false;
     for line in sdl.lines() {
-        if line.starts_with("type QueryRoot") || line.starts_with("type MutationRoot") {
+        let trimmed = line.trim();
+        if line.starts_with("type Query ") || line.starts_with("type Mutation ") {
             inside = true;
         } else if line.starts_with('}') {
             inside = false;
-        } else if inside {
-            let trimmed = line.trim();
+        } else if trimmed.starts_with("\"\"\"") {
+            // A description block: `"""`, prose lines, `"""` (or one line `"""…"""`).
+            let one_line = trimmed.len() > 3 && trimmed.ends_with("\"\"\"");
+            if !one_line {
+                in_description = !in_description;
+            }
+        } else if inside && !in_description {
+            // Fields are indented once; their arguments (one per line when described) twice.
+            let depth = line.len() - line.trim_start_matches('\t').len();
             let name: String = trimmed
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric())
                 .collect();
             let rest = &trimmed[name.len()..];
-            // Field lines are `name(` or `name:`; description lines are prose.
-            let is_field = name.starts_with(|c: char| c.is_ascii_lowercase());
+            let is_field = depth == 1 && name.starts_with(|c: char| c.is_ascii_lowercase());
             if is_field && (rest.starts_with('(') || rest.starts_with(':')) {
                 ops.insert(name);
             }

@@ -10,7 +10,7 @@ const DOC: &str = "query($id: ID!, $lang: Language) { document(id: $id) {
   hostOrganisation { name organisationType { code textEn } address country mentorFirstName mentorLastName position phone email }
   project { objective programmeEn qualification stay purpose { code textEn } startDate endDate }
   learningOutcomes { activities jobRelatedSkills digitalSkills languageSkills { language listening writing } }
-  history { eventType actorRole copiedFrom }
+  history(first: 100) { nodes { eventType actorRole copiedFrom } }
 } }";
 
 async fn document(app: &TestApp, session: &str, id: &str) -> Value {
@@ -275,7 +275,7 @@ async fn three_sections_are_copied_to_twenty_documents_with_their_origin() {
             doc["learningOutcomes"]["languageSkills"][0]["language"],
             "de"
         );
-        let copies: Vec<&Value> = doc["history"]
+        let copies: Vec<&Value> = doc["history"]["nodes"]
             .as_array()
             .unwrap()
             .iter()

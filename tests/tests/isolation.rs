@@ -388,7 +388,7 @@ async fn hosts_and_participants_get_neither_the_certificate_nor_what_is_not_thei
     let history = app
         .gql_as(
             &host,
-            "query($id: ID!) { document(id: $id) { history { eventType } } }",
+            "query($id: ID!) { document(id: $id) { history { nodes { eventType } } } }",
             json!({"id": doc}),
         )
         .await;
@@ -571,11 +571,14 @@ async fn only_the_institutions_that_invited_a_host_hear_of_its_first_login() {
     let password = invited_password(&app, "mentor@host.de").await;
     app.session("mentor@host.de", &password).await;
     app.smtp.wait_for("a@skola.lv", "has logged in").await;
-    const NOTICES: &str = "{ notifications { kind } }";
+    const NOTICES: &str = "{ notifications { nodes { kind } } }";
     let told = app.gql_as(&a, NOTICES, json!({})).await;
-    assert_eq!(told.data()["notifications"][0]["kind"], "HOST_REGISTERED");
+    assert_eq!(
+        told.data()["notifications"]["nodes"][0]["kind"],
+        "HOST_REGISTERED"
+    );
     let not_told = app.gql_as(&b, NOTICES, json!({})).await;
-    assert_eq!(not_told.data()["notifications"], json!([]));
+    assert_eq!(not_told.data()["notifications"]["nodes"], json!([]));
     assert!(app
         .smtp
         .to("b@skola.lv")

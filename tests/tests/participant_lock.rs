@@ -88,9 +88,19 @@ async fn a_locked_participant_logs_in_and_reads_but_changes_nothing() {
         "Bērziņa"
     );
     let mine = app
-        .gql_as(&anna, "{ myDocuments { europassNumber } }", json!({}))
+        .gql_as(
+            &anna,
+            "{ myDocuments { nodes { europassNumber } } }",
+            json!({}),
+        )
         .await;
-    assert_eq!(mine.data()["myDocuments"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        mine.data()["myDocuments"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     // No change of hers is accepted, and none writes anything.
     let (events, blobs) = (app.event_count().await, blob_count(&app).await);

@@ -865,7 +865,7 @@ async fn a_rebuild_after_an_erasure_and_a_try_out_purge_brings_nothing_back() {
     .data();
     let mut try_out = json!({
         "acceptConditions": true, "participants": 2, "foldersByPost": false,
-        "startDate": "2026-12-01", "endDate": "2026-12-14", "issuer": "TRY-OUT",
+        "startDate": "2026-12-01", "endDate": "2026-12-14", "issuer": "TRY_OUT",
         "procedure": "A", "programme": "KA122-VET"
     });
     try_out["projectNumber"] = json!("2026-1-LV01-KA122-VET-000002");

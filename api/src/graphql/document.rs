@@ -2,9 +2,12 @@
 
 use super::errors::ApiResult;
 use super::mutation::mutate;
+use super::pagination::{paginate, Fetched, PageArgs, MAX_PAGE};
 use super::query::{fail, parse_id, parse_uuid, principal, request, state};
+use super::scalars::Date;
+use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use commands::documents::{self, CopyRequest, DocumentOperation, Relation, SectionSave};
 use domain::document::{
     Choice, ChoiceInput, Document as DomainDocument, HostOrganisationPatch, LanguageSkillInput,
@@ -14,9 +17,12 @@ use domain::reference::{CefrLevel, DocumentLanguage, Stay};
 use domain::Personal;
 use uuid::Uuid;
 
+/// One of the register's two languages: of a certificate, or of labels asked for.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum Language {
+    /// English.
     En,
+    /// Latvian.
     Lv,
 }
 
@@ -38,13 +44,21 @@ impl From<DocumentLanguage> for Language {
     }
 }
 
+/// A level of the Common European Framework of Reference for Languages, from A1 (basic) to
+/// C2 (proficient).
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum Cefr {
+    /// Breakthrough (basic user).
     A1,
+    /// Waystage (basic user).
     A2,
+    /// Threshold (independent user).
     B1,
+    /// Vantage (independent user).
     B2,
+    /// Effective operational proficiency (proficient user).
     C1,
+    /// Mastery (proficient user).
     C2,
 }
 
@@ -61,9 +75,12 @@ impl From<Cefr> for CefrLevel {
     }
 }
 
+/// How the participant took part in the mobility.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum StayKind {
+    /// Abroad, in person.
     Physical,
+    /// Online, from home (virtual mobility).
     Virtual,
 }
 
@@ -71,11 +88,15 @@ fn known<T, F: Fn(&T) -> String>(value: Option<&Personal<T>>, show: F) -> Option
     value.and_then(Personal::known).map(show)
 }
 
+/// A value chosen from a reference list, or a free text where the list lacks it, with its
+/// text in both languages.
 #[derive(SimpleObject)]
 pub struct ChoiceValue {
     /// The list code, or null for a free text ("other").
     pub code: Option<String>,
+    /// The English text (the label of the code, or the free text).
     pub text_en: String,
+    /// The Latvian text (the label of the code, or the free text).
     pub text_lv: String,
 }
 
@@ -87,89 +108,169 @@ fn choice(c: Option<&Choice>) -> Option<ChoiceValue> {
     })
 }
 
+/// R-PERSONAL: the participant's personal data. A host sees only the names (every other
+/// field is null for it); erased data read as null.
 #[derive(SimpleObject)]
 pub struct PersonalDataView {
+    /// Surname(s) (mandatory for a certificate).
     pub surname: Option<String>,
+    /// First name(s) (mandatory for a certificate).
     pub first_name: Option<String>,
-    pub date_of_birth: Option<String>,
+    /// Date of birth.
+    pub date_of_birth: Option<Date>,
+    /// Nationality as an ISO 3166-1 alpha-2 code, e.g. `LV`.
     pub nationality: Option<String>,
+    /// Postal address.
     pub address: Option<String>,
+    /// The participant's e-mail: the participant's login once access is granted.
     pub email: Option<String>,
-    /// SHA-256 of the stored photo; download with `GET /files/{sha256}`.
+    /// SHA-256 (hex) of the stored photo; download with `GET /files/{sha256}`.
     pub photo_sha256: Option<String>,
 }
 
+/// R-HOSTORG: the organisation that hosted the participant, and the mentor there.
 #[derive(SimpleObject)]
 pub struct HostOrganisationView {
+    /// The organisation's name (mandatory).
     pub name: Option<String>,
+    /// The type of organisation, from `referenceData.hostOrganisationTypes` or free text
+    /// (mandatory).
     pub organisation_type: Option<ChoiceValue>,
+    /// Postal address (mandatory).
     pub address: Option<String>,
+    /// Country as an ISO 3166-1 alpha-2 code, in the scope of the mobility's procedure
+    /// (mandatory).
     pub country: Option<String>,
+    /// The mentor's first name(s) (mandatory).
     pub mentor_first_name: Option<String>,
+    /// The mentor's surname(s) (mandatory).
     pub mentor_last_name: Option<String>,
+    /// The mentor's position.
     pub position: Option<String>,
+    /// The mentor's telephone.
     pub phone: Option<String>,
+    /// The host's e-mail: the host sees this document through it (R-HOST).
     pub email: Option<String>,
 }
 
+/// R-PROJECT: the mobility project as this document tells it.
 #[derive(SimpleObject)]
 pub struct ProjectView {
+    /// Objective of the Europass Mobility experience.
     pub objective: Option<String>,
+    /// The initiative or programme in English (from the mobility's request).
     pub programme_en: Option<String>,
+    /// The initiative or programme in Latvian (from the mobility's request).
     pub programme_lv: Option<String>,
+    /// The qualification to which the learning leads.
     pub qualification: Option<String>,
+    /// Physical or virtual mobility.
     pub stay: Option<StayKind>,
+    /// The purpose of the stay, from `referenceData.purposesOfStay` or free text.
     pub purpose: Option<ChoiceValue>,
-    pub start_date: Option<NaiveDate>,
-    pub end_date: Option<NaiveDate>,
+    /// This participant's first day (mandatory).
+    pub start_date: Option<Date>,
+    /// This participant's last day (mandatory).
+    pub end_date: Option<Date>,
 }
 
+/// A language the participant used, with CEFR levels per activity (codes `A1` to `C2`).
 #[derive(SimpleObject)]
 pub struct LanguageSkillView {
+    /// The language as an ISO 639-1 code, e.g. `de`.
     pub language: String,
+    /// Understanding: listening.
     pub listening: Option<String>,
+    /// Understanding: reading.
     pub reading: Option<String>,
+    /// Speaking: spoken interaction.
     pub spoken_interaction: Option<String>,
+    /// Speaking: spoken production.
     pub spoken_production: Option<String>,
+    /// Writing.
     pub writing: Option<String>,
 }
 
+/// R-OUTCOMES: what the participant did and learned.
 #[derive(SimpleObject)]
 pub struct LearningOutcomesView {
+    /// Activities and tasks carried out (mandatory).
     pub activities: Option<String>,
+    /// Job-related skills acquired.
     pub job_related_skills: Option<String>,
+    /// Language skills acquired, per language.
     pub language_skills: Vec<LanguageSkillView>,
+    /// Digital skills acquired.
     pub digital_skills: Option<String>,
+    /// Organisational skills acquired.
     pub organisational_skills: Option<String>,
+    /// Communication skills acquired.
     pub communication_skills: Option<String>,
+    /// Other skills acquired.
     pub other_skills: Option<String>,
 }
 
+/// R-COMPLETE: a mandatory field still empty.
 #[derive(SimpleObject)]
 pub struct MissingField {
+    /// The section: `personalData`, `hostOrganisation`, `project` or `learningOutcomes`.
     pub section: String,
+    /// The field's name within its section, e.g. `surname`.
     pub field: String,
-    /// `section.field`, as validation errors name it.
+    /// `section.field`, as validation errors name it, e.g. `personalData.surname`.
     pub path: String,
-    /// In the interface language asked for (`missingFields(language:)`).
+    /// The field's label in the interface language asked for (`missingFields(language:)`).
     pub label: String,
+    /// The section's label in the interface language asked for.
     pub section_label: String,
 }
 
+/// R-PART: the participant's access to this document.
 #[derive(SimpleObject)]
 pub struct ParticipantAccessView {
+    /// The e-mail access was granted to; null until it is granted.
     pub email: Option<String>,
+    /// From this moment on the participant may change nothing; null when not locked.
     pub locked_from: Option<DateTime<Utc>>,
+    /// The lock is in force now.
     pub locked_now: bool,
 }
 
+/// A certificate PDF issued from this document (R-PDF).
 #[derive(SimpleObject)]
 pub struct IssuedCertificateView {
+    /// SHA-256 (hex) of the PDF's bytes; the file is served by `GET /files/{sha256}`.
     pub sha256: String,
+    /// The certificate's language.
     pub language: Language,
+    /// The version of the certificate template that made it.
     pub template_version: String,
+    /// When it was issued.
     pub issued_at: DateTime<Utc>,
 }
+
+/// One event of a document's own history (`Document.history`).
+#[derive(SimpleObject)]
+pub struct HistoryEntry {
+    /// The event's sequence number within the document, from 1.
+    pub sequence: i64,
+    /// The event's type, e.g. `PersonalDataSaved`.
+    pub event_type: String,
+    /// When the event was recorded.
+    pub at: Option<DateTime<Utc>>,
+    /// The role of whoever caused it: `institution_user`, `nec`, `host`, `participant`,
+    /// `anonymous`, `operator` or `system`.
+    pub actor_role: Option<String>,
+    /// The account id of whoever caused it; null for the register itself and operators.
+    pub actor_id: Option<ID>,
+    /// The correlation id of the request that wrote it.
+    pub correlation_id: Option<String>,
+    /// For copies (R-COPY): the document the values came from.
+    pub copied_from: Option<ID>,
+}
+
+/// A page of a document's own history, oldest first.
+pub type HistoryEntryConnection = Connection<String, HistoryEntry, EmptyFields>;
 
 pub struct DocumentView {
     id: Uuid,
@@ -201,30 +302,38 @@ impl DocumentView {
     }
 }
 
+/// A Europass Mobility document: one participant's certificate in the making (R-PERSONAL,
+/// R-HOSTORG, R-PROJECT, R-OUTCOMES). Seen by the sending institution, NEC staff, its host
+/// (by the host e-mail; names only of the personal data) and its participant.
 #[Object(name = "Document")]
 impl DocumentView {
+    /// The document's id.
     async fn id(&self) -> ID {
         ID(self.id.to_string())
     }
 
+    /// The Europass number, `PP/YYYY/NNNNNN-C`, e.g. `LV/2026/000123-2`.
     async fn europass_number(&self) -> Option<String> {
         Self::opt(self.doc.europass_number())
     }
 
+    /// The mobility whose approval created the document.
     async fn mobility_id(&self) -> Option<ID> {
         self.doc.mobility_id().map(|m| ID(m.to_string()))
     }
 
-    /// The certificate's language, independent of the interface language (R-LANG).
+    /// The certificate's language, independent of the interface language (R-LANG); English
+    /// unless set.
     async fn language(&self) -> Language {
         self.doc.language().into()
     }
 
+    /// The participant's first name(s) and surname(s), once both are entered.
     async fn holder_name(&self) -> Option<String> {
         self.doc.personal_data().holder_name()
     }
 
-    /// A host sees only the holder's name here.
+    /// R-PERSONAL: the participant's personal data. A host sees only the names here.
     async fn personal_data(&self) -> PersonalDataView {
         let p = self.doc.personal_data();
         let full = self.may(DocumentOperation::ReadHolderDetails);
@@ -232,7 +341,11 @@ impl DocumentView {
         PersonalDataView {
             surname: known(p.surname(), ToString::to_string),
             first_name: known(p.first_name(), ToString::to_string),
-            date_of_birth: show(known(p.date_of_birth(), ToString::to_string)),
+            date_of_birth: p
+                .date_of_birth()
+                .and_then(Personal::known)
+                .filter(|_| full)
+                .map(|d| Date(*d)),
             nationality: show(known(p.nationality(), |c| c.as_str().to_string())),
             address: show(known(p.address(), ToString::to_string)),
             email: show(known(p.email(), ToString::to_string)),
@@ -240,6 +353,7 @@ impl DocumentView {
         }
     }
 
+    /// R-HOSTORG: the host organisation and the mentor.
     async fn host_organisation(&self) -> HostOrganisationView {
         let h = self.doc.host_organisation();
         HostOrganisationView {
@@ -255,6 +369,7 @@ impl DocumentView {
         }
     }
 
+    /// R-PROJECT: the project as this document tells it.
     async fn project(&self) -> ProjectView {
         let p = self.doc.project();
         ProjectView {
@@ -267,11 +382,12 @@ impl DocumentView {
                 Stay::Virtual => StayKind::Virtual,
             }),
             purpose: choice(p.purpose()),
-            start_date: p.start_date(),
-            end_date: p.end_date(),
+            start_date: p.start_date().map(Date),
+            end_date: p.end_date().map(Date),
         }
     }
 
+    /// R-OUTCOMES: what the participant did and learned.
     async fn learning_outcomes(&self) -> LearningOutcomesView {
         use domain::reference::LanguageActivity as A;
         let o = self.doc.learning_outcomes();
@@ -299,8 +415,14 @@ impl DocumentView {
         }
     }
 
-    /// R-COMPLETE: mandatory fields still empty, labelled in the interface language.
-    async fn missing_fields(&self, language: Option<Language>) -> Vec<MissingField> {
+    /// R-COMPLETE: the mandatory fields still empty, in the order of the certificate,
+    /// labelled in the interface language asked for. Empty when the document is complete.
+    async fn missing_fields(
+        &self,
+        #[graphql(desc = "The language of the labels (default English).")] language: Option<
+            Language,
+        >,
+    ) -> Vec<MissingField> {
         let lv = language == Some(Language::Lv);
         self.doc
             .missing_fields()
@@ -320,6 +442,7 @@ impl DocumentView {
             .collect()
     }
 
+    /// No mandatory field is empty: the certificate can be issued.
     async fn complete(&self) -> bool {
         self.doc.missing_fields().is_empty()
     }
@@ -335,8 +458,8 @@ impl DocumentView {
             })
     }
 
-    /// The certificates issued so far (R-PDF): for the institution and NEC staff; empty for
-    /// hosts and participants, who never get the certificate.
+    /// The certificates issued so far, oldest first (R-PDF): for the institution and NEC
+    /// staff; empty for hosts and participants, who never get the certificate.
     async fn certificates(&self) -> Vec<IssuedCertificateView> {
         if !self.may(DocumentOperation::ReadIssuedCertificates) {
             return vec![];
@@ -353,9 +476,21 @@ impl DocumentView {
             .collect()
     }
 
-    /// Every event of this document in order (the NEC's full audit view is `certificateHistory`).
-    /// For the institution and NEC staff.
-    async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<HistoryEntry>> {
+    /// Every event of this document, oldest first; pages of at most 100 (default 20). For
+    /// the institution and NEC staff; null with a FORBIDDEN error for hosts and participants.
+    /// (The full audit view with changes and actors' names is `certificateHistory`.)
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many events to return (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(
+            desc = "Return the events after this cursor (an `endCursor` or an edge's \
+                          `cursor` of this list)."
+        )]
+        after: Option<String>,
+    ) -> ApiResult<Option<HistoryEntryConnection>> {
         if !self.may(DocumentOperation::ReadHistory) {
             let rule = domain::authorization::document_rule(DocumentOperation::ReadHistory);
             return Err(fail(
@@ -363,47 +498,59 @@ impl DocumentView {
                 domain::Refusal::forbidden(rule.refusal.0, rule.refusal.1),
             ));
         }
-        let events = state(ctx)
-            .services
-            .store
-            .documents
-            .history(self.id)
-            .await
-            .map_err(|e| fail(ctx, e))?;
-        Ok(events
-            .into_iter()
-            .map(|e| {
-                use cqrs_es::DomainEvent;
-                let copied_from = match &e.payload {
-                    domain::document::DocumentEvent::CopyReceived {
-                        source_document, ..
-                    } => Some(ID(source_document.to_string())),
-                    _ => None,
-                };
-                HistoryEntry {
-                    sequence: e.sequence as i64,
-                    event_type: e.payload.event_type(),
-                    at: e.metadata.get("at").cloned(),
-                    actor_role: e.metadata.get("actor_role").cloned(),
-                    actor_id: e.metadata.get("actor_id").cloned(),
-                    correlation_id: e.metadata.get("correlation_id").cloned(),
-                    copied_from,
-                }
-            })
-            .collect())
+        let key = |raw: &str| raw.parse::<usize>().ok();
+        let page = paginate(
+            ctx,
+            PageArgs::forward(first, after),
+            MAX_PAGE,
+            key,
+            async |w| {
+                // The event store's repository reads an aggregate's events whole (decrypted and
+                // upcast); one document's events are few, and the page is cut here.
+                let events = state(ctx)
+                    .services
+                    .store
+                    .documents
+                    .history(self.id)
+                    .await
+                    .map_err(|e| fail(ctx, e))?;
+                let after = w.after.unwrap_or(0);
+                Ok(Fetched::rows(
+                    events
+                        .into_iter()
+                        .filter(|e| e.sequence > after)
+                        .take(w.fetch() as usize)
+                        .map(|e| {
+                            use cqrs_es::DomainEvent;
+                            let copied_from = match &e.payload {
+                                domain::document::DocumentEvent::CopyReceived {
+                                    source_document,
+                                    ..
+                                } => Some(ID(source_document.to_string())),
+                                _ => None,
+                            };
+                            let entry = HistoryEntry {
+                                sequence: e.sequence as i64,
+                                event_type: e.payload.event_type(),
+                                at: e
+                                    .metadata
+                                    .get("at")
+                                    .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+                                    .map(|at| at.with_timezone(&Utc)),
+                                actor_role: e.metadata.get("actor_role").cloned(),
+                                actor_id: e.metadata.get("actor_id").cloned().map(ID),
+                                correlation_id: e.metadata.get("correlation_id").cloned(),
+                                copied_from,
+                            };
+                            (e.sequence.to_string(), entry)
+                        })
+                        .collect(),
+                ))
+            },
+        )
+        .await?;
+        Ok(Some(page))
     }
-}
-
-#[derive(SimpleObject)]
-pub struct HistoryEntry {
-    pub sequence: i64,
-    pub event_type: String,
-    pub at: Option<String>,
-    pub actor_role: Option<String>,
-    pub actor_id: Option<String>,
-    pub correlation_id: Option<String>,
-    /// For copies (R-COPY): the document the values came from.
-    pub copied_from: Option<ID>,
 }
 
 pub(super) async fn load_document(ctx: &Context<'_>, id: Uuid) -> ApiResult<DocumentView> {
@@ -425,19 +572,27 @@ pub struct DocumentQuery;
 
 #[Object]
 impl DocumentQuery {
-    /// A document the caller may see: the owning institution, NEC staff, its host (by the host
-    /// e-mail) or its participant. Anyone else gets NOT_FOUND.
-    async fn document(&self, ctx: &Context<'_>, id: ID) -> ApiResult<DocumentView> {
+    /// A document the caller may see: the sending institution, NEC staff, its host (by the
+    /// host e-mail) or its participant. Null (with a NOT_FOUND error, the rest of the answer
+    /// kept) when it does not exist or is not the caller's to see: both answers are alike.
+    async fn document(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document's id.")] id: ID,
+    ) -> ApiResult<Option<DocumentView>> {
         let id = parse_id(ctx, "id", &id)?;
-        load_document(ctx, id).await
+        load_document(ctx, id).await.map(Some)
     }
 }
 
+/// A value from a reference list, or a free text where the list lacks it. A code wins when
+/// both are given; neither (or only blanks) clears the field.
 #[derive(InputObject)]
 pub struct ChoiceInputValue {
-    /// A code from the reference list…
+    /// A code from the reference list (`referenceData.hostOrganisationTypes`,
+    /// `referenceData.purposesOfStay`).
     pub code: Option<String>,
-    /// …or a free text ("other").
+    /// A free text ("other"), at most 200 characters, used as is in both languages.
     pub other: Option<String>,
 }
 
@@ -461,81 +616,129 @@ fn maybe<T>(v: MaybeUndefined<T>) -> Option<Option<T>> {
     }
 }
 
-/// Omitted fields stay as they are; an empty string or null clears a field.
+/// R-PERSONAL, a partial save: omitted fields stay as they are; an empty string or null
+/// clears a field. Errors name the field as `personalData.<field>`.
 #[derive(InputObject, Default)]
 pub struct PersonalDataInput {
+    /// Surname(s), at most 100 characters (mandatory for a certificate).
     pub surname: Option<String>,
+    /// First name(s), at most 100 characters (mandatory for a certificate).
     pub first_name: Option<String>,
-    pub date_of_birth: MaybeUndefined<NaiveDate>,
-    /// ISO 3166 code, e.g. LV.
+    /// Date of birth, not in the future.
+    pub date_of_birth: MaybeUndefined<Date>,
+    /// Nationality as an ISO 3166-1 alpha-2 code, e.g. `LV`.
     pub nationality: Option<String>,
+    /// Postal address, at most 400 characters.
     pub address: Option<String>,
+    /// The participant's e-mail (their login once access is granted).
     pub email: Option<String>,
 }
 
+/// R-HOSTORG, a partial save: omitted fields stay as they are; an empty string or null
+/// clears a field. Errors name the field as `hostOrganisation.<field>`.
 #[derive(InputObject, Default)]
 pub struct HostOrganisationInput {
+    /// The organisation's name, at most 200 characters (mandatory).
     pub name: Option<String>,
+    /// The type of organisation (mandatory).
     pub organisation_type: MaybeUndefined<ChoiceInputValue>,
+    /// Postal address, at most 400 characters (mandatory).
     pub address: Option<String>,
-    /// Must be in the scope of the mobility's procedure (R-SCOPE).
+    /// ISO 3166-1 alpha-2 code; must be in the scope of the mobility's procedure (R-SCOPE,
+    /// `referenceData.procedures.hostCountries`) (mandatory).
     pub country: Option<String>,
+    /// The mentor's first name(s), at most 100 characters (mandatory).
     pub mentor_first_name: Option<String>,
+    /// The mentor's surname(s), at most 100 characters (mandatory).
     pub mentor_last_name: Option<String>,
+    /// The mentor's position, at most 200 characters.
     pub position: Option<String>,
+    /// The mentor's telephone, e.g. `+49 89 1234567`.
     pub phone: Option<String>,
-    /// The host's e-mail: the host organisation sees the document through it.
+    /// The host's e-mail: the host organisation sees the document through it (R-HOST).
     pub email: Option<String>,
 }
 
+/// R-PROJECT, a partial save: omitted fields stay as they are; an empty string or null
+/// clears a field. The programme comes from the mobility's request. Errors name the field as
+/// `project.<field>`.
 #[derive(InputObject, Default)]
 pub struct ProjectInput {
+    /// Objective of the Europass Mobility experience, at most 2,000 characters.
     pub objective: Option<String>,
+    /// The qualification to which the learning leads, at most 500 characters.
     pub qualification: Option<String>,
+    /// Physical or virtual mobility.
     pub stay: MaybeUndefined<StayKind>,
+    /// The purpose of the stay.
     pub purpose: MaybeUndefined<ChoiceInputValue>,
-    pub start_date: MaybeUndefined<NaiveDate>,
-    pub end_date: MaybeUndefined<NaiveDate>,
+    /// This participant's first day (mandatory).
+    pub start_date: MaybeUndefined<Date>,
+    /// This participant's last day, not before the first (mandatory).
+    pub end_date: MaybeUndefined<Date>,
 }
 
+/// A language the participant used, with CEFR levels per activity (omitted: not assessed).
 #[derive(InputObject)]
 pub struct LanguageSkillInputValue {
-    /// ISO 639-1 code, e.g. en, de, lv.
+    /// ISO 639-1 code from `referenceData.languages`, e.g. `en`, `de`, `lv`.
     pub language: String,
+    /// Understanding: listening.
     pub listening: Option<Cefr>,
+    /// Understanding: reading.
     pub reading: Option<Cefr>,
+    /// Speaking: spoken interaction.
     pub spoken_interaction: Option<Cefr>,
+    /// Speaking: spoken production.
     pub spoken_production: Option<Cefr>,
+    /// Writing.
     pub writing: Option<Cefr>,
 }
 
+/// R-OUTCOMES, a partial save: omitted fields stay as they are; an empty string or null
+/// clears a field. Errors name the field as `learningOutcomes.<field>`.
 #[derive(InputObject, Default)]
 pub struct LearningOutcomesInput {
+    /// Activities and tasks carried out, at most 4,000 characters (mandatory).
     pub activities: Option<String>,
+    /// Job-related skills acquired, at most 2,000 characters.
     pub job_related_skills: Option<String>,
-    /// Replaces the whole list when given.
+    /// Language skills, at most 10 languages; replaces the whole list when given.
     pub language_skills: Option<Vec<LanguageSkillInputValue>>,
+    /// Digital skills acquired, at most 2,000 characters.
     pub digital_skills: Option<String>,
+    /// Organisational skills acquired, at most 2,000 characters.
     pub organisational_skills: Option<String>,
+    /// Communication skills acquired, at most 2,000 characters.
     pub communication_skills: Option<String>,
+    /// Other skills acquired, at most 2,000 characters.
     pub other_skills: Option<String>,
 }
 
+/// R-COPY: which fields of one section of a document go to which other documents of the
+/// same mobility.
 #[derive(InputObject)]
 pub struct CopyToDocumentsInput {
+    /// The document the values come from.
     pub source_document: ID,
-    /// `hostOrganisation`, `project` or `learningOutcomes`.
+    /// The section: `hostOrganisation`, `project` or `learningOutcomes`.
     pub section: String,
     /// Field names of that section, e.g. `["name", "address", "country"]`.
     pub fields: Vec<String>,
+    /// The documents that receive the values (of the source's mobility, not the source).
     pub targets: Vec<ID>,
-    /// A retried request with the same id changes nothing twice.
+    /// The institution's own id for this request (visible ASCII, at most 100 characters): a
+    /// retry with the same id returns the first answer and writes nothing; the same id with
+    /// another request is refused (`CLIENT_MUTATION_ID_REUSED`).
     pub client_mutation_id: Option<String>,
 }
 
+/// The answer of `copyToDocuments`.
 #[derive(SimpleObject)]
 pub struct CopyResult {
+    /// How many documents received the values.
     pub targets: i32,
+    /// The `clientMutationId` sent, if any.
     pub client_mutation_id: Option<String>,
 }
 
@@ -576,17 +779,19 @@ async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResul
 
 #[Object]
 impl DocumentMutation {
-    /// R-PERSONAL: saves the given personal-data fields (partial saves are fine).
+    /// R-PERSONAL: saves the given personal-data fields (partial saves are fine). The sending
+    /// institution and the document's participant (while not locked). Answers the document as
+    /// saved.
     async fn save_personal_data(
         &self,
         ctx: &Context<'_>,
-        document_id: ID,
-        input: PersonalDataInput,
+        #[graphql(desc = "The document's id.")] document_id: ID,
+        #[graphql(desc = "The fields to change.")] input: PersonalDataInput,
     ) -> ApiResult<DocumentView> {
         let patch = PersonalDataPatch {
             surname: input.surname,
             first_name: input.first_name,
-            date_of_birth: maybe(input.date_of_birth),
+            date_of_birth: maybe(input.date_of_birth).map(|d| d.map(Into::into)),
             nationality: input.nationality,
             address: input.address,
             email: input.email,
@@ -595,12 +800,13 @@ impl DocumentMutation {
         save(ctx, document_id, SectionSave::PersonalData(patch)).await
     }
 
-    /// R-HOSTORG.
+    /// R-HOSTORG: saves the given host-organisation fields (partial saves are fine). The
+    /// sending institution and the document's host. Answers the document as saved.
     async fn save_host_organisation(
         &self,
         ctx: &Context<'_>,
-        document_id: ID,
-        input: HostOrganisationInput,
+        #[graphql(desc = "The document's id.")] document_id: ID,
+        #[graphql(desc = "The fields to change.")] input: HostOrganisationInput,
     ) -> ApiResult<DocumentView> {
         let patch = HostOrganisationPatch {
             name: input.name,
@@ -616,12 +822,13 @@ impl DocumentMutation {
         save(ctx, document_id, SectionSave::HostOrganisation(patch)).await
     }
 
-    /// R-PROJECT.
+    /// R-PROJECT: saves the given project fields (partial saves are fine). The sending
+    /// institution and the document's host. Answers the document as saved.
     async fn save_project(
         &self,
         ctx: &Context<'_>,
-        document_id: ID,
-        input: ProjectInput,
+        #[graphql(desc = "The document's id.")] document_id: ID,
+        #[graphql(desc = "The fields to change.")] input: ProjectInput,
     ) -> ApiResult<DocumentView> {
         let patch = ProjectPatch {
             objective: input.objective,
@@ -634,18 +841,20 @@ impl DocumentMutation {
                 })
             }),
             purpose: choice_input(input.purpose),
-            start_date: maybe(input.start_date),
-            end_date: maybe(input.end_date),
+            start_date: maybe(input.start_date).map(|d| d.map(Into::into)),
+            end_date: maybe(input.end_date).map(|d| d.map(Into::into)),
         };
         save(ctx, document_id, SectionSave::Project(patch)).await
     }
 
-    /// R-OUTCOMES.
+    /// R-OUTCOMES: saves the given learning-outcome fields (partial saves are fine). The
+    /// sending institution, the document's host and its participant (while not locked).
+    /// Answers the document as saved.
     async fn save_learning_outcomes(
         &self,
         ctx: &Context<'_>,
-        document_id: ID,
-        input: LearningOutcomesInput,
+        #[graphql(desc = "The document's id.")] document_id: ID,
+        #[graphql(desc = "The fields to change.")] input: LearningOutcomesInput,
     ) -> ApiResult<DocumentView> {
         let patch = LearningOutcomesPatch {
             activities: input.activities,
@@ -670,22 +879,25 @@ impl DocumentMutation {
         save(ctx, document_id, SectionSave::LearningOutcomes(patch)).await
     }
 
-    /// R-LANG: the certificate's language (the sending institution decides).
+    /// R-LANG: the certificate's language, independent of the interface language (the
+    /// sending institution decides). Answers the document as saved.
     async fn set_document_language(
         &self,
         ctx: &Context<'_>,
-        document_id: ID,
-        language: Language,
+        #[graphql(desc = "The document's id.")] document_id: ID,
+        #[graphql(desc = "The certificate's language.")] language: Language,
     ) -> ApiResult<DocumentView> {
         save(ctx, document_id, SectionSave::Language(language.into())).await
     }
 
     /// R-COPY: the chosen fields of one section go to the chosen documents of the same
-    /// mobility, all or none.
+    /// mobility, all or none (every target is checked first; the caller must be allowed to
+    /// fill them). The targets get the values as their own; each target's history names the
+    /// source. Answers how many documents received them.
     async fn copy_to_documents(
         &self,
         ctx: &Context<'_>,
-        input: CopyToDocumentsInput,
+        #[graphql(desc = "What to copy where.")] input: CopyToDocumentsInput,
     ) -> ApiResult<CopyResult> {
         let copied = mutate(ctx, async |c| {
             let source = c.id("sourceDocument", &input.source_document)?;

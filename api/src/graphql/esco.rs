@@ -14,9 +14,12 @@ pub const MAX_TEXT_CHARS: usize = 200;
 /// Hits when `first` is not given.
 pub const DEFAULT_FIRST: i32 = 10;
 
+/// Which ESCO concepts to search.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum EscoKind {
+    /// Occupations: type an occupation to get its description.
     Occupation,
+    /// Skills and competences: type a keyword to get matching skills.
     Skill,
 }
 
@@ -41,7 +44,9 @@ impl From<::esco::EscoKind> for EscoKind {
 /// The language of ESCO labels and descriptions.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum EscoLanguage {
+    /// English.
     En,
+    /// Latvian.
     Lv,
 }
 
@@ -59,8 +64,11 @@ impl From<EscoLanguage> for ::esco::EscoLanguage {
 pub struct EscoHit {
     /// The concept's ESCO URI, e.g. `http://data.europa.eu/esco/occupation/…`.
     pub uri: String,
+    /// The concept's preferred label in the language asked for.
     pub preferred_label: String,
+    /// The concept's description in the language asked for, if ESCO has one.
     pub description: Option<String>,
+    /// Occupation or skill.
     pub kind: EscoKind,
     /// Higher is better, at most 1; comparable within one answer only.
     pub score: f64,
@@ -86,14 +94,18 @@ impl EscoSearchQuery {
     /// R-OUTCOMES: ESCO occupations or skills matching `text`, best first: an exact label, then
     /// labels starting with it, then labels whose words start with its words, then labels
     /// containing them, then descriptions. Tolerant to missing diacritics (`metinatajs` finds
-    /// `metinātājs`) and to partial words (`weld` finds `welder`). `first`: 1 to 50.
+    /// `metinātājs`) and to partial words (`weld` finds `welder`). Any logged-in caller.
     async fn esco_search(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What to look for: a word, part of a word or a phrase (1 to 200 \
+                          characters)."
+        )]
         text: String,
-        kind: EscoKind,
-        language: EscoLanguage,
-        #[graphql(default = 10)] first: Option<i32>,
+        #[graphql(desc = "Occupations or skills.")] kind: EscoKind,
+        #[graphql(desc = "The language to search and answer in.")] language: EscoLanguage,
+        #[graphql(default = 10, desc = "How many hits to return, 1 to 50.")] first: Option<i32>,
     ) -> ApiResult<Vec<EscoHit>> {
         principal(ctx).await?;
         let first = first.unwrap_or(DEFAULT_FIRST);

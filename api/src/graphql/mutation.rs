@@ -69,10 +69,13 @@ pub struct AccountMutation;
 #[Object]
 impl AccountMutation {
     /// R-REG: registers an institution and e-mails a confirmation link valid for 48 hours.
+    /// The answer is alike for an e-mail that already has an account (its owner is told by
+    /// e-mail instead). No login needed.
     async fn register_institution(
         &self,
         ctx: &Context<'_>,
-        name: String,
+        #[graphql(desc = "The institution's official name, at most 200 characters.")] name: String,
+        #[graphql(desc = "The e-mail of the institution's primary user (its login).")]
         email: String,
     ) -> ApiResult<RegistrationStarted> {
         let started = registration::register_institution(
@@ -98,7 +101,7 @@ impl AccountMutation {
     async fn resend_registration_link(
         &self,
         ctx: &Context<'_>,
-        email: String,
+        #[graphql(desc = "The e-mail the institution registered with.")] email: String,
     ) -> ApiResult<RegistrationStarted> {
         let services = &state(ctx).services;
         let expires_at =
@@ -114,11 +117,11 @@ impl AccountMutation {
         })
     }
 
-    /// Opens the e-mailed link: creates the password and returns it once.
+    /// Opens the e-mailed link: creates the primary user's password and returns it once.
     async fn confirm_registration(
         &self,
         ctx: &Context<'_>,
-        token: String,
+        #[graphql(desc = "The token from the confirmation link.")] token: String,
     ) -> ApiResult<ConfirmedRegistration> {
         let confirmed = registration::confirm_registration(
             &state(ctx).services,
@@ -135,12 +138,13 @@ impl AccountMutation {
         })
     }
 
-    /// Starts a session that ends after 20 minutes without activity.
+    /// Starts a session that ends after 20 minutes without activity. Wrong credentials are
+    /// UNAUTHENTICATED; too many attempts are THROTTLED (`retryAfterSeconds`).
     async fn login(
         &self,
         ctx: &Context<'_>,
-        email: String,
-        password: String,
+        #[graphql(desc = "The account's login e-mail.")] email: String,
+        #[graphql(desc = "The account's password.")] password: String,
     ) -> ApiResult<LoginResult> {
         let client = request(ctx).client;
         let logged_in = auth::login(&state(ctx).services, &email, &password, client)
@@ -153,7 +157,7 @@ impl AccountMutation {
         })
     }
 
-    /// Ends the caller's session.
+    /// Ends the caller's session. Answers true.
     async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         principal(ctx).await?;
         let token = request(ctx).token.as_deref().unwrap_or_default();
@@ -163,11 +167,13 @@ impl AccountMutation {
         Ok(true)
     }
 
+    /// Changes the caller's password; a weak one (fewer than 5 different characters, the
+    /// e-mail, a common password) is refused. Answers true.
     async fn change_password(
         &self,
         ctx: &Context<'_>,
-        current_password: String,
-        new_password: String,
+        #[graphql(desc = "The password in use now.")] current_password: String,
+        #[graphql(desc = "The new password.")] new_password: String,
     ) -> ApiResult<bool> {
         mutate(ctx, async |c| {
             auth::change_password(
@@ -183,8 +189,12 @@ impl AccountMutation {
         Ok(true)
     }
 
-    /// E-mails a password-reset token if the e-mail has an account; answers true either way.
-    async fn request_password_reset(&self, ctx: &Context<'_>, email: String) -> ApiResult<bool> {
+    /// E-mails a password-reset link if the e-mail has an account; answers true either way.
+    async fn request_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's login e-mail.")] email: String,
+    ) -> ApiResult<bool> {
         auth::request_password_reset(&state(ctx).services, &request(ctx).anonymous(), &email)
             .await
             .map_err(|e| fail(ctx, e))?;
@@ -192,11 +202,12 @@ impl AccountMutation {
     }
 
     /// Sets a new password with an e-mailed reset token; all sessions of the account end.
+    /// Answers true.
     async fn reset_password(
         &self,
         ctx: &Context<'_>,
-        token: String,
-        new_password: String,
+        #[graphql(desc = "The token from the reset link.")] token: String,
+        #[graphql(desc = "The new password.")] new_password: String,
     ) -> ApiResult<bool> {
         auth::reset_password(
             &state(ctx).services,
@@ -210,11 +221,12 @@ impl AccountMutation {
         Ok(true)
     }
 
-    /// R-BASE: changes the caller's institution's base data.
+    /// R-BASE: changes the caller's institution's base data (institution users); answers the
+    /// institution as changed.
     async fn update_base_data(
         &self,
         ctx: &Context<'_>,
-        input: BaseDataInput,
+        #[graphql(desc = "The fields to change.")] input: BaseDataInput,
     ) -> ApiResult<Institution> {
         let change = BaseDataChange {
             name: input.name,
@@ -233,12 +245,13 @@ impl AccountMutation {
         load_institution(ctx, id).await
     }
 
-    /// R-USERS: adds a user (at most 3) who receives their own password by e-mail.
+    /// R-USERS: adds a user (at most 3 besides the primary one) who receives their own
+    /// password by e-mail. Institution users.
     async fn add_institution_user(
         &self,
         ctx: &Context<'_>,
-        name: String,
-        email: String,
+        #[graphql(desc = "The user's name, at most 120 characters.")] name: String,
+        #[graphql(desc = "The user's login e-mail.")] email: String,
     ) -> ApiResult<InstitutionUser> {
         let added = mutate(ctx, async |c| {
             c.authorize(Operation::ManageOwnUsers)?;
@@ -258,8 +271,13 @@ impl AccountMutation {
         Ok(InstitutionUser::from(row))
     }
 
-    /// Removes an additional user; their sessions end at once.
-    async fn remove_institution_user(&self, ctx: &Context<'_>, account_id: ID) -> ApiResult<bool> {
+    /// Removes an additional user of the caller's institution; their sessions end at once.
+    /// Answers true.
+    async fn remove_institution_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user's account id (`Institution.users.accountId`).")] account_id: ID,
+    ) -> ApiResult<bool> {
         mutate(ctx, async |c| {
             c.authorize(Operation::ManageOwnUsers)?;
             let account_id = c.id("accountId", &account_id)?;

@@ -59,7 +59,7 @@ pub struct AccountQuery;
 
 #[Object]
 impl AccountQuery {
-    /// The logged-in account and its institution.
+    /// The logged-in account and, for institution users, its institution.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
         let principal = principal(ctx).await?;
         let row = projections::accounts::find(&state(ctx).services.pool, principal.account_id)
@@ -101,7 +101,7 @@ impl AccountQuery {
         })
     }
 
-    /// What a portal's home page offers next.
+    /// What a portal's home page offers next (R-BASE), for institution users.
     async fn next_steps(&self, ctx: &Context<'_>) -> ApiResult<Vec<NextStep>> {
         let principal = principal(ctx).await?;
         policy::authorize(principal, Operation::EditOwnInstitution).map_err(|e| fail(ctx, e))?;
@@ -141,8 +141,18 @@ impl AccountQuery {
         ])
     }
 
-    /// An institution by id (NEC), or the caller's own when no id is given.
-    async fn institution(&self, ctx: &Context<'_>, id: Option<ID>) -> ApiResult<Institution> {
+    /// An institution by id (NEC staff; an institution user only its own), or the caller's
+    /// own when no id is given. Null (with a NOT_FOUND error) when it does not exist or is not
+    /// the caller's to see.
+    async fn institution(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The institution's id; omitted: the caller's own (required for NEC \
+                          staff)."
+        )]
+        id: Option<ID>,
+    ) -> ApiResult<Option<Institution>> {
         let principal = principal(ctx).await?;
         let id = match id {
             Some(id) => parse_id(ctx, "id", &id)?,
@@ -155,13 +165,13 @@ impl AccountQuery {
         };
         policy::authorize(principal, Operation::ReadInstitution { institution: id })
             .map_err(|e| fail(ctx, e))?;
-        load_institution(ctx, id).await
+        load_institution(ctx, id).await.map(Some)
     }
 }
 
 #[ComplexObject]
 impl Institution {
-    /// Additional users (at most 3), oldest first.
+    /// Additional users (at most 3), oldest first; the primary user is not listed.
     async fn users(&self, ctx: &Context<'_>) -> ApiResult<Vec<InstitutionUser>> {
         let id = parse_id(ctx, "id", &self.id)?;
         let rows = projections::accounts::additional_users(&state(ctx).services.pool, id)

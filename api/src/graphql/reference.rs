@@ -4,10 +4,14 @@
 use async_graphql::{Object, SimpleObject};
 use domain::reference::{self, Label, Procedure, REFERENCE_VERSION};
 
+/// An entry of a reference list: the code a client sends, with its English and Latvian labels.
 #[derive(SimpleObject, Clone)]
 pub struct Labelled {
+    /// The code to send, e.g. `VET_PROVIDER`, `DE`, `B2`.
     pub code: String,
+    /// The English label.
     pub en: String,
+    /// The Latvian label.
     pub lv: String,
 }
 
@@ -19,25 +23,37 @@ fn labelled(code: &str, label: Label) -> Labelled {
     }
 }
 
+/// A procedure (R-PROC) with the programmes and host countries it allows.
 #[derive(SimpleObject)]
 pub struct ProcedureInfo {
+    /// The procedure: code `A`, `B` or `C`, with its labels.
     pub procedure: Labelled,
+    /// The programmes a request of this procedure may name (empty for B).
     pub programmes: Vec<Labelled>,
-    /// R-SCOPE: host countries allowed for this procedure.
+    /// R-SCOPE: host countries allowed for this procedure (ISO 3166-1 alpha-2 codes).
     pub host_countries: Vec<Labelled>,
 }
 
+/// The reference lists, with English and Latvian labels. Versioned: a mobility keeps the
+/// labels of the version it was requested with.
 #[derive(SimpleObject)]
 pub struct ReferenceData {
+    /// The version of these lists (see `Mobility.referenceVersion`).
     pub version: String,
+    /// The procedures with their programmes and host countries.
     pub procedures: Vec<ProcedureInfo>,
+    /// Who may issue certificates (codes `NEC-LV`, `TRY-OUT`; the `Issuer` enum writes them
+    /// `NEC_LV`, `TRY_OUT`).
     pub issuers: Vec<Labelled>,
-    /// Lists for filling documents.
+    /// Types of host organisation, for `HostOrganisationInput.organisationType`.
     pub host_organisation_types: Vec<Labelled>,
+    /// Purposes of a stay, for `ProjectInput.purpose`.
     pub purposes_of_stay: Vec<Labelled>,
+    /// Languages (ISO 639-1 codes), for `LanguageSkillInputValue.language`.
     pub languages: Vec<Labelled>,
+    /// CEFR levels `A1` to `C2`, with their names.
     pub cefr_levels: Vec<Labelled>,
-    /// A document's language: EN or LV.
+    /// The languages a certificate can be issued in: `EN` or `LV`.
     pub document_languages: Vec<Labelled>,
 }
 
@@ -46,7 +62,7 @@ pub struct ReferenceQuery;
 
 #[Object]
 impl ReferenceQuery {
-    /// Public reference data; needs no login.
+    /// The reference lists for requests and documents; public (needs no login).
     async fn reference_data(&self) -> ReferenceData {
         ReferenceData {
             version: REFERENCE_VERSION.to_string(),
