@@ -134,7 +134,7 @@ async fn the_accept_header_chooses_the_media_type_of_the_answer() {
             (200, expected),
             "{accept:?}"
         );
-        assert_eq!(body["data"]["__typename"], "QueryRoot");
+        assert_eq!(body["data"]["__typename"], "Query");
     }
     for accept in [
         "text/html",
@@ -281,7 +281,7 @@ async fn wrong_content_types_and_malformed_bodies_are_refused_never_with_a_5xx()
     // The server still answers.
     assert_eq!(
         app.gql("{ __typename }", json!({})).await.data()["__typename"],
-        "QueryRoot"
+        "Query"
     );
 }
 
@@ -299,7 +299,7 @@ async fn many_aliases_in_one_request_are_refused() {
     assert!(refused.body["data"].is_null(), "{}", refused.body);
     // Also inside fragments and nested selections.
     let fragment = format!(
-        "query {{ ...F }} fragment F on QueryRoot {{ {} }}",
+        "query {{ ...F }} fragment F on Query {{ {} }}",
         (0..101)
             .map(|i| format!("x{i}: __typename"))
             .collect::<Vec<_>>()
@@ -330,5 +330,5 @@ async fn many_aliases_in_one_request_are_refused() {
     let allowed = app
         .gql(&aliases(api::startup::MAX_ALIASES, "__typename"), json!({}))
         .await;
-    assert_eq!(allowed.data()["a99"], "QueryRoot");
+    assert_eq!(allowed.data()["a99"], "Query");
 }

@@ -10,18 +10,16 @@ use std::time::Duration;
 /// Far more than the refusal needs; the old code answered (after seconds) without an error.
 const DEADLINE: Duration = Duration::from_secs(60);
 
-/// `fragment F0 on QueryRoot { __typename ...F1 a0: __typename ...F1 }` … `levels` deep.
+/// `fragment F0 on Query { __typename ...F1 a0: __typename ...F1 }` … `levels` deep.
 fn doubling(levels: usize) -> String {
     let mut query = String::from("query { ...F0 }");
     for i in 0..levels {
         query.push_str(&format!(
-            " fragment F{i} on QueryRoot {{ __typename ...F{n} a{i}: __typename ...F{n} }}",
+            " fragment F{i} on Query {{ __typename ...F{n} a{i}: __typename ...F{n} }}",
             n = i + 1
         ));
     }
-    query.push_str(&format!(
-        " fragment F{levels} on QueryRoot {{ __typename }}"
-    ));
+    query.push_str(&format!(" fragment F{levels} on Query {{ __typename }}"));
     query
 }
 
@@ -55,7 +53,7 @@ async fn doubling_fragments_are_refused_before_they_run() {
     );
     assert_eq!(
         app.gql("{ __typename }", json!({})).await.data()["__typename"],
-        "QueryRoot"
+        "Query"
     );
 }
 
@@ -66,7 +64,7 @@ async fn typename_fields_spread_many_times_count() {
     let fields: Vec<String> = (0..50).map(|i| format!("t{i}: __typename")).collect();
     let spreads = "...F ".repeat(50);
     let query = format!(
-        "query {{ {spreads} }} fragment F on QueryRoot {{ {} }}",
+        "query {{ {spreads} }} fragment F on Query {{ {} }}",
         fields.join(" ")
     );
     let refused = app.gql(&query, json!({})).await;
@@ -78,7 +76,7 @@ async fn fragment_cycles_are_refused() {
     let app = spawn_app().await;
     let refused = app
         .gql(
-            "query { ...A } fragment A on QueryRoot { __typename ...B } fragment B on QueryRoot { ...A }",
+            "query { ...A } fragment A on Query { __typename ...B } fragment B on Query { ...A }",
             json!({}),
         )
         .await;
@@ -129,14 +127,14 @@ async fn ordinary_queries_and_the_standard_introspection_query_still_run() {
     let schema = app.gql(INTROSPECTION, json!({})).await;
     assert_eq!(
         schema.data()["__schema"]["queryType"]["name"],
-        "QueryRoot",
+        "Query",
         "{}",
         schema.body
     );
     // A fragment spread a few times is fine.
     let fine = app
         .gql(
-            "query { ...R x: referenceData { ...V } } fragment R on QueryRoot { referenceData { ...V } } fragment V on ReferenceData { version }",
+            "query { ...R x: referenceData { ...V } } fragment R on Query { referenceData { ...V } } fragment V on ReferenceData { version }",
             json!({}),
         )
         .await;
@@ -148,9 +146,9 @@ async fn ordinary_queries_and_the_standard_introspection_query_still_run() {
     // Up to the limit is allowed: spreads of 100 aliased fields, exactly MAX_FIELDS in all.
     let fields: Vec<String> = (0..100).map(|i| format!("t{i}: __typename")).collect();
     let query = format!(
-        "query {{ {} }} fragment F on QueryRoot {{ {} }}",
+        "query {{ {} }} fragment F on Query {{ {} }}",
         "...F ".repeat(api::graphql::query_cost::MAX_FIELDS / 100),
         fields.join(" ")
     );
-    assert_eq!(app.gql(&query, json!({})).await.data()["t99"], "QueryRoot");
+    assert_eq!(app.gql(&query, json!({})).await.data()["t99"], "Query");
 }

@@ -134,7 +134,7 @@ async fn reading_the_session_alone_does_not_extend_it() {
     let second = app
         .gql_as(
             &session,
-            "query Countdown { __typename ...S } fragment S on QueryRoot { session { secondsLeft } }",
+            "query Countdown { __typename ...S } fragment S on Query { session { secondsLeft } }",
             json!({}),
         )
         .await;

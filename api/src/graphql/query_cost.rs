@@ -113,18 +113,16 @@ mod tests {
         expanded_fields(&async_graphql::parser::parse_query(query).unwrap())
     }
 
-    /// `fragment F0 on QueryRoot { __typename ...F1 a0: __typename ...F1 }` … `levels` deep.
+    /// `fragment F0 on Query { __typename ...F1 a0: __typename ...F1 }` … `levels` deep.
     fn doubling(levels: usize) -> String {
         let mut query = String::from("query { ...F0 }");
         for i in 0..levels {
             query.push_str(&format!(
-                " fragment F{i} on QueryRoot {{ __typename ...F{n} a{i}: __typename ...F{n} }}",
+                " fragment F{i} on Query {{ __typename ...F{n} a{i}: __typename ...F{n} }}",
                 n = i + 1
             ));
         }
-        query.push_str(&format!(
-            " fragment F{levels} on QueryRoot {{ __typename }}"
-        ));
+        query.push_str(&format!(" fragment F{levels} on Query {{ __typename }}"));
         query
     }
 
