@@ -263,15 +263,7 @@ pub async fn issue(
         DocumentOperation::IssueCertificate,
     )
     .await?;
-    let missing = document.missing_fields();
-    if !missing.is_empty() {
-        let paths: Vec<String> = missing.iter().map(|m| m.path()).collect();
-        return Err(Refusal::rejected(
-            "DOCUMENT_INCOMPLETE",
-            format!("the document lacks: {}", paths.join(", ")),
-        )
-        .into());
-    }
+    document.ensure_complete()?;
     let now = services.clock.now();
     let data = certificate_data(services, &document, now.date_naive(), None).await?;
     let rendered = render(services, data).await?;

@@ -1,6 +1,7 @@
 //! A refused command: a business rule or a validation said no. Refusals carry a stable,
 //! machine-readable reason so that clients can react without parsing messages.
 
+use crate::document::MissingField;
 use std::fmt;
 
 /// The category of a refusal. The API maps each category to `extensions.code` once.
@@ -25,6 +26,10 @@ pub struct Refusal {
     pub reason: &'static str,
     pub message: String,
     pub field: Option<String>,
+    /// For a document refused as incomplete (`DOCUMENT_INCOMPLETE`): the mandatory fields
+    /// still empty, so that a client can show them without parsing the message. Empty
+    /// otherwise.
+    pub missing: Vec<MissingField>,
 }
 
 impl fmt::Display for Refusal {
@@ -40,6 +45,7 @@ impl Refusal {
             reason,
             message: message.into(),
             field: Some(field.to_string()),
+            missing: Vec::new(),
         }
     }
 
@@ -49,6 +55,7 @@ impl Refusal {
             reason,
             message: message.into(),
             field: None,
+            missing: Vec::new(),
         }
     }
 
@@ -58,6 +65,7 @@ impl Refusal {
             reason,
             message: message.into(),
             field: None,
+            missing: Vec::new(),
         }
     }
 
@@ -67,6 +75,7 @@ impl Refusal {
             reason,
             message: message.into(),
             field: None,
+            missing: Vec::new(),
         }
     }
 
@@ -76,6 +85,23 @@ impl Refusal {
             reason,
             message: message.into(),
             field: None,
+            missing: Vec::new(),
+        }
+    }
+
+    /// A certificate refused because mandatory fields are still empty (R-COMPLETE, R-PDF):
+    /// `DOCUMENT_INCOMPLETE`, naming their paths in the message and carrying them whole.
+    pub fn incomplete(missing: Vec<MissingField>) -> Self {
+        let paths: Vec<String> = missing.iter().map(MissingField::path).collect();
+        Self {
+            missing,
+            ..Self::rejected(
+                "DOCUMENT_INCOMPLETE",
+                format!(
+                    "the certificate cannot be issued while mandatory fields are missing: {}",
+                    paths.join(", ")
+                ),
+            )
         }
     }
 

@@ -169,6 +169,62 @@ async fn a_complete_document_gives_a_latvian_certificate_with_its_number_on_ever
 }
 
 #[tokio::test]
+async fn an_incomplete_document_is_refused_with_its_missing_fields_in_extensions() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;
+    save(
+        &app,
+        &session,
+        "savePersonalData",
+        &docs[0],
+        json!({"surname": "Bērziņa"}),
+    )
+    .await;
+    let listed = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { missingFields { path label } } }",
+            json!({"id": docs[0]}),
+        )
+        .await;
+    let listed = listed.data()["document"]["missingFields"].clone();
+    let response = get(
+        &app,
+        &session,
+        &format!("/documents/{}/certificate.pdf", docs[0]),
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    let extensions = &body["errors"][0]["extensions"];
+    assert_eq!(extensions["code"], "REJECTED");
+    assert_eq!(extensions["reason"], "DOCUMENT_INCOMPLETE");
+    let missing = extensions["missing"]
+        .as_array()
+        .expect("extensions.missing");
+    // The same fields, in the same order, as the document lists them; the saved surname is
+    // not among them.
+    let paths: Vec<&Value> = missing.iter().map(|m| &m["path"]).collect();
+    let expected: Vec<&Value> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["path"])
+        .collect();
+    assert_eq!(paths, expected);
+    assert!(!paths.contains(&&json!("personalData.surname")));
+    assert_eq!(
+        missing[0],
+        json!({"path": "personalData.firstName", "section": "personalData",
+               "field": "firstName", "label": "First name(s)", "labelLv": "Vārds(-i)"})
+    );
+    assert!(missing
+        .iter()
+        .all(|m| m["label"].as_str().is_some_and(|l| !l.is_empty())));
+    assert_eq!(missing[0]["label"], listed[0]["label"]);
+}
+
+#[tokio::test]
 async fn only_the_institution_and_the_nec_get_the_pdf() {
     let app = spawn_app().await;
     let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;

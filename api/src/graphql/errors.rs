@@ -1,6 +1,7 @@
 //! The one place where errors become GraphQL errors. Every error carries a stable
-//! `extensions.code`; refusals add `reason` (and `field` for validation). Failures are logged
-//! with their cause chain and shown only as INTERNAL with the correlation id.
+//! `extensions.code`; refusals add `reason` (and `field` for validation; `missing`, the
+//! mandatory fields still empty, for an incomplete document). Failures are logged with their
+//! cause chain and shown only as INTERNAL with the correlation id.
 
 use async_graphql::ErrorExtensions;
 use commands::CommandError;
@@ -72,6 +73,10 @@ impl ApiError {
                 )
             }
         };
+        let missing = match &self.0 {
+            CommandError::Refused(r) if !r.missing.is_empty() => Some(missing_fields(&r.missing)),
+            _ => None,
+        };
         let retry_after = match &self.0 {
             CommandError::Throttled {
                 retry_after_seconds,
@@ -91,8 +96,34 @@ impl ApiError {
             if let Some(seconds) = retry_after {
                 e.set("retryAfterSeconds", seconds);
             }
+            if let Some(missing) = &missing {
+                e.set("missing", missing.clone());
+            }
         })
     }
+}
+
+/// `extensions.missing`: each mandatory field still empty, as `Document.missingFields` names
+/// it (`path` such as `personalData.surname`, `section`, `field`) with its labels (`label` in
+/// English, `labelLv` in Latvian), in the order of the certificate.
+fn missing_fields(missing: &[domain::document::MissingField]) -> async_graphql::Value {
+    async_graphql::Value::List(
+        missing
+            .iter()
+            .map(|m| {
+                let mut field = async_graphql::indexmap::IndexMap::new();
+                let mut put = |name: &str, value: String| {
+                    field.insert(async_graphql::Name::new(name), value.into());
+                };
+                put("path", m.path());
+                put("section", m.section.as_str().to_string());
+                put("field", m.field.to_string());
+                put("label", m.label.en.to_string());
+                put("labelLv", m.label.lv.to_string());
+                async_graphql::Value::Object(field)
+            })
+            .collect(),
+    )
 }
 
 /// A refusal of the whole document before it runs (a limit, an unstorable string): a

@@ -188,6 +188,17 @@ impl Document {
             .collect()
     }
 
+    /// R-PDF: a certificate is issued only from a complete document; otherwise the refusal
+    /// names the missing fields (`DOCUMENT_INCOMPLETE`).
+    pub fn ensure_complete(&self) -> Result<(), Refusal> {
+        let missing = self.missing_fields();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Refusal::incomplete(missing))
+        }
+    }
+
     /// R-COPY: the chosen fields of a section with this document's values, for
     /// [`DocumentCommand::ReceiveCopy`] on other documents of the mobility. Fields are
     /// camelCase names (`mentorLastName`) or paths (`hostOrganisation.mentorLastName`).
@@ -536,17 +547,7 @@ impl Document {
                         ),
                     ));
                 }
-                let missing = self.missing_fields();
-                if !missing.is_empty() {
-                    let paths: Vec<String> = missing.iter().map(MissingField::path).collect();
-                    return Err(Refusal::rejected(
-                        "DOCUMENT_INCOMPLETE",
-                        format!(
-                            "the certificate cannot be issued while mandatory fields are missing: {}",
-                            paths.join(", ")
-                        ),
-                    ));
-                }
+                self.ensure_complete()?;
                 Ok(vec![DocumentEvent::CertificateIssued {
                     sha256,
                     language,
