@@ -1406,6 +1406,17 @@ fn an_incomplete_document_cannot_be_issued_and_the_refusal_names_what_is_missing
         assert!(err.message.contains(path), "{}", err.message);
     }
     assert!(!err.message.contains("personalData.surname"));
+    // The same fields travel whole, for clients (`extensions.missing`).
+    let missing: Vec<String> = err.missing.iter().map(MissingField::path).collect();
+    assert_eq!(
+        missing,
+        vec![
+            "project.startDate",
+            "project.endDate",
+            "learningOutcomes.activities"
+        ]
+    );
+    assert_eq!(err.missing[2].label.en, "Activities and tasks carried out");
 }
 
 #[test]
