@@ -259,3 +259,63 @@ async fn lists_that_grow_are_bounded_and_page_with_cursors() {
         false
     );
 }
+
+#[tokio::test]
+async fn a_hosts_documents_page_by_europass_number() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 3).await;
+    for id in &docs {
+        app.save_section(
+            &session,
+            "saveHostOrganisation",
+            id,
+            json!({"email": "mentor@host.de"}),
+        )
+        .await
+        .data();
+    }
+    app.gql_as(
+        &session,
+        "mutation($id: ID!) { sendHostPassword(documentId: $id) }",
+        json!({"id": docs[0]}),
+    )
+    .await
+    .data();
+    let mail = app.smtp.wait_for("mentor@host.de", "password:").await;
+    let host = app
+        .session("mentor@host.de", &mail.after("password: "))
+        .await;
+    const MINE: &str = "query($after: String) { myDocuments(first: 2, after: $after) {
+      edges { cursor node { europassNumber } }
+      pageInfo { hasNextPage endCursor }
+    } }";
+    let numbers = |page: &Value| -> Vec<String> {
+        page["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["europassNumber"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let first = app.gql_as(&host, MINE, json!({})).await.data()["myDocuments"].clone();
+    assert_eq!(numbers(&first).len(), 2);
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    let second = app
+        .gql_as(
+            &host,
+            MINE,
+            json!({"after": first["pageInfo"]["endCursor"]}),
+        )
+        .await
+        .data()["myDocuments"]
+        .clone();
+    assert_eq!(numbers(&second).len(), 1);
+    assert_eq!(second["pageInfo"]["hasNextPage"], false);
+    let mut all = numbers(&first);
+    all.extend(numbers(&second));
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(all, sorted, "by Europass number");
+    sorted.dedup();
+    assert_eq!(sorted.len(), 3, "each document once");
+}

@@ -88,14 +88,18 @@ impl AccessQuery {
                 projections::documents::for_email(pool, host, email.as_str(), w.after, fetch)
                     .await
                     .map_err(|e| fail(ctx, CommandError::failure(e)))?;
+            let more = rows.len() > w.size;
             let mut documents = vec![];
-            for row in rows {
+            for row in rows.into_iter().take(w.size) {
                 // The aggregate decides again: a projection row may trail a change of e-mail.
                 if let Ok(doc) = load_document(ctx, row.id).await {
                     documents.push((pair(&row.europass_number, row.id), doc));
                 }
             }
-            Ok(Fetched::rows(documents))
+            Ok(Fetched {
+                more: Some(more),
+                ..Fetched::rows(documents)
+            })
         })
         .await
     }

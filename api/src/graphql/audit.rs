@@ -182,6 +182,7 @@ impl AuditQuery {
                     rows.push((index.to_string(), entry));
                 }
                 Ok(Fetched {
+                    more: None,
                     rows,
                     fields: TotalCount { total_count: total },
                 })

@@ -238,6 +238,7 @@ impl Mobility {
                         .await
                         .map_err(|e| internal(ctx, e))?;
                 Ok(Fetched {
+                    more: None,
                     rows: rows
                         .into_iter()
                         .map(|r| {
@@ -339,6 +340,7 @@ impl MobilityQuery {
                 .map_err(|e| internal(ctx, e))?;
                 let now = state(ctx).services.clock.now();
                 Ok(Fetched {
+                    more: None,
                     rows: rows
                         .into_iter()
                         .map(|r| (r.created_position.to_string(), Mobility::from_row(r, now)))
@@ -395,6 +397,7 @@ impl MobilityQuery {
                 .await
                 .map_err(|e| internal(ctx, e))?;
                 Ok(Fetched {
+                    more: None,
                     rows: rows
                         .into_iter()
                         .map(|r| {

@@ -62,16 +62,27 @@ impl<K> Window<K> {
 /// One page of items as the reader answered it (in its order for the window's direction), each
 /// with its cursor position; connection-wide fields (such as `totalCount`) beside.
 pub struct Fetched<N, F> {
+    /// Up to [`Window::fetch`] items: one more than the page says that there are more.
     pub rows: Vec<(String, N)>,
     pub fields: F,
+    /// Whether the reader had more rows than the page, when the items were filtered after
+    /// reading (so that their count no longer tells).
+    pub more: Option<bool>,
+}
+
+impl<N, F> Fetched<N, F> {
+    pub fn new(rows: Vec<(String, N)>, fields: F) -> Self {
+        Self {
+            rows,
+            fields,
+            more: None,
+        }
+    }
 }
 
 impl<N> Fetched<N, EmptyFields> {
     pub fn rows(rows: Vec<(String, N)>) -> Self {
-        Self {
-            rows,
-            fields: EmptyFields,
-        }
+        Self::new(rows, EmptyFields)
     }
 }
 
@@ -138,8 +149,12 @@ where
             };
             let had_after = window.after.is_some();
             let had_before = window.before.is_some();
-            let Fetched { mut rows, fields } = load(window).await?;
-            let more = rows.len() > size;
+            let Fetched {
+                mut rows,
+                fields,
+                more,
+            } = load(window).await?;
+            let more = more.unwrap_or(rows.len() > size);
             rows.truncate(size);
             // Relay: a page says whether items exist beyond its far end (the extra row) and,
             // cheaply, beyond a cursor it was given (the cursor's own item).
