@@ -1,27 +1,42 @@
-//! One typed configuration, read once at start-up from the environment. Every variable is
-//! documented in the README.
+//! One typed configuration, read once at start-up from the command line or the environment
+//! (clap's `env` support): `europass --help` lists every variable with its default.
 
-use anyhow::Context;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-#[derive(Clone, Debug)]
+/// Where the service keeps its data, listens and sends mail. Every option is also an
+/// environment variable (named in `--help`); an empty optional variable counts as unset.
+#[derive(Clone, Debug, clap::Args)]
 pub struct Config {
-    /// `DATABASE_URL`; the database is created if missing.
+    /// PostgreSQL connection URL; the database is created if missing.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
     pub database_url: String,
-    /// `DATABASE_MAX_CONNECTIONS`.
+    /// Connections in this replica's pool; appends use a second pool of the same size, and
+    /// the projector's leadership session one more connection.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
     pub database_max_connections: u32,
-    /// `BIND_ADDR`: where the HTTP server listens.
+    /// Where the HTTP server listens (host:port).
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
     pub bind_addr: SocketAddr,
-    /// `PUBLIC_URL`: the base of links in e-mails; by default the address the server listens on.
+    /// The base of links in e-mails [default: the address the server listens on].
+    #[arg(long, env = "PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// `SMTP_URL`: send through this SMTP server; unset means the local outbox.
+    /// Send mail through this SMTP server (smtp://host:port, smtps://…) [default: the outbox].
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
-    /// `MAIL_FROM`: sender of every message.
+    /// Sender of every message; its domain is also the Message-ID's.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Europass Mobility <no-reply@europass.invalid>"
+    )]
     pub mail_from: String,
-    /// `OUTBOX_DIR`: where messages go as .eml files when no SMTP server is set.
+    /// Where messages go as .eml files when no SMTP server is set.
+    #[arg(long, env = "OUTBOX_DIR", default_value = "outbox")]
     pub outbox_dir: PathBuf,
-    /// `ESCO_API_URL`: search ESCO through this web API instead of the local index.
+    /// Search ESCO through this web API instead of the local index.
+    #[arg(long, env = "ESCO_API_URL")]
     pub esco_api_url: Option<String>,
 }
 
@@ -30,28 +45,76 @@ pub const DEFAULT_DATABASE_URL: &str =
     "postgres://postgres@127.0.0.1:5432/europass?sslmode=disable";
 
 impl Config {
+    /// The configuration from the environment alone (defaults for what is unset).
     pub fn from_env() -> anyhow::Result<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let bind_addr: SocketAddr = var("BIND_ADDR")
-            .unwrap_or_else(|| "127.0.0.1:8080".into())
-            .parse()
-            .context("BIND_ADDR must be host:port, e.g. 127.0.0.1:8080")?;
-        let database_max_connections = match var("DATABASE_MAX_CONNECTIONS") {
-            Some(v) => v
-                .parse()
-                .context("DATABASE_MAX_CONNECTIONS must be a positive number")?,
-            None => 10,
-        };
-        Ok(Self {
-            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
-            database_max_connections,
-            bind_addr,
-            public_url: var("PUBLIC_URL"),
-            smtp_url: var("SMTP_URL"),
-            mail_from: var("MAIL_FROM")
-                .unwrap_or_else(|| "Europass Mobility <no-reply@europass.invalid>".into()),
-            outbox_dir: var("OUTBOX_DIR").unwrap_or_else(|| "outbox".into()).into(),
-            esco_api_url: var("ESCO_API_URL"),
-        })
+        #[derive(clap::Parser)]
+        struct Only {
+            #[command(flatten)]
+            config: Config,
+        }
+        use clap::Parser;
+        Ok(Only::try_parse_from(["europass"])?.config.normalised())
+    }
+
+    /// `PUBLIC_URL=` and the like mean "not set", as a shell script or a unit file writes them.
+    pub fn normalised(mut self) -> Self {
+        for value in [
+            &mut self.public_url,
+            &mut self.smtp_url,
+            &mut self.esco_api_url,
+        ] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                *value = None;
+            }
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    #[test]
+    fn help_names_every_variable_with_its_default() {
+        let help = Cli::command().render_long_help().to_string();
+        for variable in [
+            "DATABASE_URL",
+            "DATABASE_MAX_CONNECTIONS",
+            "BIND_ADDR",
+            "PUBLIC_URL",
+            "SMTP_URL",
+            "MAIL_FROM",
+            "OUTBOX_DIR",
+            "ESCO_API_URL",
+        ] {
+            assert!(
+                help.contains(&format!("env: {variable}")),
+                "{variable}:\n{help}"
+            );
+        }
+        assert!(help.contains("[default: 127.0.0.1:8080]"), "{help}");
+    }
+
+    #[test]
+    fn a_bad_value_names_the_option() {
+        use clap::Parser;
+        let err = Cli::try_parse_from(["europass", "--bind-addr", "nowhere"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("--bind-addr"), "{err}");
+        let err = Cli::try_parse_from(["europass", "--database-max-connections", "0"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("--database-max-connections"), "{err}");
     }
 }

@@ -232,7 +232,7 @@ pub async fn certificates_zip(
             .buffered(cores)
             .try_collect()
             .await?;
-        Ok(crate::zip::stored_zip(&entries))
+        crate::zip::stored_zip(&entries).map_err(CommandError::failure)
     };
     serve(&state, correlation_id, &headers, operation, |zip| {
         (

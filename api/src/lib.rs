@@ -11,6 +11,7 @@
 pub mod config;
 pub mod files;
 pub mod graphql;
+pub mod health;
 pub mod maintenance;
 pub mod pages;
 pub mod policy;

@@ -9,10 +9,20 @@ use eventstore::db;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "europass", about = "Europass Mobility register", version)]
+#[command(
+    name = "europass",
+    about = "Europass Mobility register",
+    version,
+    after_help = "Log levels: RUST_LOG (e.g. info, europass=debug), default info."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
+    /// Log lines as readable text or as JSON objects (for log collectors).
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = telemetry::LogFormat::Text, global = true)]
+    log_format: telemetry::LogFormat,
 }
 
 #[derive(Subcommand)]
@@ -99,8 +109,8 @@ async fn main() -> anyhow::Result<()> {
         print!("{}", api::graphql::build_schema(None).sdl());
         return Ok(());
     }
-    telemetry::init();
-    let config = Config::from_env()?;
+    telemetry::init_with(cli.log_format);
+    let config = cli.config.normalised();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(&config, Arc::new(SystemClock)).await?;

@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::files;
 use crate::graphql::{build_schema, AppState, EuropassSchema};
+use crate::health::{self, Lifecycle};
 use crate::pages;
 use crate::request::RequestContext;
 use anyhow::Context;
@@ -21,6 +22,7 @@ use axum::{Extension, Json, Router};
 use commands::mailer::{Mailer, OutboxMailer, SmtpMailer};
 use commands::{Clock, Services};
 use eventstore::db;
+use projections::leadership::Leadership;
 use projections::Projector;
 use std::sync::Arc;
 use std::time::Instant;
@@ -46,8 +48,12 @@ pub struct Application {
     router: Router,
     pub state: AppState,
     pub public_url: String,
+    pub lifecycle: Lifecycle,
     _projector_tasks: Vec<tokio::task::JoinHandle<()>>,
 }
+
+/// The leadership role of the Try Out purge: one replica runs it at a time.
+pub const TRYOUT_PURGE_ROLE: &str = "tryout-purge";
 
 pub fn mailer_from(config: &Config) -> anyhow::Result<Arc<dyn Mailer>> {
     Ok(match &config.smtp_url {
@@ -81,7 +87,11 @@ impl Application {
             Some(url) => Arc::new(::esco::EscoWebApi::new(url.clone())?),
             None => Arc::new(::esco::LocalEsco::new(pool.clone())),
         };
-        let projector = Projector::new(pool, projections::all_projections());
+        let projector = Projector::new(pool.clone(), projections::all_projections());
+        // One replica leads each projection and the purge; the others follow (R-PROJ).
+        let mut roles = projector.roles();
+        roles.push(TRYOUT_PURGE_ROLE.to_string());
+        let leadership = Leadership::new(&pool, roles);
         // Appends wake this process's projector at once (see `eventstore::store::notify`).
         let woken = Arc::downgrade(&projector);
         services.store.notifier.on_local(move |aggregate_type| {
@@ -89,22 +99,27 @@ impl Application {
                 projector.wake(aggregate_type);
             }
         });
-        let mut tasks = projector.spawn();
+        let mut tasks = projector.spawn(Some(leadership.clone()));
+        tasks.push(leadership.spawn());
         tasks.push(spawn_tryout_purge(
             services.pool.clone(),
             services.clock.clone(),
+            leadership,
         ));
+        crate::health::prometheus();
         let state = AppState {
             services,
             projector,
             esco,
         };
-        let router = router(state.clone());
+        let lifecycle = Lifecycle::default();
+        let router = router(state.clone(), lifecycle.clone());
         Ok(Self {
             listener,
             router,
             state,
             public_url,
+            lifecycle,
             _projector_tasks: tasks,
         })
     }
@@ -114,27 +129,82 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then drains: reports not ready, accepts no new
+    /// connection, and returns when every request in flight has been answered.
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         tracing::info!(url = %self.public_url, "europass listening");
         // The peer's address reaches handlers as `ConnectInfo` (login throttling per address).
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let lifecycle = self.lifecycle.clone();
         axum::serve(self.listener, service)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
+            .with_graceful_shutdown(async move {
+                stop.await;
+                lifecycle.drain();
+                tracing::info!("shutting down: draining requests in flight");
             })
-            .await
+            .await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Ctrl-C, or SIGTERM as containers and systemd send it.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
     }
 }
 
 /// How often the server looks for Try Out data older than 24 hours.
 const TRYOUT_PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(600);
 
-fn spawn_tryout_purge(pool: sqlx::PgPool, clock: Arc<dyn Clock>) -> tokio::task::JoinHandle<()> {
+fn spawn_tryout_purge(
+    pool: sqlx::PgPool,
+    clock: Arc<dyn Clock>,
+    leadership: Arc<Leadership>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let Some(mut leading) = leadership.watch(TRYOUT_PURGE_ROLE) else {
+            return;
+        };
         let mut every = tokio::time::interval(TRYOUT_PURGE_INTERVAL);
         loop {
             every.tick().await;
+            // Only the replica that leads the purge runs it (each mobility's purge is one
+            // transaction, so a second runner would only repeat the search); a follower
+            // waits here until it leads.
+            while !*leading.borrow_and_update() {
+                if leading.changed().await.is_err() {
+                    return;
+                }
+            }
             if let Err(err) = crate::maintenance::purge_tryout(&pool, clock.now()).await {
                 tracing::error!(error = format!("{err:#}"), "Try Out purge failed");
             }
@@ -142,7 +212,7 @@ fn spawn_tryout_purge(pool: sqlx::PgPool, clock: Arc<dyn Clock>) -> tokio::task:
     })
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState, lifecycle: Lifecycle) -> Router {
     let schema = build_schema(Some(state.clone()));
     let shared = Shared { state, schema };
     Router::new()
@@ -179,9 +249,13 @@ fn router(state: AppState) -> Router {
             "/confirm-registration",
             get(pages::confirm_form).post(pages::confirm_submit),
         )
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(health::live))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .route("/metrics", get(health::metrics))
         .with_state(shared.state.clone())
         .layer(Extension(shared))
+        .layer(Extension(lifecycle))
         .layer(middleware::from_fn(no_store_by_default))
         .layer(middleware::from_fn(correlate))
 }
@@ -202,6 +276,11 @@ async fn correlate(mut req: Request, next: Next) -> Response {
     req.extensions_mut().insert(CorrelationId(id));
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    // The route's pattern, not the path: ids in paths would make a metric per document.
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
     let started = Instant::now();
     let client = client_request_id.as_deref();
     let span = tracing::info_span!("request", correlation_id = %id, client_request_id = client);
@@ -209,15 +288,41 @@ async fn correlate(mut req: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
         response.headers_mut().insert("x-correlation-id", value);
     }
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    let operation = response.extensions().get::<GraphqlOperation>().cloned();
     tracing::info!(
         correlation_id = %id,
         client_request_id = client,
         %method,
         path,
-        status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_millis() as u64,
+        status,
+        operation = operation.as_ref().map(|o| o.logged.as_str()),
+        outcome = operation.as_ref().map(|o| o.outcome),
+        latency_ms = elapsed.as_millis() as u64,
         "request"
     );
+    let labels = [("route", route), ("status", status.to_string())];
+    metrics::counter!("europass_http_requests_total", &labels).increment(1);
+    metrics::histogram!("europass_http_request_duration_seconds", &labels[..1])
+        .record(elapsed.as_secs_f64());
+    if let Some(operation) = operation {
+        let labels = [
+            ("type", operation.kind.to_string()),
+            ("operation", operation.root_field.clone()),
+            ("outcome", operation.outcome.to_string()),
+        ];
+        metrics::counter!("europass_graphql_requests_total", &labels).increment(1);
+        metrics::histogram!("europass_graphql_request_duration_seconds", &labels[..2])
+            .record(elapsed.as_secs_f64());
+        if operation.kind == "mutation" {
+            let labels = [
+                ("command", operation.root_field),
+                ("outcome", operation.outcome.to_string()),
+            ];
+            metrics::counter!("europass_commands_total", &labels).increment(1);
+        }
+    }
     response
 }
 
@@ -567,10 +672,108 @@ async fn graphql(
     {
         context = context.reading_the_session_only();
     }
+    let operation = request
+        .parsed_query()
+        .ok()
+        .map(|doc| describe_operation(doc, operation_name.as_deref()));
     let request = request.data(context);
     let mut response = shared.schema.execute(request).await;
     stamp_document_errors(&mut response, correlation_id);
-    respond(answer, response)
+    let operation = GraphqlOperation::of(operation, operation_name.as_deref(), &response);
+    let mut http = respond(answer, response);
+    http.extensions_mut().insert(operation);
+    http
+}
+
+/// What the request line and the metrics say about a GraphQL request.
+#[derive(Clone, Debug)]
+struct GraphqlOperation {
+    /// The operation name the client sent (when it looks like a name), else the root field.
+    logged: String,
+    /// `query`, `mutation` or `invalid`.
+    kind: &'static str,
+    /// The first root field: a schema name, so metrics stay bounded ("invalid" when the
+    /// document was refused before it ran, as its fields may be anything).
+    root_field: String,
+    /// `ok`, `refused` (a rule, authorization, validation), `conflict` (retryable),
+    /// `failed` (the server's fault) or `invalid` (the document was refused).
+    outcome: &'static str,
+}
+
+impl GraphqlOperation {
+    fn of(
+        described: Option<(&'static str, String)>,
+        client_name: Option<&str>,
+        response: &async_graphql::Response,
+    ) -> Self {
+        let invalid = is_request_error(response) || described.is_none();
+        let (kind, root_field) = match described {
+            Some(described) if !invalid => described,
+            _ => ("invalid", "invalid".to_string()),
+        };
+        let code_of = |e: &async_graphql::ServerError| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .map(|v| v.to_string().trim_matches('"').to_string())
+                .unwrap_or_default()
+        };
+        let codes: Vec<String> = response.errors.iter().map(code_of).collect();
+        let outcome = if invalid {
+            "invalid"
+        } else if codes.is_empty() {
+            "ok"
+        } else if codes
+            .iter()
+            .any(|c| matches!(c.as_str(), "INTERNAL" | "UNAVAILABLE" | "MAIL_FAILED"))
+        {
+            "failed"
+        } else if codes.iter().any(|c| c == "CONFLICT") {
+            "conflict"
+        } else {
+            "refused"
+        };
+        let logged = client_name
+            .and_then(client_request_id)
+            .map_or_else(|| root_field.clone(), str::to_string);
+        Self {
+            logged,
+            kind,
+            root_field,
+            outcome,
+        }
+    }
+}
+
+/// The selected operation's type and first root field (`__typename` for none).
+fn describe_operation(
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+) -> (&'static str, String) {
+    let operation = match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => Some(&op.node),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| &op.node),
+        (DocumentOperations::Multiple(ops), None) => ops.values().next().map(|op| &op.node),
+    };
+    let Some(operation) = operation else {
+        return ("invalid", "invalid".into());
+    };
+    let kind = match operation.ty {
+        OperationType::Query => "query",
+        OperationType::Mutation => "mutation",
+        OperationType::Subscription => "subscription",
+    };
+    let root_field = operation
+        .selection_set
+        .node
+        .items
+        .iter()
+        .find_map(|selection| match &selection.node {
+            Selection::Field(field) => Some(field.node.name.node.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "__typename".into());
+    (kind, root_field)
 }
 
 /// Errors that the GraphQL engine raises itself (syntax, unknown fields, depth and complexity

@@ -1,70 +1,45 @@
-//! A minimal ZIP writer (stored, no compression): PDFs are already compressed, and this keeps
-//! the build free of another archive library.
+//! The mobility's certificates as one ZIP archive, written by the `zip` crate (an earlier
+//! hand-written writer produced central-directory records that every real reader rejected).
+//! Entries are stored, not deflated: PDFs are compressed already.
 
-/// Builds a ZIP archive of `(file name, bytes)` entries.
-pub fn stored_zip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut central = Vec::new();
+use std::io::Write;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+/// Builds a ZIP archive of `(file name, bytes)` entries, in order.
+pub fn stored_zip(entries: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .unix_permissions(0o644);
+    let mut archive = ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in entries {
-        let offset = out.len() as u32;
-        let crc = crc32fast::hash(bytes);
-        let size = bytes.len() as u32;
-        let name_bytes = name.as_bytes();
-        // Local file header.
-        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        out.extend_from_slice(&20u16.to_le_bytes()); // version needed
-        out.extend_from_slice(&0x0800u16.to_le_bytes()); // UTF-8 names
-        out.extend_from_slice(&0u16.to_le_bytes()); // stored
-        out.extend_from_slice(&0u16.to_le_bytes()); // time
-        out.extend_from_slice(&0x0021u16.to_le_bytes()); // date 1980-01-01
-        out.extend_from_slice(&crc.to_le_bytes());
-        out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&size.to_le_bytes());
-        out.extend_from_slice(&(name_bytes.len() as u16).to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
-        out.extend_from_slice(name_bytes);
-        out.extend_from_slice(bytes);
-        // Central directory entry.
-        central.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-        central.extend_from_slice(&20u16.to_le_bytes()); // made by
-        central.extend_from_slice(&20u16.to_le_bytes()); // needed
-        central.extend_from_slice(&0x0800u16.to_le_bytes());
-        central.extend_from_slice(&0u16.to_le_bytes());
-        central.extend_from_slice(&0u16.to_le_bytes());
-        central.extend_from_slice(&0x0021u16.to_le_bytes());
-        central.extend_from_slice(&crc.to_le_bytes());
-        central.extend_from_slice(&size.to_le_bytes());
-        central.extend_from_slice(&size.to_le_bytes());
-        central.extend_from_slice(&(name_bytes.len() as u16).to_le_bytes());
-        central.extend_from_slice(&[0u8; 12]); // extra, comment, disk, attrs (internal)
-        central.extend_from_slice(&0u32.to_le_bytes()); // external attrs
-        central.extend_from_slice(&offset.to_le_bytes());
-        central.extend_from_slice(name_bytes);
+        archive.start_file(name.as_str(), options)?;
+        archive.write_all(bytes)?;
     }
-    let central_offset = out.len() as u32;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0u8; 4]); // disk numbers
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-    out.extend_from_slice(&central_offset.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
+    Ok(archive.finish()?.into_inner())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
     #[test]
-    fn an_archive_lists_its_entries() {
+    fn an_archive_reads_back_entry_by_entry() {
         let zip = stored_zip(&[
-            ("a.txt".into(), b"hello".to_vec()),
-            ("b.txt".into(), vec![]),
-        ]);
-        assert!(zip.starts_with(b"PK\x03\x04"));
-        assert_eq!(&zip[zip.len() - 22..zip.len() - 18], b"PK\x05\x06");
-        assert!(zip.windows(5).any(|w| w == b"hello"));
+            ("a.pdf".into(), b"hello".to_vec()),
+            ("ē.pdf".into(), vec![]),
+        ])
+        .unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        assert_eq!(archive.len(), 2);
+        let mut text = String::new();
+        archive
+            .by_name("a.pdf")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "hello");
+        assert_eq!(archive.by_index(1).unwrap().name().unwrap(), "ē.pdf");
     }
 }

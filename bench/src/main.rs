@@ -203,9 +203,21 @@ struct Bench {
 
 impl Bench {
     async fn gql(&self, token: &str, query: &str, variables: Value) -> anyhow::Result<Value> {
+        self.gql_at(&self.app.address, token, query, variables)
+            .await
+    }
+
+    /// Like [`Bench::gql`], on the replica at `address`.
+    async fn gql_at(
+        &self,
+        address: &str,
+        token: &str,
+        query: &str,
+        variables: Value,
+    ) -> anyhow::Result<Value> {
         let response = self
             .http
-            .post(format!("{}/graphql", self.app.address))
+            .post(format!("{address}/graphql"))
             .bearer_auth(token)
             .json(&json!({"query": query, "variables": variables}))
             .send()
@@ -225,7 +237,19 @@ impl Bench {
     }
 
     async fn save_outcomes(&self, token: &str, document: &str, n: usize) -> anyhow::Result<()> {
-        self.gql(
+        self.save_outcomes_at(&self.app.address, token, document, n)
+            .await
+    }
+
+    async fn save_outcomes_at(
+        &self,
+        address: &str,
+        token: &str,
+        document: &str,
+        n: usize,
+    ) -> anyhow::Result<()> {
+        self.gql_at(
+            address,
             token,
             SAVE_OUTCOMES,
             json!({"id": document, "input": outcomes(n)}),
@@ -982,12 +1006,76 @@ fn figures_wanted() -> anyhow::Result<impl Fn(u32) -> bool> {
     let only: Option<Vec<u32>> = match std::env::var("BENCH_FIGURES") {
         Ok(list) => Some(
             list.split(',')
-                .map(|n| n.trim().parse().context("BENCH_FIGURES: numbers 1-6"))
+                .map(|n| n.trim().parse().context("BENCH_FIGURES: numbers 1-7"))
                 .collect::<anyhow::Result<_>>()?,
         ),
         Err(_) => None,
     };
     Ok(move |figure| only.as_ref().is_none_or(|only| only.contains(&figure)))
+}
+
+// ----- 7. a second replica --------------------------------------------------------------------
+
+/// Phases of each kind, alternated (one, two, one, two, …) so that drift hits both alike.
+const REPLICA_ROUNDS: usize = 3;
+
+/// Section saves from 8 clients against one replica, and against two on the same database
+/// (clients split between them), alternated; the median of each. The second replica runs in
+/// this process (its own listener, pools, projector and leadership session): on 2 cores a
+/// second process would add no CPU either, so this measures what a replica costs in
+/// coordination (leadership, the follower's read-your-writes proof, its LISTEN wake-ups).
+async fn replicas(bench: &Bench, sessions: &[String], rows: &mut Vec<Row>) -> anyhow::Result<()> {
+    eprintln!("7. two replicas against one, 8 clients");
+    let clients = 8;
+    let (_, _, docs) = bench
+        .app
+        .approved_mobility_for(&sessions[0], clients as i32, "A")
+        .await;
+    ensure!(docs.len() == clients, "{} documents", docs.len());
+    let second = bench.app.spawn_replica().await;
+    let addresses = [bench.app.address.clone(), second];
+    // Warm up the second replica's connections and caches.
+    for (i, doc) in docs.iter().enumerate() {
+        bench
+            .save_outcomes_at(&addresses[1], &sessions[i], doc, i)
+            .await?;
+    }
+    let (mut one, mut two) = (vec![], vec![]);
+    let mut errors = 0;
+    let counter = AtomicUsize::new(0);
+    for _ in 0..REPLICA_ROUNDS {
+        for replicas in [1, 2] {
+            let load = run_load(clients, PHASE_REQUESTS, PHASE_TIME, |client, _| {
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let address = &addresses[client % replicas];
+                bench.save_outcomes_at(address, &sessions[client], &docs[client], n)
+            })
+            .await;
+            errors += load.errors;
+            eprintln!(
+                "  {replicas} replica(s): {:.0}/s ({} errors), p99 {}",
+                load.rate(),
+                load.errors,
+                ms(load.percentile(0.99))
+            );
+            if replicas == 1 { &mut one } else { &mut two }.push(load.rate());
+        }
+    }
+    let median = |rates: &mut Vec<f64>| {
+        rates.sort_by(f64::total_cmp);
+        rates[rates.len() / 2]
+    };
+    let (one, two) = (median(&mut one), median(&mut two));
+    rows.push(
+        row(
+            "7. saveLearningOutcomes, 8 clients: 2 replicas on one database (median of 3)",
+            format!("{two:.0} req/s"),
+            format!("1 replica: {one:.0} req/s"),
+        )
+        .ratio(two, one),
+    );
+    ensure!(errors == 0, "{errors} requests failed with two replicas");
+    Ok(())
 }
 
 // ----- the run --------------------------------------------------------------------------------
@@ -1011,6 +1099,9 @@ async fn run(bench: &Bench) -> anyhow::Result<Vec<Row>> {
     }
     if wanted(5) {
         pdf::certificates(&mut rows).await?;
+    }
+    if wanted(7) {
+        replicas(bench, &sessions, &mut rows).await?;
     }
     // In the order (the phases run in another order).
     rows.sort_by_key(|r| r.figure.split('.').next().unwrap_or("").to_string());

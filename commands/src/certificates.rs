@@ -232,20 +232,21 @@ pub async fn render(
     data: pdf::CertificateData,
 ) -> Result<pdf::Rendered, CommandError> {
     let renderer = services.renderer.clone();
-    tokio::task::spawn_blocking(move || renderer.render(&data))
-        .await
-        .map_err(CommandError::failure)?
-        .map_err(|e| {
-            if e.is_input_error() {
-                CommandError::Refused(Refusal::validation(
-                    "document",
-                    "NOT_PRINTABLE",
-                    format!("the certificate cannot be printed: {e}"),
-                ))
-            } else {
-                CommandError::failure(anyhow::anyhow!("rendering a certificate: {e}"))
-            }
-        })
+    let started = std::time::Instant::now();
+    let rendered = tokio::task::spawn_blocking(move || renderer.render(&data)).await;
+    metrics::histogram!("europass_certificate_render_seconds")
+        .record(started.elapsed().as_secs_f64());
+    rendered.map_err(CommandError::failure)?.map_err(|e| {
+        if e.is_input_error() {
+            CommandError::Refused(Refusal::validation(
+                "document",
+                "NOT_PRINTABLE",
+                format!("the certificate cannot be printed: {e}"),
+            ))
+        } else {
+            CommandError::failure(anyhow::anyhow!("rendering a certificate: {e}"))
+        }
+    })
 }
 
 /// Issues the certificate of a complete document: only the sending institution and NEC staff.

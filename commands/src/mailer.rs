@@ -3,7 +3,8 @@
 
 use anyhow::Context;
 use futures::future::BoxFuture;
-use lettre::message::header::ContentType;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
@@ -18,19 +19,53 @@ pub trait Mailer: Send + Sync {
     fn send(&self, mail: Mail) -> BoxFuture<'_, anyhow::Result<()>>;
 }
 
-fn build(from: &str, mail: Mail) -> anyhow::Result<Message> {
+/// `Auto-Submitted: auto-generated` (RFC 3834): every message of the register is sent by a
+/// program, so vacation responders and ticket systems do not answer it.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".into())
+    }
+}
+
+/// The message as lettre's builders make it: `Message-ID` (in the sender's domain, which
+/// large providers require), `Date`, `MIME-Version` and a single text/plain part in UTF-8,
+/// encoded by lettre (RFC 2047 for non-ASCII subjects and names).
+fn build(from: &Mailbox, mail: Mail) -> anyhow::Result<Message> {
+    let domain = from.email.domain().to_string();
     Message::builder()
-        .from(from.parse().context("MAIL_FROM is not an address")?)
+        .from(from.clone())
         .to(mail.to.parse().context("recipient is not an address")?)
         .subject(mail.subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.body)
+        .message_id(Some(format!("<{}@{domain}>", uuid::Uuid::new_v4())))
+        .header(AutoSubmitted)
+        .singlepart(SinglePart::plain(mail.body))
         .context("building a message")
+}
+
+/// Mail that could not be handed over, for /metrics.
+fn count_failure() {
+    metrics::counter!("europass_mail_failures_total").increment(1);
+}
+
+fn sender(from: &str) -> anyhow::Result<Mailbox> {
+    from.parse()
+        .with_context(|| format!("MAIL_FROM is not an address: {from}"))
 }
 
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: String,
+    from: Mailbox,
 }
 
 impl SmtpMailer {
@@ -41,7 +76,7 @@ impl SmtpMailer {
             .build();
         Ok(Self {
             transport,
-            from: from.to_string(),
+            from: sender(from)?,
         })
     }
 }
@@ -53,6 +88,7 @@ impl Mailer for SmtpMailer {
             self.transport
                 .send(message)
                 .await
+                .inspect_err(|_| count_failure())
                 .context("sending through SMTP")?;
             Ok(())
         })
@@ -61,7 +97,7 @@ impl Mailer for SmtpMailer {
 
 pub struct OutboxMailer {
     transport: AsyncFileTransport<Tokio1Executor>,
-    from: String,
+    from: Mailbox,
 }
 
 impl OutboxMailer {
@@ -70,7 +106,7 @@ impl OutboxMailer {
             .with_context(|| format!("creating the outbox folder {}", dir.display()))?;
         Ok(Self {
             transport: AsyncFileTransport::new(dir),
-            from: from.to_string(),
+            from: sender(from)?,
         })
     }
 }
@@ -82,6 +118,7 @@ impl Mailer for OutboxMailer {
             self.transport
                 .send(message)
                 .await
+                .inspect_err(|_| count_failure())
                 .context("writing to the outbox")?;
             Ok(())
         })

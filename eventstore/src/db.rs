@@ -29,3 +29,25 @@ pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await.context("applying migrations")
 }
+
+/// Migrations this binary knows that the database has not applied (successfully): a
+/// replica is not ready while any is missing (an older database, or a failed migration).
+pub async fn pending_migrations(pool: &PgPool) -> anyhow::Result<Vec<i64>> {
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(pool)
+            .await
+            .context("reading the applied migrations")?;
+    Ok(MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .map(|m| m.version)
+        .filter(|v| applied.binary_search(v).is_err())
+        .collect())
+}
+
+/// Whether the database answers, within `timeout`.
+pub async fn reachable(pool: &PgPool, timeout: Duration) -> bool {
+    let ping = sqlx::query("SELECT 1").execute(pool);
+    matches!(tokio::time::timeout(timeout, ping).await, Ok(Ok(_)))
+}

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod documents;
 pub mod event_log;
 pub mod institutions;
+pub mod leadership;
 pub mod mobilities;
 pub mod projector;
 pub mod purge;

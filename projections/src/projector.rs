@@ -7,6 +7,7 @@
 //! skipped. The view writes and the checkpoint move in one transaction: a crash loses either
 //! both or neither, so each event is applied exactly once and the projector resumes by itself.
 
+use crate::leadership::{projection_role, Leadership};
 use crate::rebuild_fold::RebuildFold;
 use anyhow::Context;
 use eventstore::stored_event::{StoredEvent, EVENT_COLUMNS};
@@ -14,7 +15,7 @@ use eventstore::unseal::Unsealer;
 use futures::future::BoxFuture;
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
 
@@ -77,6 +78,9 @@ struct Runner {
     projection: Arc<dyn Projection>,
     wake: Notify,
     progress: watch::Sender<Progress>,
+    /// Woken when another replica's leader committed a batch of this projection (NOTIFY on
+    /// [`PROJECTED_CHANNEL`]): a follower's readers look at the checkpoint again.
+    projected: Notify,
 }
 
 impl Runner {
@@ -91,7 +95,14 @@ pub struct Projector {
     runners: Vec<Arc<Runner>>,
     batch_size: i64,
     poll_interval: Duration,
+    /// Set when spawned with leadership: then this process runs only the projections it
+    /// leads. Unset (tests, tools): it runs all of them.
+    leadership: OnceLock<Arc<Leadership>>,
 }
+
+/// Where a leader announces a committed batch (payload: the projection's name), so that the
+/// other replicas' read-your-writes waits look at the checkpoint again.
+pub const PROJECTED_CHANNEL: &str = "europass_projected";
 
 /// Where appends are announced (`eventstore::store::notify`).
 pub use eventstore::store::NOTIFY_CHANNEL;
@@ -119,6 +130,7 @@ impl Projector {
                     projection,
                     wake: Notify::new(),
                     progress: watch::channel(Progress::default()).0,
+                    projected: Notify::new(),
                 })
             })
             .collect();
@@ -127,7 +139,29 @@ impl Projector {
             runners,
             batch_size,
             poll_interval: Duration::from_millis(500),
+            leadership: OnceLock::new(),
         })
+    }
+
+    /// The leadership this projector was spawned with, if any.
+    pub fn leadership(&self) -> Option<&Arc<Leadership>> {
+        self.leadership.get()
+    }
+
+    /// The leadership roles of this projector's projections.
+    pub fn roles(&self) -> Vec<String> {
+        self.runners
+            .iter()
+            .map(|r| projection_role(r.projection.name()))
+            .collect()
+    }
+
+    /// Whether this process applies `projection`'s batches now: it leads it, or it runs
+    /// without leadership (then it runs every projection).
+    pub fn leads(&self, projection: &str) -> bool {
+        self.leadership
+            .get()
+            .is_none_or(|l| l.leads(&projection_role(projection)))
     }
 
     /// Applies one batch of one projection; returns how many events it applied.
@@ -204,12 +238,16 @@ impl Projector {
         if rows.is_empty() {
             skip_others(&mut tx, projection.name(), horizon).await?;
         } else {
+            // The announcement is delivered at commit, with the checkpoint it names.
             sqlx::query(
-                "INSERT INTO projector_checkpoints (projection, last_tx, last_position, horizon)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (projection) DO UPDATE
-                    SET last_tx = $2, last_position = $3,
-                        horizon = GREATEST(projector_checkpoints.horizon, $4), updated_at = now()",
+                "WITH moved AS (
+                     INSERT INTO projector_checkpoints (projection, last_tx, last_position, horizon)
+                     VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (projection) DO UPDATE
+                        SET last_tx = $2, last_position = $3,
+                            horizon = GREATEST(projector_checkpoints.horizon, $4),
+                            updated_at = now())
+                 SELECT pg_notify('europass_projected', $1)",
             )
             .bind(projection.name())
             .bind(last.0)
@@ -229,6 +267,9 @@ impl Projector {
             changed
         });
         tracing::Span::current().record("applied", rows.len());
+        // The projector's replay rate of the live stream, per projection, for /metrics.
+        metrics::counter!("europass_projector_events_applied_total", "projection" => projection.name())
+            .increment(rows.len() as u64);
         Ok(rows.len())
     }
 
@@ -248,8 +289,15 @@ impl Projector {
     }
 
     /// Starts one task per projection plus a LISTEN task that wakes them; polling covers lost
-    /// notifications and a restarted database.
-    pub fn spawn(self: &Arc<Self>) -> Vec<tokio::task::JoinHandle<()>> {
+    /// notifications and a restarted database. With `leadership`, a projection's task applies
+    /// batches only while this replica leads it, and follows the leader otherwise.
+    pub fn spawn(
+        self: &Arc<Self>,
+        leadership: Option<Arc<Leadership>>,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        if let Some(leadership) = leadership {
+            let _ = self.leadership.set(leadership);
+        }
         let mut handles = vec![];
         for runner in &self.runners {
             let this = Arc::clone(self);
@@ -264,7 +312,20 @@ impl Projector {
     async fn run_forever(&self, runner: Arc<Runner>) {
         let mut backoff = Duration::from_millis(100);
         let mut last_start: Option<tokio::time::Instant> = None;
+        let mut leading = self
+            .leadership
+            .get()
+            .and_then(|l| l.watch(&projection_role(runner.projection.name())));
         loop {
+            // A follower runs no batch at all: it waits until it leads.
+            if let Some(leading) = leading.as_mut() {
+                if !*leading.borrow_and_update() {
+                    if leading.changed().await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            }
             // At most one batch per COALESCE when keeping up: under load a batch then takes
             // every event of that window, where each commit's wake-up would otherwise run a
             // batch of its own (about 8 statements for a few events). A quiet projection
@@ -299,17 +360,33 @@ impl Projector {
         loop {
             match PgListener::connect_with(&self.pool).await {
                 Ok(mut listener) => {
-                    if let Err(err) = listener.listen(NOTIFY_CHANNEL).await {
+                    let channels = [NOTIFY_CHANNEL, PROJECTED_CHANNEL];
+                    if let Err(err) = listener.listen_all(channels).await {
                         tracing::warn!(error = %err, "LISTEN failed");
                     } else {
+                        // Waiters may have missed announcements while disconnected.
+                        self.wake_followers("");
                         while let Ok(notification) = listener.recv().await {
-                            self.wake(notification.payload());
+                            if notification.channel() == PROJECTED_CHANNEL {
+                                self.wake_followers(notification.payload());
+                            } else {
+                                self.wake(notification.payload());
+                            }
                         }
                     }
                 }
                 Err(err) => tracing::warn!(error = %err, "projector listener cannot connect"),
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
+    /// Wakes the read-your-writes waits on `projection` (all of them for an empty name).
+    fn wake_followers(&self, projection: &str) {
+        for runner in &self.runners {
+            if projection.is_empty() || runner.projection.name() == projection {
+                runner.projected.notify_waiters();
+            }
         }
     }
 
@@ -350,14 +427,37 @@ impl Projector {
         let wait_all = async {
             for runner in self.runners.iter().filter(concerned) {
                 let mut rx = runner.progress.subscribe();
-                while rx.borrow_and_update().horizon < target {
-                    runner.wake.notify_one();
-                    // Re-kick now and then: the horizon only moves when a batch runs.
-                    let _ = tokio::time::timeout(Duration::from_millis(50), rx.changed()).await;
+                loop {
+                    let name = runner.projection.name();
+                    if self.leads(name) {
+                        // Fast path, this replica applies it: its own progress says it.
+                        if rx.borrow_and_update().horizon >= target {
+                            break;
+                        }
+                        runner.wake.notify_one();
+                        // Re-kick now and then: the horizon only moves when a batch runs.
+                        let _ = tokio::time::timeout(Duration::from_millis(50), rx.changed()).await;
+                    } else {
+                        // Another replica applies it: the proof is read from the database,
+                        // again on each of the leader's announcements (and every 50 ms).
+                        let announced = runner.projected.notified();
+                        let types = runner.projection.aggregate_types();
+                        if applied_below(&self.pool, name, types, target).await? {
+                            break;
+                        }
+                        let _ = tokio::time::timeout(Duration::from_millis(50), announced).await;
+                    }
                 }
             }
+            anyhow::Ok(())
         };
-        let done = tokio::time::timeout(timeout, wait_all).await.is_ok();
+        let done = match tokio::time::timeout(timeout, wait_all).await {
+            Ok(waited) => {
+                waited?;
+                true
+            }
+            Err(_) => false,
+        };
         if !done {
             for runner in &self.runners {
                 tracing::warn!(
@@ -410,4 +510,83 @@ async fn skip_others(tx: &mut PgConnection, projection: &str, horizon: i64) -> a
     .execute(tx)
     .await?;
     Ok(())
+}
+
+/// A follower's proof that `projection` has applied every event of `aggregate_types` written
+/// by a transaction below `target`: every such transaction has ended (the snapshot's xmin is
+/// past it), and none of their events lies beyond the leader's committed checkpoint. One
+/// statement, so the checkpoint and the events are read from one snapshot.
+pub async fn applied_below(
+    pool: &PgPool,
+    projection: &str,
+    aggregate_types: &[&str],
+    target: i64,
+) -> anyhow::Result<bool> {
+    let applied: bool = sqlx::query_scalar(
+        "SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $2::text::xid8
+            AND NOT EXISTS (
+                SELECT 1 FROM events
+                 WHERE (tx_id, global_position) > (
+                         coalesce((SELECT last_tx FROM projector_checkpoints
+                                    WHERE projection = $1), 0)::text::xid8,
+                         coalesce((SELECT last_position FROM projector_checkpoints
+                                    WHERE projection = $1), 0))
+                   AND tx_id < $2::text::xid8
+                   AND aggregate_type = ANY($3))",
+    )
+    .bind(projection)
+    .bind(target.to_string())
+    .bind(aggregate_types)
+    .fetch_one(pool)
+    .await?;
+    Ok(applied)
+}
+
+/// How far a projection is behind the event store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lag {
+    pub projection: &'static str,
+    /// Committed events of its aggregate types beyond its checkpoint (counted up to
+    /// [`LAG_COUNT_LIMIT`]).
+    pub events: i64,
+    /// While events wait: seconds since the projection last moved its checkpoint; else 0.
+    pub seconds: f64,
+}
+
+/// Lag counts stop here: a scrape must stay cheap during a large catch-up.
+pub const LAG_COUNT_LIMIT: i64 = 100_000;
+
+/// The lag of every projection, whichever replica leads it (one statement each).
+pub async fn lag(pool: &PgPool, projections: &[Arc<dyn Projection>]) -> anyhow::Result<Vec<Lag>> {
+    let mut lags = Vec::with_capacity(projections.len());
+    for projection in projections {
+        let (events, seconds): (i64, f64) = sqlx::query_as(
+            "WITH checkpoint AS (
+                 SELECT coalesce(max(last_tx), 0) AS last_tx,
+                        coalesce(max(last_position), 0) AS last_position,
+                        max(updated_at) AS updated_at
+                   FROM projector_checkpoints WHERE projection = $1),
+             waiting AS (
+                 SELECT 1 FROM events, checkpoint c
+                  WHERE (tx_id, global_position) > (c.last_tx::text::xid8, c.last_position)
+                    AND aggregate_type = ANY($2)
+                  LIMIT $3)
+             SELECT (SELECT count(*) FROM waiting),
+                    CASE WHEN EXISTS (SELECT 1 FROM waiting)
+                         THEN coalesce(extract(epoch FROM now() - (SELECT updated_at
+                                                                     FROM checkpoint)), 0)
+                         ELSE 0 END::float8",
+        )
+        .bind(projection.name())
+        .bind(projection.aggregate_types())
+        .bind(LAG_COUNT_LIMIT)
+        .fetch_one(pool)
+        .await?;
+        lags.push(Lag {
+            projection: projection.name(),
+            events,
+            seconds,
+        });
+    }
+    Ok(lags)
 }

@@ -40,6 +40,8 @@ pub struct TestApp {
     pub smtp: SmtpCapture,
     pub pool: PgPool,
     pub app_state: api::graphql::AppState,
+    /// How the first replica was configured: more replicas on the same database use it.
+    pub config: Config,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -72,6 +74,20 @@ pub async fn spawn_app() -> TestApp {
         smtp,
         pool,
         app_state,
+        config,
+    }
+}
+
+impl TestApp {
+    /// Another replica of the service on the same database, clock and mail listener, in this
+    /// process on its own port; returns its address.
+    pub async fn spawn_replica(&self) -> String {
+        let app = Application::build(&self.config, self.clock.clone())
+            .await
+            .expect("the replica builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
     }
 }
 

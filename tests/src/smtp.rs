@@ -10,11 +10,34 @@ use tokio::sync::Notify;
 #[derive(Clone, Debug)]
 pub struct ReceivedMail {
     pub to: Vec<String>,
-    /// Headers and body with quoted-printable soft breaks and escapes decoded.
+    /// The message as it came over the wire (after SMTP dot-unstuffing).
+    pub raw: Vec<u8>,
+    /// The subject and the text body, decoded by a real MIME parser (`mail-parser`: RFC 2047
+    /// words, quoted-printable and base64 alike), as a person's mail program shows them.
     pub text: String,
 }
 
 impl ReceivedMail {
+    fn parse(to: Vec<String>, raw: Vec<u8>) -> Self {
+        let message = mail_parser::MessageParser::default()
+            .parse(&raw)
+            .unwrap_or_else(|| panic!("not a message:\n{}", String::from_utf8_lossy(&raw)));
+        let text = format!(
+            "Subject: {}\n\n{}",
+            message.subject().unwrap_or_default(),
+            message.body_text(0).unwrap_or_default()
+        );
+        Self { to, raw, text }
+    }
+
+    /// A header's value as the parser decoded it (`None` if absent).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let message = mail_parser::MessageParser::default().parse(&self.raw)?;
+        message
+            .header_raw(name)
+            .map(|value| value.trim().to_string())
+    }
+
     /// The word that follows `marker` in the message (up to white space).
     pub fn after(&self, marker: &str) -> String {
         let start = self
@@ -37,25 +60,6 @@ pub struct SmtpCapture {
     arrived: Arc<Notify>,
     /// Held (written) by a test: messages are not accepted until it lets go.
     held: Arc<tokio::sync::RwLock<()>>,
-}
-
-fn decode_quoted_printable(raw: &str) -> String {
-    let joined = raw.replace("=\r\n", "").replace("=\n", "");
-    let bytes = joined.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl SmtpCapture {
@@ -112,7 +116,7 @@ impl SmtpCapture {
                 write.write_all(b"250 OK\r\n").await?;
             } else if upper.starts_with("DATA") {
                 write.write_all(b"354 go ahead\r\n").await?;
-                let mut data = String::new();
+                let mut data = Vec::new();
                 loop {
                     line.clear();
                     if lines.read_line(&mut line).await? == 0 {
@@ -121,13 +125,12 @@ impl SmtpCapture {
                     if line == ".\r\n" || line == ".\n" {
                         break;
                     }
-                    data.push_str(line.strip_prefix('.').unwrap_or(&line));
+                    // RFC 5321 4.5.2: a leading dot was doubled by the sender.
+                    data.extend_from_slice(line.strip_prefix('.').unwrap_or(&line).as_bytes());
                 }
                 drop(self.held.read().await);
-                self.mails.lock().unwrap().push(ReceivedMail {
-                    to: std::mem::take(&mut to),
-                    text: decode_quoted_printable(&data),
-                });
+                let mail = ReceivedMail::parse(std::mem::take(&mut to), data);
+                self.mails.lock().unwrap().push(mail);
                 self.arrived.notify_waiters();
                 write.write_all(b"250 OK queued\r\n").await?;
             } else if upper.starts_with("QUIT") {

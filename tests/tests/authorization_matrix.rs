@@ -249,6 +249,12 @@ fn rest_routes() -> Vec<(&'static str, Rest)> {
         ("/graphql", Rest::Public),
         ("/confirm-registration", Rest::Public),
         ("/health", Rest::Public),
+        ("/health/live", Rest::Public),
+        // Database, migrations and projection lag: no personal data, no secret.
+        ("/health/ready", Rest::Public),
+        // Counts and durations by route, operation and outcome; no ids, no personal data.
+        // Deployments that do not want it public restrict it at the load balancer.
+        ("/metrics", Rest::Public),
         ("/documents/{id}/photo", Rest::Decided),
         ("/files/{sha256}", Rest::Decided),
         ("/signatures/uploads", Rest::Decided),

@@ -134,6 +134,8 @@ async fn a_complete_document_gives_a_latvian_certificate_with_its_number_on_ever
     .await
     .unwrap();
     assert_eq!(again.to_vec(), pdf);
+    // Downloading it again issued nothing new: one CertificateIssued, not one per download.
+    assert_eq!(certificates_of(&app, &session, &docs[0]).await.len(), 1);
 
     // Later base-data changes do not change what an auditor re-creates for this issue.
     app.clock.advance(chrono::Duration::minutes(1));
@@ -164,8 +166,104 @@ async fn a_complete_document_gives_a_latvian_certificate_with_its_number_on_ever
     .bytes()
     .await
     .unwrap();
-    assert!(zip.starts_with(b"PK\x03\x04"));
-    assert_eq!(zip.windows(4).filter(|w| w == b"PK\x01\x02").count(), 2);
+    // Read back by two independent readers: Info-ZIP's `unzip -t` and Python's zipfile.
+    let entries = read_zip(&zip);
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    for (name, sha256) in &entries {
+        assert!(
+            name.starts_with("europass-mobility-") && name.ends_with(".pdf"),
+            "{name}"
+        );
+        assert_eq!(sha256.len(), 64);
+    }
+    // Each PDF in the archive is the certificate the document records as issued last.
+    let mut recorded = vec![];
+    for doc in &docs[..2] {
+        let certificates = certificates_of(&app, &session, doc).await;
+        recorded.push(
+            certificates.last().unwrap()["sha256"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let mut in_zip: Vec<String> = entries.iter().map(|(_, sha)| sha.clone()).collect();
+    in_zip.sort();
+    recorded.sort();
+    assert_eq!(in_zip, recorded);
+    // A second download of the archive issues nothing new either.
+    let before: usize = certificates_of(&app, &session, &docs[1]).await.len();
+    get(
+        &app,
+        &session,
+        &format!("/mobilities/{mobility}/certificates.zip"),
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+    assert_eq!(
+        certificates_of(&app, &session, &docs[1]).await.len(),
+        before
+    );
+}
+
+async fn certificates_of(app: &TestApp, session: &str, doc: &str) -> Vec<Value> {
+    let answer = app
+        .gql_as(
+            session,
+            "query($id: ID!) { document(id: $id) { certificates { sha256 } } }",
+            json!({"id": doc}),
+        )
+        .await;
+    answer.data()["document"]["certificates"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Tests the archive with `unzip -t` and lists `(name, sha256 of the bytes)` with Python's
+/// `zipfile` (which also checks every CRC).
+fn read_zip(zip: &[u8]) -> Vec<(String, String)> {
+    let path = std::env::temp_dir().join(format!("certs-{}.zip", uuid::Uuid::new_v4()));
+    std::fs::write(&path, zip).unwrap();
+    let unzip = std::process::Command::new("unzip")
+        .arg("-t")
+        .arg(&path)
+        .output()
+        .expect("unzip is installed by .ci/run");
+    assert!(
+        unzip.status.success(),
+        "unzip -t: {}{}",
+        String::from_utf8_lossy(&unzip.stdout),
+        String::from_utf8_lossy(&unzip.stderr)
+    );
+    let python = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import hashlib, sys, zipfile\n\
+             z = zipfile.ZipFile(sys.argv[1])\n\
+             assert z.testzip() is None\n\
+             for i in z.infolist():\n\
+             \x20   print(i.filename, hashlib.sha256(z.read(i)).hexdigest())\n",
+        )
+        .arg(&path)
+        .output()
+        .expect("python3");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        python.status.success(),
+        "zipfile: {}",
+        String::from_utf8_lossy(&python.stderr)
+    );
+    String::from_utf8(python.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (name, sha) = line.rsplit_once(' ').unwrap();
+            (name.to_string(), sha.to_string())
+        })
+        .collect()
 }
 
 #[tokio::test]

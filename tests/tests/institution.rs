@@ -104,6 +104,14 @@ async fn up_to_three_additional_users_each_get_their_own_password() {
         ids.push(user["accountId"].as_str().unwrap().to_string());
         let mail = app.smtp.wait_for(email, "password:").await;
         assert!(mail.text.contains(name), "the mail greets the user by name");
+        // A Latvian subject travels RFC 2047-encoded and is read back whole.
+        assert!(
+            mail.text.starts_with(
+                "Subject: Europass Mobility: your user account / jūsu lietotāja konts\n"
+            ),
+            "{}",
+            mail.text
+        );
         assert!(mail.text.contains("Skola"));
     }
     let fourth = app

@@ -188,7 +188,7 @@ async fn re_running_is_idempotent_and_resumes_after_the_checkpoint() {
 async fn the_running_projector_wakes_on_new_events_and_reports_its_horizon() {
     let (pool, probe) = setup().await;
     let p = projector(&pool, &probe, 100);
-    let _tasks = p.spawn();
+    let _tasks = p.spawn(None);
     let mut conn = pool.acquire().await.unwrap();
     append(&mut conn, "a", 1).await;
     assert!(p

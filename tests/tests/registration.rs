@@ -24,6 +24,15 @@ async fn a_person_registers_confirms_logs_in_and_sees_the_institution() {
         mail.text
     );
     assert!(mail.text.contains("48 hours"));
+    // Headers that large providers and auto-responders look for (read by mail-parser).
+    assert!(mail
+        .header("Message-ID")
+        .is_some_and(|id| id.starts_with('<') && id.contains('@')));
+    assert_eq!(mail.header("MIME-Version").as_deref(), Some("1.0"));
+    assert_eq!(
+        mail.header("Auto-Submitted").as_deref(),
+        Some("auto-generated")
+    );
     assert!(
         mail.text.contains("2026-11-04 09:00 UTC"),
         "expiry in the mail"

@@ -548,6 +548,15 @@ impl Document {
                     ));
                 }
                 self.ensure_complete()?;
+                // A download of the certificate last issued (same bytes, same template)
+                // issues nothing new: only a new rendering is recorded (R-PDF, R-AUDIT).
+                if self.certificates.last().is_some_and(|last| {
+                    last.sha256 == sha256
+                        && last.language == language
+                        && last.template_version == template_version
+                }) {
+                    return Ok(vec![]);
+                }
                 Ok(vec![DocumentEvent::CertificateIssued {
                     sha256,
                     language,

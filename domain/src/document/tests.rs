@@ -1721,3 +1721,39 @@ fn events_round_trip_through_json_with_readable_field_names() {
     let texts = FreeText::parse("x").unwrap();
     assert_eq!(serde_json::to_value(texts).unwrap(), "x");
 }
+
+#[test]
+fn downloading_the_same_certificate_again_records_no_second_issue() {
+    let issued = |hex: &str| DocumentEvent::CertificateIssued {
+        sha256: ContentHash::parse(&hex.repeat(32)).unwrap(),
+        language: DocumentLanguage::En,
+        template_version: ShortText::parse("2026.1").unwrap(),
+        at: now(),
+    };
+    let mut once = complete();
+    once.push(issued("AB"));
+    // The same bytes again (a second download): nothing new was issued.
+    Given::with(())
+        .given(once.clone())
+        .when(issue(Editor::Institution, DocumentLanguage::En))
+        .then_expect_events(vec![]);
+    // Different bytes (the document changed, or another day's date): a new issue.
+    let other = DocumentCommand::RecordCertificateIssued {
+        sha256: "CD".repeat(32),
+        language: DocumentLanguage::En,
+        template_version: "2026.1".into(),
+        by: Editor::Institution,
+        at: now(),
+    };
+    Given::with(())
+        .given(once.clone())
+        .when(other)
+        .then_expect_events(vec![issued("CD")]);
+    // Back to the first bytes after another issue: issued again, so recorded again.
+    let mut twice = once;
+    twice.push(issued("CD"));
+    Given::with(())
+        .given(twice)
+        .when(issue(Editor::Institution, DocumentLanguage::En))
+        .then_expect_events(vec![issued("AB")]);
+}

@@ -282,6 +282,9 @@ pub async fn append<A: Aggregate>(
         let key_id = keys.remove(&id).flatten();
         appended.heads.insert(id, (position, key_id));
     }
+    // The append rate (per aggregate type) for /metrics.
+    metrics::counter!("europass_events_appended_total", "aggregate" => A::TYPE)
+        .increment(rows.ids.len() as u64);
     Ok(appended)
 }
 
