@@ -20,9 +20,10 @@ async fn sigterm_drains_the_request_in_flight_and_exits_0() {
         .env("DATABASE_URL", &database_url)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("OUTBOX_DIR", &outbox)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "info")
+        .env("LOG_FORMAT", "json")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("the europass binary starts");
     let client = reqwest::Client::new();
@@ -89,6 +90,24 @@ async fn sigterm_drains_the_request_in_flight_and_exits_0() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert_eq!(exit.code(), Some(0), "a clean exit after SIGTERM");
+
+    // LOG_FORMAT=json: every line is a JSON object, without ANSI colours; the request line
+    // names the GraphQL operation and its outcome.
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut logs).unwrap();
+    assert!(!logs.contains('\u{1b}'), "no ANSI escapes: {logs}");
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let request = lines
+        .iter()
+        .find(|l| l["message"] == "request" && l["path"] == "/graphql")
+        .unwrap_or_else(|| panic!("no request line: {logs}"));
+    assert_eq!(request["operation"], "registerInstitution", "{request}");
+    assert_eq!(request["outcome"], "ok", "{request}");
+    assert_eq!(request["status"], 200);
+    assert!(lines.iter().any(|l| l["message"] == "stopped"), "{logs}");
 
     // What it answered is stored.
     let pool = eventstore::db::connect(&database_url, 1).await.unwrap();
