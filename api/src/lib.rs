@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod files;
+pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod maintenance;

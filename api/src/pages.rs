@@ -1,4 +1,4 @@
-//! Pages for people: GraphiQL, and the page behind the e-mailed registration link. The link
+//! Pages for people (GraphiQL is in `graphiql`): the page behind the e-mailed registration link. The link
 //! only shows a button; the password is created on POST, so that mail scanners that prefetch
 //! links do not use it up.
 
@@ -11,15 +11,6 @@ use commands::registration;
 use commands::{CommandContext, CommandError};
 use domain::metadata::Actor;
 use serde::Deserialize;
-
-pub async fn graphiql() -> Html<String> {
-    Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Europass Mobility register")
-            .finish(),
-    )
-}
 
 #[derive(Deserialize)]
 pub struct TokenParam {

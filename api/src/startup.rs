@@ -216,7 +216,9 @@ fn router(state: AppState, lifecycle: Lifecycle) -> Router {
     let schema = build_schema(Some(state.clone()));
     let shared = Shared { state, schema };
     Router::new()
-        .route("/", get(pages::graphiql))
+        .route("/", get(crate::graphiql::page))
+        .route("/graphiql", get(crate::graphiql::page))
+        .route("/assets/graphiql-3.9.0/{file}", get(crate::graphiql::asset))
         .route(
             "/graphql",
             get(graphql)
