@@ -54,16 +54,34 @@ impl Caller<'_> {
     }
 }
 
-/// The skeleton of every file route: resolve the caller from the bearer token, run the
-/// operation, answer with `respond` or with the error as JSON and its HTTP status.
+/// How a file route learns who calls.
+#[derive(Clone, Copy)]
+enum Credentials {
+    /// Only `Authorization: Bearer` (uploads: a cookie would let another site post files).
+    Bearer,
+    /// The bearer token, or the portal's session cookie: a browser downloads by clicking a
+    /// link (reading a file changes nothing another site could abuse).
+    BearerOrSession,
+}
+
+/// The skeleton of every file route: resolve the caller from the bearer token (or the
+/// portal's session cookie, for downloads), run the operation, answer with `respond` or with
+/// the error as JSON and its HTTP status.
 async fn serve<T>(
     state: &AppState,
     correlation_id: Uuid,
     headers: &HeaderMap,
+    credentials: Credentials,
     operation: impl AsyncFnOnce(Caller<'_>) -> Result<T, CommandError>,
     respond: impl FnOnce(T) -> Response,
 ) -> Response {
-    let request = RequestContext::new(correlation_id, bearer(headers));
+    let token = match credentials {
+        Credentials::Bearer => bearer(headers),
+        Credentials::BearerOrSession => {
+            bearer(headers).or_else(|| crate::portal::visit::session_cookie(headers))
+        }
+    };
+    let request = RequestContext::new(correlation_id, token);
     let result = async {
         let principal = request.reader(&state.services, &state.projector).await?;
         let caller = Caller {
@@ -111,9 +129,14 @@ pub async fn upload_photo(
             .await;
         Ok(sha)
     };
-    serve(&state, correlation_id, &headers, operation, |sha256| {
-        Json(serde_json::json!({"sha256": sha256})).into_response()
-    })
+    serve(
+        &state,
+        correlation_id,
+        &headers,
+        Credentials::Bearer,
+        operation,
+        |sha256| Json(serde_json::json!({"sha256": sha256})).into_response(),
+    )
     .await
 }
 
@@ -127,17 +150,24 @@ pub async fn download(
     let operation = async |c: Caller<'_>| {
         commands::files::download(&c.state.services, c.principal, &sha256).await
     };
-    serve(&state, correlation_id, &headers, operation, |file| {
-        (
-            [
-                (header::CONTENT_TYPE, file.media_type),
-                // Photos and certificates carry personal data: no shared cache keeps them.
-                (header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
-            file.bytes,
-        )
-            .into_response()
-    })
+    serve(
+        &state,
+        correlation_id,
+        &headers,
+        Credentials::BearerOrSession,
+        operation,
+        |file| {
+            (
+                [
+                    (header::CONTENT_TYPE, file.media_type),
+                    // Photos and certificates carry personal data: no shared cache keeps them.
+                    (header::CACHE_CONTROL, "private, no-store".to_string()),
+                ],
+                file.bytes,
+            )
+                .into_response()
+        },
+    )
     .await
 }
 
@@ -152,12 +182,19 @@ pub async fn upload_signature(
         commands::signatures::upload(&c.state.services, &c.command(), c.principal, body.to_vec())
             .await
     };
-    serve(&state, correlation_id, &headers, operation, |u| {
-        Json(serde_json::json!({
-            "uploadId": u.upload_id, "sha256": u.sha256, "width": u.width, "height": u.height
-        }))
-        .into_response()
-    })
+    serve(
+        &state,
+        correlation_id,
+        &headers,
+        Credentials::Bearer,
+        operation,
+        |u| {
+            Json(serde_json::json!({
+                "uploadId": u.upload_id, "sha256": u.sha256, "width": u.width, "height": u.height
+            }))
+            .into_response()
+        },
+    )
     .await
 }
 
@@ -173,20 +210,27 @@ pub async fn certificate(
         let id = document_id(&id)?;
         commands::certificates::issue(&c.state.services, &c.command(), c.principal, id).await
     };
-    serve(&state, correlation_id, &headers, operation, |issued| {
-        (
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", issued.file_name),
-                ),
-                (header::ETAG, format!("\"{}\"", issued.sha256)),
-            ],
-            issued.pdf,
-        )
-            .into_response()
-    })
+    serve(
+        &state,
+        correlation_id,
+        &headers,
+        Credentials::BearerOrSession,
+        operation,
+        |issued| {
+            (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}\"", issued.file_name),
+                    ),
+                    (header::ETAG, format!("\"{}\"", issued.sha256)),
+                ],
+                issued.pdf,
+            )
+                .into_response()
+        },
+    )
     .await
 }
 
@@ -234,18 +278,25 @@ pub async fn certificates_zip(
             .await?;
         crate::zip::stored_zip(&entries).map_err(CommandError::failure)
     };
-    serve(&state, correlation_id, &headers, operation, |zip| {
-        (
-            [
-                (header::CONTENT_TYPE, "application/zip"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"certificates.zip\"",
-                ),
-            ],
-            zip,
-        )
-            .into_response()
-    })
+    serve(
+        &state,
+        correlation_id,
+        &headers,
+        Credentials::BearerOrSession,
+        operation,
+        |zip| {
+            (
+                [
+                    (header::CONTENT_TYPE, "application/zip"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"certificates.zip\"",
+                    ),
+                ],
+                zip,
+            )
+                .into_response()
+        },
+    )
     .await
 }

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::files;
 use crate::graphql::{build_schema, AppState, EuropassSchema};
 use crate::health::{self, Lifecycle};
-use crate::pages;
+use crate::portal::Portal;
 use crate::request::RequestContext;
 use anyhow::Context;
 use async_graphql::parser::types::{
@@ -214,9 +214,10 @@ fn spawn_tryout_purge(
 
 fn router(state: AppState, lifecycle: Lifecycle) -> Router {
     let schema = build_schema(Some(state.clone()));
+    let portal = Portal::new(schema.clone(), &state.services.public_url);
     let shared = Shared { state, schema };
     Router::new()
-        .route("/", get(crate::graphiql::page))
+        .merge(portal_routes().layer(middleware::from_fn(crate::portal::security_headers)))
         .route("/graphiql", get(crate::graphiql::page))
         .route("/assets/graphiql-3.9.0/{file}", get(crate::graphiql::asset))
         .route(
@@ -247,19 +248,64 @@ fn router(state: AppState, lifecycle: Lifecycle) -> Router {
             "/mobilities/{id}/certificates.zip",
             get(files::certificates_zip),
         )
-        .route(
-            "/confirm-registration",
-            get(pages::confirm_form).post(pages::confirm_submit),
-        )
         .route("/health", get(health::live))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/metrics", get(health::metrics))
         .with_state(shared.state.clone())
         .layer(Extension(shared))
+        .layer(Extension(portal))
         .layer(Extension(lifecycle))
         .layer(middleware::from_fn(no_store_by_default))
         .layer(middleware::from_fn(correlate))
+}
+
+/// The portal's pages (see `crate::portal`): every one reads and writes through the schema.
+fn portal_routes() -> Router<AppState> {
+    use crate::portal::{account, assets, home, institution, mobility, nec};
+    use axum::routing::post;
+    Router::new()
+        .route("/", get(home::home))
+        .route("/assets/portal/{file}", get(assets::asset))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route(
+            "/register",
+            get(account::register_form).post(account::register),
+        )
+        .route(
+            "/register/resend",
+            get(account::resend_form).post(account::resend),
+        )
+        .route(
+            "/confirm-registration",
+            get(account::confirm_form).post(account::confirm),
+        )
+        .route("/password", get(account::change_form).post(account::change))
+        .route(
+            "/password/forgot",
+            get(account::forgot_form).post(account::forgot),
+        )
+        .route(
+            "/password/reset",
+            get(account::reset_form).post(account::reset),
+        )
+        .route("/language/{code}", get(account::language))
+        .route("/session/left", get(account::session_left))
+        .route(
+            "/institution",
+            get(institution::show).post(institution::save),
+        )
+        .route("/institution/users", post(institution::add_user))
+        .route("/institution/users/remove", post(institution::remove_user))
+        .route(
+            "/mobilities/new",
+            get(mobility::request_form).post(mobility::request),
+        )
+        .route("/mobilities/{id}", get(mobility::show))
+        .route("/nec/queue", get(nec::queue))
+        .route("/nec/mobilities/{id}/approve", post(nec::approve))
+        .route("/nec/mobilities/{id}/reject", post(nec::reject))
 }
 
 /// One log line per request with its correlation id, made here for every request and stamped
@@ -291,6 +337,11 @@ async fn correlate(mut req: Request, next: Next) -> Response {
         response.headers_mut().insert("x-correlation-id", value);
     }
     let elapsed = started.elapsed();
+    // The server's own time for the answer (browsers' developer tools and the bench read it).
+    let timing = format!("app;dur={:.2}", elapsed.as_secs_f64() * 1000.0);
+    if let Ok(value) = HeaderValue::from_str(&timing) {
+        response.headers_mut().insert("server-timing", value);
+    }
     let status = response.status().as_u16();
     let operation = response.extensions().get::<GraphqlOperation>().cloned();
     tracing::info!(

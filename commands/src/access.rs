@@ -135,14 +135,14 @@ fn invitation_mail(
     let body = match password {
         Some(password) => format!(
             "Hello,\n\nyou were given access as {who} to the Europass Mobility document {number}.\n\n\
-             Log in at {url} with\n  e-mail: {to}\n  password: {password}\n\n\
+             Log in at {url}/login with\n  e-mail: {to}\n  password: {password}\n\n\
              The password works for {EMAILED_PASSWORD_VALIDITY_DAYS} days: change it after your first login.\n\n\
              Labdien! Jums ir piešķirta piekļuve Europass mobilitātes dokumentam {number}. \
              Parole: {password}\n",
         ),
         None => format!(
             "Hello,\n\nyou were given access as {who} to the Europass Mobility document {number}.\n\n\
-             Log in at {url} with your e-mail {to} and the password you already have \
+             Log in at {url}/login with your e-mail {to} and the password you already have \
              (if you forgot it, ask for a password reset there).\n\n\
              Labdien! Jums ir piešķirta piekļuve Europass mobilitātes dokumentam {number}. \
              Piesakieties ar savu esošo paroli.\n",

@@ -526,10 +526,13 @@ async fn send_reset_link(
             to: email.to_string(),
             subject: "Europass Mobility: password reset / paroles maiņa".into(),
             body: format!(
-                "To choose a new password, use this reset token in the portal (valid for 2 hours, \
-                 until {until}):\n\nreset token: {token}\n\n\
+                "To choose a new password, open this link (valid for 2 hours, until {until}):\n\n\
+                 {url}/password/reset?token={token}\n\n\
+                 A portal of your own takes the reset token instead:\n\nreset token: {token}\n\n\
                  If you did not ask for it, ignore this message.\n\n\
-                 Lai izvēlētos jaunu paroli, izmantojiet šo kodu (derīgs 2 stundas): {token}\n",
+                 Lai izvēlētos jaunu paroli, atveriet šo saiti (derīga 2 stundas):\n\n\
+                 {url}/password/reset?token={token}\n",
+                url = services.public_url,
                 until = expires_at.format("%Y-%m-%d %H:%M UTC"),
             ),
         })

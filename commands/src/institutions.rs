@@ -211,7 +211,7 @@ pub async fn add_user(
             body: format!(
                 "Hello {name},\n\n\
                  you were added as a user of \"{institution_name}\" in the Europass Mobility \
-                 register.\n\nLog in at {url} with\n  e-mail: {email}\n  password: {password}\n\n\
+                 register.\n\nLog in at {url}/login with\n  e-mail: {email}\n  password: {password}\n\n\
                  The password works for 14 days: change it after your first login.\n\n\
                  Labdien!\n\nJūs esat pievienots kā iestādes \"{institution_name}\" lietotājs \
                  Europass mobilitāšu datubāzē. Parole: {password}\n",

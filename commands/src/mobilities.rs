@@ -267,8 +267,11 @@ pub async fn approve(
         "Europass Mobility: request approved / pieprasījums apstiprināts",
         format!(
             "Your request for {count} Europass Mobility document(s) was approved.\n\
-             Europass numbers: {first} … {last}\n\n\
-             Jūsu pieprasījums ({count} dokumenti) ir apstiprināts. Europass numuri: {first} … {last}\n"
+             Europass numbers: {first} … {last}\n\
+             The documents: {url}/mobilities/{mobility_id}\n\n\
+             Jūsu pieprasījums ({count} dokumenti) ir apstiprināts. Europass numuri: {first} … {last}\n\
+             Dokumenti: {url}/mobilities/{mobility_id}\n",
+            url = services.public_url,
         ),
     )
     .await?;
@@ -304,10 +307,12 @@ pub async fn reject(
         institution_id,
         "Europass Mobility: request rejected / pieprasījums noraidīts",
         format!(
-            "The National Europass Centre rejected your request.\nReason: {}\n\n\
+            "The National Europass Centre rejected your request.\nReason: {}\n\
+             The request: {url}/mobilities/{mobility_id}\n\n\
              Nacionālais Europass centrs noraidīja jūsu pieprasījumu.\nIemesls: {}\n",
             reason.trim(),
-            reason.trim()
+            reason.trim(),
+            url = services.public_url,
         ),
     )
     .await

@@ -184,7 +184,7 @@ async fn notify_owner(
                  somebody tried to register an institution in the Europass Mobility register \
                  with this e-mail address, which already has an account or a registration \
                  waiting for confirmation. Nothing was changed.\n\n\
-                 If it was you: log in at {url} (if you forgot the password, ask for a password \
+                 If it was you: log in at {url}/login (if you forgot the password, ask for a password \
                  reset there; if your confirmation link expired, ask for a new one). To work for \
                  another institution, ask one of its users to add you.\n\
                  If it was not you, ignore this message.\n\n\

@@ -1,6 +1,8 @@
 //! Test harness: the real server on a random port, a fresh database per test, an SMTP
 //! listener inside the test process, and a clock the test moves.
 
+pub mod browser;
+pub mod portal;
 pub mod smtp;
 
 use api::{Application, Config};
@@ -263,6 +265,31 @@ impl TestApp {
             json!({"id": document_id, "input": input}),
         )
         .await
+    }
+
+    /// Fills every mandatory field of a document (Latvian holder name) through the API.
+    pub async fn complete_document(&self, token: &str, id: &str) {
+        for (mutation, input) in [
+            (
+                "savePersonalData",
+                json!({"surname": "Bērziņa", "firstName": "Līga", "dateOfBirth": "2007-03-04", "nationality": "LV"}),
+            ),
+            (
+                "saveHostOrganisation",
+                json!({"name": "Berufsschule München", "organisationType": {"code": "VET_PROVIDER"},
+                "address": "Musterstraße 1", "country": "DE", "mentorFirstName": "Jürgen", "mentorLastName": "Müller"}),
+            ),
+            (
+                "saveProject",
+                json!({"objective": "Metināšana", "startDate": "2026-12-01", "endDate": "2026-12-14"}),
+            ),
+            (
+                "saveLearningOutcomes",
+                json!({"activities": "Metināšanas darbi darbnīcā", "jobRelatedSkills": "Metināšana"}),
+            ),
+        ] {
+            self.save_section(token, mutation, id, input).await.data();
+        }
     }
 
     pub async fn event_count(&self) -> i64 {

@@ -239,13 +239,37 @@ enum Rest {
     /// Decided per resource: the expected status for (owner, NEC, host, participant, another
     /// institution) is given in `rest_matrix`.
     Decided,
+    /// A portal page: it runs GraphQL operations as the browser's session, so the schema's
+    /// rules decide; without a session it leads to the login page. Probed below for the
+    /// pages that show one resource.
+    Page,
 }
 
 /// Every route of the server (`api/src/startup.rs`): a route added there fails
 /// `every_rest_endpoint_is_placed_in_the_matrix` until it is placed here.
 fn rest_routes() -> Vec<(&'static str, Rest)> {
     vec![
-        ("/", Rest::Public),
+        ("/", Rest::Page),
+        // The portal's stylesheet and script: the same bytes for everyone.
+        ("/assets/portal/{file}", Rest::Public),
+        ("/login", Rest::Public),
+        ("/logout", Rest::Page),
+        ("/register", Rest::Public),
+        ("/register/resend", Rest::Public),
+        ("/password", Rest::Page),
+        ("/password/forgot", Rest::Public),
+        ("/password/reset", Rest::Public),
+        ("/language/{code}", Rest::Public),
+        // The caller's own session's remaining time (0 without one).
+        ("/session/left", Rest::Public),
+        ("/institution", Rest::Page),
+        ("/institution/users", Rest::Page),
+        ("/institution/users/remove", Rest::Page),
+        ("/mobilities/new", Rest::Page),
+        ("/mobilities/{id}", Rest::Page),
+        ("/nec/queue", Rest::Page),
+        ("/nec/mobilities/{id}/approve", Rest::Page),
+        ("/nec/mobilities/{id}/reject", Rest::Page),
         ("/graphiql", Rest::Public),
         // GraphiQL's vendored scripts and styles: the same bytes for everyone.
         ("/assets/graphiql-3.9.0/{file}", Rest::Public),
@@ -358,6 +382,21 @@ async fn every_rest_endpoint_answers_each_relation_as_the_rules_decide() {
         };
         async move { request.send().await.unwrap().status().as_u16() }
     };
+    // The same request from a browser: the portal's session cookie instead of the bearer
+    // token, redirects not followed.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let send_cookie = |method: &'static str, path: String, token: String, body: Vec<u8>| {
+        let url = format!("{}{path}", app.address);
+        let request = match method {
+            "POST" => browser.post(url).body(body),
+            _ => browser.get(url),
+        };
+        let request = request.header("cookie", format!("europass_session={token}"));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
     let photo = format!("/documents/{doc}/photo");
     let pdf = format!("/documents/{doc}/certificate.pdf");
     let zip = format!("/mobilities/{mobility}/certificates.zip");
@@ -404,6 +443,30 @@ async fn every_rest_endpoint_answers_each_relation_as_the_rules_decide() {
                 png(300, 400),
             )
             .await;
+            assert_eq!(got, want, "{route} as {name}");
+            // A browser's session downloads by a click as the API allows; it never uploads
+            // (another site could make a browser post, and the cookie would go along).
+            let by_cookie =
+                send_cookie(method, path.clone(), caller.to_string(), png(300, 400)).await;
+            let want = if method == "POST" { 401 } else { want };
+            assert_eq!(by_cookie, want, "{route} as {name} with the session cookie");
+        }
+    }
+    // Pages that show one resource: the schema's rules, as the browser's session.
+    let page_cases: Vec<(&str, String, [u16; 5])> = vec![
+        (
+            "/mobilities/{id}",
+            format!("/mobilities/{mobility}"),
+            [200, 200, 404, 404, 404],
+        ),
+        ("/nec/queue", "/nec/queue".into(), [403, 200, 403, 403, 403]),
+    ];
+    for (route, path, expected) in page_cases {
+        let anonymous = send_cookie("GET", path.clone(), String::new(), vec![]).await;
+        assert_eq!(anonymous, 303, "{route} anonymous goes to the login page");
+        let names = ["owner", "NEC", "host", "participant", "another institution"];
+        for ((caller, want), name) in callers.iter().zip(expected).zip(names) {
+            let got = send_cookie("GET", path.clone(), caller.to_string(), vec![]).await;
             assert_eq!(got, want, "{route} as {name}");
         }
     }

@@ -305,37 +305,22 @@ async fn the_confirmation_page_shows_the_password_once() {
     let app = spawn_app().await;
     app.register("Skola", "info@skola.lv").await.data();
     let token = app.registration_token("info@skola.lv").await;
-    let form = app
-        .client
-        .get(format!(
-            "{}/confirm-registration?token={token}",
-            app.address
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(form.contains("<form method=\"post\""));
+    let mut browser = europass_tests::portal::Visitor::new(&app);
+    let form = browser
+        .get(&format!("/confirm-registration?token={token}"))
+        .await;
+    assert!(form.body.contains("<form method=\"post\""));
     // Opening the link alone does not use it.
-    let page = app
-        .client
-        .post(format!("{}/confirm-registration", app.address))
-        .form(&[("token", token.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let password = page
-        .split("password: <code>")
-        .nth(1)
-        .and_then(|rest| rest.split("</code>").next())
-        .expect("password on the page")
-        .to_string();
+    let page = browser
+        .post("/confirm-registration", &[("token", token.as_str())])
+        .await;
+    let password = page.by_id("password").expect("password on the page");
     app.login("info@skola.lv", &password).await.data();
+    // A second confirmation shows no password.
+    let again = browser
+        .post("/confirm-registration", &[("token", token.as_str())])
+        .await;
+    assert!(again.by_id("password").is_none(), "{}", again.text());
 }
 
 #[tokio::test]

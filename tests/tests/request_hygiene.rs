@@ -70,31 +70,16 @@ async fn answers_carrying_a_secret_are_not_stored_by_caches() {
             .to_string()
     };
     // The link's page (it carries the token) and the page that shows the new password.
-    let form = app
-        .client
-        .get(format!(
-            "{}/confirm-registration?token={token}",
-            app.address
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(no_store(&form), "no-store");
-    let page = app
-        .client
-        .post(format!("{}/confirm-registration", app.address))
-        .form(&[("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(no_store(&page), "no-store");
-    let text = page.text().await.unwrap();
-    let password = text
-        .split("password: <code>")
-        .nth(1)
-        .and_then(|rest| rest.split("</code>").next())
-        .expect("password on the page")
-        .to_string();
+    let mut browser = europass_tests::portal::Visitor::new(&app);
+    let form = browser
+        .get(&format!("/confirm-registration?token={token}"))
+        .await;
+    assert_eq!(form.header("cache-control"), "no-store");
+    let page = browser
+        .post("/confirm-registration", &[("token", token.as_str())])
+        .await;
+    assert_eq!(page.header("cache-control"), "no-store");
+    let password = page.by_id("password").expect("password on the page");
     // The login answer (a session token), over POST and over GET.
     let login = app
         .client

@@ -1,0 +1,213 @@
+# The portal's texts in English. Every key has its Latvian twin in ../lv/portal.ftl.
+app-name = Europass Mobility register
+skip-to-content = Skip to the content
+nav-label = Main menu
+nav-home = Home
+nav-request = Request mobility
+nav-institution = Institution and users
+nav-queue = Requests to decide
+nav-password = Change password
+nav-login = Log in
+nav-register = Register an institution
+session-left = Session ends in
+logout = Log out
+footer = National Europass Centre of Latvia · API for portals
+required = required
+choose = — choose —
+save = Save
+yes = Yes
+no = No
+remove = Remove
+actions = Actions
+back-home = Back to the home page
+page-failed = The page could not be shown
+form-has-errors = Please correct the following
+form-expired-title = The form has expired
+form-expired = Nothing was saved: the form was open too long or came from another site.
+form-expired-again = Open the page again and repeat.
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+login-title = Log in
+login = Log in
+field-email = E-mail
+field-password = Password
+forgot-password = Forgot your password?
+no-account = Your institution has no account yet?
+session-expired = Your session ended after 20 minutes without activity. Please log in again.
+logged-out = You have logged out.
+password-was-reset = Your password has been changed. Log in with the new password.
+
+register-title = Register an institution
+register-intro = Schools, universities and training providers register once. We e-mail a confirmation link to the address you give; it works for 48 hours.
+field-institution-name = Official name of the institution
+register-email-hint = This e-mail becomes the login of the institution's primary user.
+register = Register
+check-your-mail = Check your e-mail
+link-sent = We have sent a confirmation link to { $email }. It works until { $until }.
+link-sent-next = Open the link to confirm the registration: your password is shown there once.
+resend-link = Lost the e-mail? Ask for a new confirmation link
+resend-title = A new confirmation link
+resend-intro = Give the e-mail the institution registered with. Earlier links stop working.
+
+confirm-title = Confirm the registration
+confirm-intro = Confirm the registration of your institution in the Europass Mobility register. Your password is shown once on the next page.
+confirm = Confirm
+confirmed-title = Registration confirmed
+confirmed-intro = Your institution's account is ready. Log in with:
+password-shown-once = Write the password down now: it is shown only once.
+go-to-login = Go to the login page
+confirm-failed-title = The registration could not be confirmed
+
+forgot-title = Forgotten password
+forgot-intro = Give your login e-mail. If it has an account, we e-mail a link for choosing a new password; it works for 2 hours.
+send-reset = Send the link
+reset-sent = If this e-mail has an account, a link has been sent to it.
+reset-title = Choose a new password
+field-new-password = New password
+field-current-password = Current password
+set-password = Set the password
+password-rules = A password needs at least 5 different characters, and may not be your e-mail or a common password.
+change-password-title = Change password
+change-password = Change the password
+change-emailed-password = You logged in with an e-mailed password: please choose your own now.
+password-changed = Your password has been changed.
+
+home-title = Home
+home-external = Your documents are opened from the links in the e-mails you received.
+next-steps = Next steps
+step-done = done
+step-blocked = available once the base data are complete
+step-in-part-2 = coming to the portal soon; available through the API
+your-mobilities = Your mobilities
+no-mobilities = No mobility has been requested yet.
+mobility-title = Procedure { $procedure }: { $start } – { $end }
+participants-count = { $count ->
+    [one] { $count } participant
+   *[other] { $count } participants
+}
+documents-pending = { $count ->
+    [one] { $count } document waiting for the NEC
+   *[other] { $count } documents waiting for the NEC
+}
+requested-at = Requested
+status-pending = Waiting for the NEC
+status-approved = Approved
+status-rejected = Rejected
+
+institution-title = Institution and users
+base-data = Base data
+base-data-missing = Still missing:
+base-data-saved = The base data have been saved.
+field-name = Name
+field-address = Address
+field-country = Country
+country-hint = Two-letter country code, e.g. LV.
+field-contactPerson = Contact person
+field-phone = Phone
+field-institution-email = Institution's e-mail
+field-website = Website
+users = Additional users
+users-rule = Besides the primary user, an institution may have { $limit ->
+    [one] { $limit } additional user
+   *[other] { $limit } additional users
+}. Each gets their own password by e-mail.
+users-count = { $count ->
+    [one] { $count } user
+   *[other] { $count } users
+}
+no-users = No additional users yet.
+field-user-name = Name
+added-at = Added
+add-user = Add a user
+user-email-hint = The user's login; the password is e-mailed to it.
+user-added = The user has been added and has been e-mailed a password.
+user-removed = The user has been removed.
+remove-user-named = Remove { $name }
+
+request-title = Request Europass Mobility
+conditions-title = Conditions of use
+conditions-1 = Europass Mobility documents record learning abroad that is organised by a sending institution and a host organisation, with agreed learning outcomes, a mentor and quality assurance.
+conditions-2 = The institution keeps the participants' personal data only for issuing the documents, enters truthful data, and has each document signed by authorised persons.
+conditions-3 = The National Europass Centre may check the data and decline a request that does not meet the conditions.
+field-acceptConditions = I accept the conditions of use
+field-issuer = Issuer
+try-out-hint = For trying the register: approved at once; everything is deleted after 24 hours.
+field-procedure = Procedure
+host-countries = Host countries allowed for each procedure
+host-countries-of = Procedure { $procedure } ({ $count } countries):
+field-programme = Programme
+procedure-a-only = Procedures A and C.
+procedure-c-only = Procedure C.
+procedure-ac-only = Procedures A and C: the project number, or the programme's document number.
+procedure-b-only = Procedure B: a short description of the project (keywords).
+field-projectNumber = Project number
+field-description = Project description
+field-qualityCriteriaConfirmed = I confirm that all quality criteria have been met (procedure B)
+field-participants = Number of participants
+participants-hint = One document per participant, 1 to 500.
+field-startDate = First day of the mobility
+field-endDate = Last day of the mobility
+ten-weeks-rule = A mobility can be requested at most 10 weeks (70 days) before it starts; a mobility that has already ended can be requested too.
+field-foldersByPost = Send a Europass document folder by post for each participant
+send-request = Send the request
+requested-nec = The request has been sent to the National Europass Centre. You will get an e-mail when it decides (usually within 48 hours).
+requested-try-out = The Try Out request has been approved at once. Everything it created is deleted after 24 hours.
+
+institution = Institution
+period = Period
+decided-at = Decided
+rejection-reason = Reason for rejection
+waiting = Waiting
+hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+overdue = overdue (48 hours or more)
+decision = Decision
+decision-saved = The decision has been saved and e-mailed to the institution.
+approve = Approve
+reject = Reject
+field-rejection-reason = Reason for rejection
+rejection-hint = In words the institution can act on; it is e-mailed to them.
+reject-with-reason = Reject with a reason
+approve-request-of = Approve the request of { $institution }
+documents = Documents
+no-documents-yet = The documents are created when the NEC approves the request.
+no-documents-rejected = The request was rejected; no documents were created.
+documents-complete = { $complete } of { $count } documents complete.
+download-zip = Download all certificates (ZIP)
+europass-number = Europass number
+holder = Holder
+holder-unknown = not entered yet
+completeness = Completeness
+complete = complete
+missing-count = { $count ->
+    [one] { $count } field missing
+   *[other] { $count } fields missing
+}
+missing-which = Which fields
+certificate = Certificate
+download-pdf = Download PDF
+pdf-when-complete = available when complete
+
+queue-title = Requests to decide
+queue-intro = { $count ->
+    [one] { $count } request is waiting, oldest first.
+   *[other] { $count } requests are waiting, oldest first.
+}
+queue-empty = No request is waiting.
+request = Request
+approved-notice = The request has been approved and its documents created; the institution has been told by e-mail.
+next-page = Next page
+date-invalid = Enter the date as year-month-day, e.g. 2026-12-01.

@@ -1,0 +1,225 @@
+# Portāla teksti latviešu valodā. Katrai atslēgai ir angliskais pāris ../en/portal.ftl.
+# Daudzskaitļa formas pēc CLDR: zero (0, 10–20, 30 …), one (1, 21, 31 …, bet ne 11), other.
+app-name = Europass mobilitātes datubāze
+skip-to-content = Pāriet uz saturu
+nav-label = Galvenā izvēlne
+nav-home = Sākums
+nav-request = Pieprasīt mobilitāti
+nav-institution = Iestāde un lietotāji
+nav-queue = Izskatāmie pieprasījumi
+nav-password = Mainīt paroli
+nav-login = Pieslēgties
+nav-register = Reģistrēt iestādi
+session-left = Sesija beigsies pēc
+logout = Iziet
+footer = Latvijas Nacionālais Europass centrs · API portāliem
+required = obligāts
+choose = — izvēlieties —
+save = Saglabāt
+yes = Jā
+no = Nē
+remove = Dzēst
+actions = Darbības
+back-home = Atpakaļ uz sākumlapu
+page-failed = Lapu neizdevās parādīt
+form-has-errors = Lūdzu, izlabojiet
+form-expired-title = Veidlapa ir novecojusi
+form-expired = Nekas netika saglabāts: veidlapa bija atvērta pārāk ilgi vai tika iesniegta no citas vietnes.
+form-expired-again = Atveriet lapu vēlreiz un atkārtojiet.
+month-1 = janvāris
+month-2 = februāris
+month-3 = marts
+month-4 = aprīlis
+month-5 = maijs
+month-6 = jūnijs
+month-7 = jūlijs
+month-8 = augusts
+month-9 = septembris
+month-10 = oktobris
+month-11 = novembris
+month-12 = decembris
+
+login-title = Pieslēgšanās
+login = Pieslēgties
+field-email = E-pasts
+field-password = Parole
+forgot-password = Aizmirsāt paroli?
+no-account = Jūsu iestādei vēl nav konta?
+session-expired = Jūsu sesija beidzās pēc 20 minūšu neaktivitātes. Lūdzu, pieslēdzieties vēlreiz.
+logged-out = Jūs esat izgājis no sistēmas.
+password-was-reset = Parole ir nomainīta. Pieslēdzieties ar jauno paroli.
+
+register-title = Iestādes reģistrācija
+register-intro = Skolas, augstskolas un mācību iestādes reģistrējas vienu reizi. Uz norādīto e-pastu nosūtīsim apstiprinājuma saiti, kas derīga 48 stundas.
+field-institution-name = Iestādes oficiālais nosaukums
+register-email-hint = Šis e-pasts būs iestādes galvenā lietotāja lietotājvārds.
+register = Reģistrēt
+check-your-mail = Pārbaudiet e-pastu
+link-sent = Apstiprinājuma saite nosūtīta uz { $email }. Tā derīga līdz { $until }.
+link-sent-next = Atveriet saiti, lai apstiprinātu reģistrāciju: tur vienu reizi tiks parādīta jūsu parole.
+resend-link = Nesaņēmāt e-pastu? Pieprasiet jaunu apstiprinājuma saiti
+resend-title = Jauna apstiprinājuma saite
+resend-intro = Norādiet e-pastu, ar kuru iestāde reģistrējās. Iepriekšējās saites vairs nedarbosies.
+
+confirm-title = Reģistrācijas apstiprināšana
+confirm-intro = Apstipriniet iestādes reģistrāciju Europass mobilitātes datubāzē. Parole tiks parādīta vienu reizi nākamajā lapā.
+confirm = Apstiprināt
+confirmed-title = Reģistrācija apstiprināta
+confirmed-intro = Iestādes konts ir gatavs. Pieslēdzieties ar:
+password-shown-once = Pierakstiet paroli tagad: tā tiek parādīta tikai vienu reizi.
+go-to-login = Uz pieslēgšanās lapu
+confirm-failed-title = Reģistrāciju neizdevās apstiprināt
+
+forgot-title = Aizmirsta parole
+forgot-intro = Norādiet savu lietotāja e-pastu. Ja tam ir konts, nosūtīsim saiti jaunas paroles izvēlei; tā derīga 2 stundas.
+send-reset = Nosūtīt saiti
+reset-sent = Ja šim e-pastam ir konts, saite uz to ir nosūtīta.
+reset-title = Jaunas paroles izvēle
+field-new-password = Jaunā parole
+field-current-password = Pašreizējā parole
+set-password = Saglabāt paroli
+password-rules = Parolē jābūt vismaz 5 dažādām rakstzīmēm; tā nedrīkst būt jūsu e-pasts vai bieži lietota parole.
+change-password-title = Paroles maiņa
+change-password = Mainīt paroli
+change-emailed-password = Jūs pieslēdzāties ar e-pastā saņemtu paroli: lūdzu, tagad izvēlieties savu.
+password-changed = Parole ir nomainīta.
+
+home-title = Sākums
+home-external = Savus dokumentus atverat no saitēm saņemtajos e-pastos.
+next-steps = Nākamie soļi
+step-done = izdarīts
+step-blocked = pieejams, kad aizpildīti pamatdati
+step-in-part-2 = drīzumā portālā; pieejams caur API
+your-mobilities = Jūsu mobilitātes
+no-mobilities = Neviena mobilitāte vēl nav pieprasīta.
+mobility-title = { $procedure } procedūra: { $start } – { $end }
+participants-count = { $count ->
+    [zero] { $count } dalībnieku
+    [one] { $count } dalībnieks
+   *[other] { $count } dalībnieki
+}
+documents-pending = { $count ->
+    [zero] { $count } dokumentu gaida NEC lēmumu
+    [one] { $count } dokuments gaida NEC lēmumu
+   *[other] { $count } dokumenti gaida NEC lēmumu
+}
+requested-at = Pieprasīts
+status-pending = Gaida NEC lēmumu
+status-approved = Apstiprināts
+status-rejected = Noraidīts
+
+institution-title = Iestāde un lietotāji
+base-data = Pamatdati
+base-data-missing = Vēl jāaizpilda:
+base-data-saved = Pamatdati ir saglabāti.
+field-name = Nosaukums
+field-address = Adrese
+field-country = Valsts
+country-hint = Valsts divburtu kods, piemēram, LV.
+field-contactPerson = Kontaktpersona
+field-phone = Tālrunis
+field-institution-email = Iestādes e-pasts
+field-website = Tīmekļa vietne
+users = Papildu lietotāji
+users-rule = Bez galvenā lietotāja iestādei var būt { $limit ->
+    [zero] { $limit } papildu lietotāju
+    [one] { $limit } papildu lietotājs
+   *[other] { $limit } papildu lietotāji
+}. Katrs saņem savu paroli e-pastā.
+users-count = { $count ->
+    [zero] { $count } lietotāju
+    [one] { $count } lietotājs
+   *[other] { $count } lietotāji
+}
+no-users = Papildu lietotāju vēl nav.
+field-user-name = Vārds, uzvārds
+added-at = Pievienots
+add-user = Pievienot lietotāju
+user-email-hint = Lietotāja lietotājvārds; uz to tiks nosūtīta parole.
+user-added = Lietotājs ir pievienots, un viņam e-pastā nosūtīta parole.
+user-removed = Lietotājs ir dzēsts.
+remove-user-named = Dzēst lietotāju { $name }
+
+request-title = Europass mobilitātes pieprasījums
+conditions-title = Lietošanas noteikumi
+conditions-1 = Europass mobilitātes dokuments apliecina mācības ārvalstīs, kuras organizē nosūtītāja iestāde un uzņēmējorganizācija, ar saskaņotiem mācību rezultātiem, mentoru un kvalitātes nodrošināšanu.
+conditions-2 = Iestāde dalībnieku personas datus glabā tikai dokumentu izsniegšanai, ievada patiesus datus un nodrošina, ka dokumentu paraksta pilnvarotas personas.
+conditions-3 = Nacionālais Europass centrs var pārbaudīt datus un noraidīt pieprasījumu, kas neatbilst noteikumiem.
+field-acceptConditions = Piekrītu lietošanas noteikumiem
+field-issuer = Izsniedzējs
+try-out-hint = Datubāzes izmēģināšanai: apstiprina uzreiz; viss tiek dzēsts pēc 24 stundām.
+field-procedure = Procedūra
+host-countries = Katrā procedūrā atļautās uzņēmējvalstis
+host-countries-of = { $procedure } procedūra ({ $count ->
+    [zero] { $count } valstu
+    [one] { $count } valsts
+   *[other] { $count } valstis
+}):
+field-programme = Programma
+procedure-a-only = A un C procedūrā.
+procedure-c-only = C procedūrā.
+procedure-ac-only = A un C procedūrā: projekta numurs vai programmas dokumenta numurs.
+procedure-b-only = B procedūrā: īss projekta apraksts (atslēgvārdi).
+field-projectNumber = Projekta numurs
+field-description = Projekta apraksts
+field-qualityCriteriaConfirmed = Apliecinu, ka visi kvalitātes kritēriji ir izpildīti (B procedūra)
+field-participants = Dalībnieku skaits
+participants-hint = Katram dalībniekam viens dokuments, no 1 līdz 500.
+field-startDate = Mobilitātes pirmā diena
+field-endDate = Mobilitātes pēdējā diena
+ten-weeks-rule = Mobilitāti var pieprasīt ne agrāk kā 10 nedēļas (70 dienas) pirms tās sākuma; var pieprasīt arī jau beigušos mobilitāti.
+field-foldersByPost = Katram dalībniekam nosūtīt Europass dokumentu mapi pa pastu
+send-request = Nosūtīt pieprasījumu
+requested-nec = Pieprasījums nosūtīts Nacionālajam Europass centram. Par lēmumu saņemsiet e-pastu (parasti 48 stundu laikā).
+requested-try-out = Try Out pieprasījums apstiprināts uzreiz. Viss, kas ar to izveidots, tiks dzēsts pēc 24 stundām.
+
+institution = Iestāde
+period = Periods
+decided-at = Lēmums pieņemts
+rejection-reason = Noraidīšanas iemesls
+waiting = Gaida
+hours = { $count ->
+    [zero] { $count } stundu
+    [one] { $count } stunda
+   *[other] { $count } stundas
+}
+overdue = nokavēts (48 stundas vai vairāk)
+decision = Lēmums
+decision-saved = Lēmums saglabāts un nosūtīts iestādei e-pastā.
+approve = Apstiprināt
+reject = Noraidīt
+field-rejection-reason = Noraidīšanas iemesls
+rejection-hint = Tā, lai iestāde zinātu, ko darīt; iemesls tiks nosūtīts iestādei e-pastā.
+reject-with-reason = Noraidīt ar iemeslu
+approve-request-of = Apstiprināt iestādes { $institution } pieprasījumu
+documents = Dokumenti
+no-documents-yet = Dokumenti tiks izveidoti, kad NEC apstiprinās pieprasījumu.
+no-documents-rejected = Pieprasījums noraidīts; dokumenti netika izveidoti.
+documents-complete = Aizpildīti { $complete } no { $count } dokumentiem.
+download-zip = Lejupielādēt visus apliecinājumus (ZIP)
+europass-number = Europass numurs
+holder = Īpašnieks
+holder-unknown = vēl nav ievadīts
+completeness = Aizpildījums
+complete = aizpildīts
+missing-count = { $count ->
+    [zero] Trūkst { $count } lauku
+    [one] Trūkst { $count } lauka
+   *[other] Trūkst { $count } lauku
+}
+missing-which = Kuri lauki
+certificate = Apliecinājums
+download-pdf = Lejupielādēt PDF
+pdf-when-complete = pieejams, kad aizpildīts
+
+queue-title = Izskatāmie pieprasījumi
+queue-intro = { $count ->
+    [zero] Gaida { $count } pieprasījumu, vecākie vispirms.
+    [one] Gaida { $count } pieprasījums, vecākie vispirms.
+   *[other] Gaida { $count } pieprasījumi, vecākie vispirms.
+}
+queue-empty = Neviens pieprasījums negaida.
+request = Pieprasījums
+approved-notice = Pieprasījums apstiprināts un dokumenti izveidoti; iestādei nosūtīts e-pasts.
+next-page = Nākamā lapa
+date-invalid = Ievadiet datumu formātā gads-mēnesis-diena, piemēram, 2026-12-01.

@@ -1,0 +1,313 @@
+//! The institution's base data (R-BASE) and its additional users (R-USERS).
+
+use super::account::refused_form;
+use super::form::{csrf, Field, FormState};
+use super::gql::Failed;
+use super::layout::{notice, page, Chrome};
+use super::operations as op;
+use super::visit::Visit;
+use super::{failure_page, html_page, Portal};
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::{Extension, Form};
+use maud::html;
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Data {
+    institution: Institution,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Institution {
+    name: String,
+    address: Option<String>,
+    country: Option<String>,
+    contact_person: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    missing_base_data: Vec<String>,
+    users: Vec<User>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct User {
+    account_id: String,
+    name: Option<String>,
+    email: Option<String>,
+    added_at: chrono::DateTime<chrono::Utc>,
+}
+
+const BASE_FIELDS: [&str; 7] = [
+    "name",
+    "address",
+    "country",
+    "contactPerson",
+    "phone",
+    "email",
+    "website",
+];
+const USER_FIELDS: [&str; 2] = ["userName", "userEmail"];
+
+#[derive(Deserialize)]
+pub struct Done {
+    saved: Option<String>,
+    added: Option<String>,
+    removed: Option<String>,
+}
+
+pub async fn show(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Query(done): Query<Done>,
+) -> Response {
+    render(&portal, &visit, None, None, &done).await
+}
+
+/// The page, with the base-data form or the user form as posted (with its errors).
+async fn render(
+    portal: &Portal,
+    visit: &Visit,
+    base: Option<FormState>,
+    user_form: Option<FormState>,
+    done: &Done,
+) -> Response {
+    let user = match portal.frame(visit).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let data = match portal
+        .run::<Data>(visit, op::INSTITUTION, serde_json::Value::Null)
+        .await
+    {
+        Ok(data) => data,
+        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
+        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+    };
+    let lang = visit.lang;
+    let institution = data.institution;
+    let status = if base.is_some() || user_form.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let base = base.unwrap_or_else(|| {
+        let mut form = FormState::default();
+        for (name, value) in [
+            ("name", Some(institution.name.clone())),
+            ("address", institution.address.clone()),
+            ("country", institution.country.clone()),
+            ("contactPerson", institution.contact_person.clone()),
+            ("phone", institution.phone.clone()),
+            ("email", institution.email.clone()),
+            ("website", institution.website.clone()),
+        ] {
+            form.values
+                .insert(name.to_string(), value.unwrap_or_default());
+        }
+        form
+    });
+    let user_form = user_form.unwrap_or_default();
+    let chrome = Chrome {
+        visit,
+        user: Some(user),
+    };
+    let missing: Vec<String> = institution
+        .missing_base_data
+        .iter()
+        .map(|f| lang.t(&format!("field-{f}")))
+        .collect();
+    let body = html! {
+        @if done.saved.is_some() { (notice(&lang.t("base-data-saved"))) }
+        @if done.added.is_some() { (notice(&lang.t("user-added"))) }
+        @if done.removed.is_some() { (notice(&lang.t("user-removed"))) }
+        h2 { (lang.t("base-data")) }
+        @if !missing.is_empty() {
+            p.warning { (lang.t("base-data-missing")) " " (missing.join(", ")) }
+        }
+        (base.summary(lang))
+        form method="post" action="/institution" novalidate {
+            (csrf(&visit.csrf))
+            (Field::new("name", lang.t("field-name")).required().autocomplete("organization").input(&base, lang))
+            (Field::new("address", lang.t("field-address")).required().autocomplete("street-address").input(&base, lang))
+            (Field::new("country", lang.t("field-country")).required().hint(lang.t("country-hint")).autocomplete("country").input(&base, lang))
+            (Field::new("contactPerson", lang.t("field-contactPerson")).required().autocomplete("name").input(&base, lang))
+            (Field::new("phone", lang.t("field-phone")).kind("tel").required().autocomplete("tel").input(&base, lang))
+            (Field::new("email", lang.t("field-institution-email")).kind("email").autocomplete("email").input(&base, lang))
+            (Field::new("website", lang.t("field-website")).kind("url").autocomplete("url").input(&base, lang))
+            button type="submit" { (lang.t("save")) }
+        }
+        h2 id="users" { (lang.t("users")) }
+        p { (lang.ta("users-rule", &[("limit", (domain::institution::MAX_ADDITIONAL_USERS as i64).into())])) }
+        @if institution.users.is_empty() {
+            p { (lang.t("no-users")) }
+        } @else {
+            div.table-wrap {
+                table.stack {
+                    thead { tr { th { (lang.t("field-user-name")) } th { (lang.t("field-email")) } th { (lang.t("added-at")) } th { span.visually-hidden { (lang.t("actions")) } } } }
+                    tbody {
+                        @for u in &institution.users {
+                            tr {
+                                td data-label=(lang.t("field-user-name")) { (u.name.clone().unwrap_or_default()) }
+                                td data-label=(lang.t("field-email")) { (u.email.clone().unwrap_or_default()) }
+                                td data-label=(lang.t("added-at")) { (lang.date_time(u.added_at)) }
+                                td {
+                                    form method="post" action="/institution/users/remove" {
+                                        (csrf(&visit.csrf))
+                                        input type="hidden" name="accountId" value=(u.account_id);
+                                        button.secondary type="submit" aria-label=(lang.ta("remove-user-named", &[("name", u.name.clone().unwrap_or_default().into())])) { (lang.t("remove")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        h3 { (lang.t("add-user")) }
+        (user_form.summary(lang))
+        form method="post" action="/institution/users" novalidate {
+            (csrf(&visit.csrf))
+            (Field::new("userName", lang.t("field-user-name")).required().input(&user_form, lang))
+            (Field::new("userEmail", lang.t("field-email")).kind("email").required().hint(lang.t("user-email-hint")).input(&user_form, lang))
+            button type="submit" { (lang.t("add-user")) }
+        }
+    };
+    html_page(
+        visit,
+        status,
+        page(&chrome, &lang.t("institution-title"), body),
+    )
+}
+
+type Posted = Form<HashMap<String, String>>;
+
+fn present(posted: &HashMap<String, String>, name: &str) -> serde_json::Value {
+    match posted.get(name).map(|v| v.trim()) {
+        Some(v) if !v.is_empty() => json!(v),
+        // An emptied optional field is cleared; a mandatory one is refused by the API.
+        Some(_) => json!(""),
+        None => serde_json::Value::Null,
+    }
+}
+
+pub async fn save(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Form(posted): Posted,
+) -> Response {
+    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
+        return refused_form(&portal, &visit);
+    }
+    let mut input = serde_json::Map::new();
+    for name in BASE_FIELDS {
+        input.insert(name.to_string(), present(&posted, name));
+    }
+    match portal
+        .run::<serde_json::Value>(&visit, op::UPDATE_BASE_DATA, json!({"input": input}))
+        .await
+    {
+        Ok(_) => visit.redirect("/institution?saved=1"),
+        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
+        Err(Failed::Errors(errors)) => {
+            let mut form = FormState::with_values(posted.clone());
+            form.add_errors(visit.lang, &errors, &BASE_FIELDS);
+            render(
+                &portal,
+                &visit,
+                Some(form),
+                None,
+                &Done {
+                    saved: None,
+                    added: None,
+                    removed: None,
+                },
+            )
+            .await
+        }
+    }
+}
+
+pub async fn add_user(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Form(posted): Posted,
+) -> Response {
+    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
+        return refused_form(&portal, &visit);
+    }
+    let get = |name: &str| posted.get(name).cloned().unwrap_or_default();
+    let variables = json!({"name": get("userName"), "email": get("userEmail")});
+    match portal
+        .run::<serde_json::Value>(&visit, op::ADD_USER, variables)
+        .await
+    {
+        Ok(_) => visit.redirect("/institution?added=1#users"),
+        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
+        Err(Failed::Errors(mut errors)) => {
+            // The API names the mutation's own arguments; this form calls them user….
+            for error in &mut errors {
+                error.field = match error.field.as_deref() {
+                    Some("name") => Some("userName".into()),
+                    Some("email") => Some("userEmail".into()),
+                    other => other.map(str::to_string),
+                };
+            }
+            let mut form = FormState::with_values(posted.clone());
+            form.add_errors(visit.lang, &errors, &USER_FIELDS);
+            render(
+                &portal,
+                &visit,
+                None,
+                Some(form),
+                &Done {
+                    saved: None,
+                    added: None,
+                    removed: None,
+                },
+            )
+            .await
+        }
+    }
+}
+
+pub async fn remove_user(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Form(posted): Posted,
+) -> Response {
+    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
+        return refused_form(&portal, &visit);
+    }
+    let variables = json!({"accountId": posted.get("accountId").cloned().unwrap_or_default()});
+    match portal
+        .run::<serde_json::Value>(&visit, op::REMOVE_USER, variables)
+        .await
+    {
+        Ok(_) => visit.redirect("/institution?removed=1#users"),
+        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
+        Err(Failed::Errors(errors)) => {
+            let mut form = FormState::default();
+            form.add_errors(visit.lang, &errors, &[]);
+            render(
+                &portal,
+                &visit,
+                None,
+                Some(form),
+                &Done {
+                    saved: None,
+                    added: None,
+                    removed: None,
+                },
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! The GraphQL operations of the portal's pages, in one place so that a test checks each one
+//! against the schema (a renamed field fails the build's tests, not a person's visit).
+
+pub const SESSION_LEFT: &str = "query SessionLeft { session { secondsLeft } }";
+
+/// The frame of every logged-in page; resolving the caller extends the session (activity).
+pub const WHO: &str = "query Who { me { email role mustChangePassword institution { name } } session { secondsLeft } }";
+
+pub const LOGIN: &str = "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { token mustChangePassword } }";
+
+pub const LOGOUT: &str = "mutation Logout { logout }";
+
+pub const REGISTER: &str = "mutation Register($name: String!, $email: String!) { registerInstitution(name: $name, email: $email) { email linkExpiresAt } }";
+
+pub const RESEND_LINK: &str = "mutation ResendLink($email: String!) { resendRegistrationLink(email: $email) { email linkExpiresAt } }";
+
+pub const CONFIRM: &str =
+    "mutation Confirm($token: String!) { confirmRegistration(token: $token) { email password } }";
+
+pub const REQUEST_RESET: &str =
+    "mutation RequestReset($email: String!) { requestPasswordReset(email: $email) }";
+
+pub const RESET: &str = "mutation Reset($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) }";
+
+pub const CHANGE_PASSWORD: &str = "mutation ChangePassword($currentPassword: String!, $newPassword: String!) { changePassword(currentPassword: $currentPassword, newPassword: $newPassword) }";
+
+pub const HOME: &str = "query Home { nextSteps { kind labelEn labelLv available blockedBy } mobilities(first: 50) { edges { node { id status isTryOut procedure participants startDate endDate requestedAt pendingDocuments rejectionReason programme { en lv } description } } pageInfo { hasNextPage } } }";
+
+pub const INSTITUTION: &str = "query Institution { institution { name address country contactPerson phone email website missingBaseData users { accountId name email addedAt } } me { isPrimaryUser } }";
+
+pub const UPDATE_BASE_DATA: &str = "mutation UpdateBaseData($input: BaseDataInput!) { updateBaseData(input: $input) { missingBaseData } }";
+
+pub const ADD_USER: &str = "mutation AddUser($name: String!, $email: String!) { addInstitutionUser(name: $name, email: $email) { accountId } }";
+
+pub const REMOVE_USER: &str =
+    "mutation RemoveUser($accountId: ID!) { removeInstitutionUser(accountId: $accountId) }";
+
+pub const REFERENCE: &str = "query Reference { referenceData { procedures { procedure { code en lv } programmes { code en lv } hostCountries { code en lv } } issuers { code en lv } } }";
+
+pub const REQUEST_MOBILITY: &str = "mutation RequestMobility($input: MobilityRequestInput!) { requestMobility(input: $input) { id } }";
+
+pub const MOBILITY: &str = "query Mobility($id: ID!) { mobility(id: $id) { id status isTryOut procedure participants foldersByPost startDate endDate requestedAt decidedAt rejectionReason pendingDocuments ageHours overdue projectNumber description issuer { en lv } programme { en lv } institution { name } documents(first: 100) { totalCount edges { node { id europassNumber holderName missingFields complete } } } } }";
+
+pub const QUEUE: &str = "query Queue($after: String) { necQueue(first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id procedure participants startDate endDate requestedAt waitingSince ageHours overdue pendingDocuments isTryOut projectNumber description programme { en lv } institution { name } } } } }";
+
+pub const APPROVE: &str =
+    "mutation Approve($id: ID!) { approveMobility(mobilityId: $id) { id status } }";
+
+pub const REJECT: &str = "mutation Reject($id: ID!, $reason: String!) { rejectMobility(mobilityId: $id, reason: $reason) { id status } }";
+
+/// Every operation above, for the test that validates them against the schema.
+pub const ALL: &[&str] = &[
+    SESSION_LEFT,
+    WHO,
+    LOGIN,
+    LOGOUT,
+    REGISTER,
+    RESEND_LINK,
+    CONFIRM,
+    REQUEST_RESET,
+    RESET,
+    CHANGE_PASSWORD,
+    HOME,
+    INSTITUTION,
+    UPDATE_BASE_DATA,
+    ADD_USER,
+    REMOVE_USER,
+    REFERENCE,
+    REQUEST_MOBILITY,
+    MOBILITY,
+    QUEUE,
+    APPROVE,
+    REJECT,
+];
+
+#[cfg(test)]
+mod tests {
+    /// Each operation passes the schema's validation (unknown fields, wrong types, unused or
+    /// undeclared variables). Run on a schema without a server, an operation that validates
+    /// reaches its resolvers, which have no state to work with and panic; one that does not
+    /// validate is answered with the refusal and nothing runs.
+    #[tokio::test]
+    async fn every_portal_operation_is_valid_against_the_schema() {
+        let schema = crate::graphql::build_schema(None);
+        // The check can fail: a renamed field and an undeclared variable are refused.
+        for broken in [
+            "query { me { emailAddress } }",
+            "query Q { mobility(id: $id) { id } }",
+            "mutation M($id: ID!) { approveMobility(mobilityId: $id) { nothing } }",
+        ] {
+            let response = schema.execute(broken).await;
+            assert!(!response.errors.is_empty(), "{broken} passed");
+            assert!(
+                !response
+                    .errors
+                    .iter()
+                    .all(|e| e.message.starts_with("Variable")
+                        && e.message.ends_with("is not defined.")
+                        && !broken.contains("Q {")),
+                "{broken}: {:?}",
+                response.errors
+            );
+        }
+        for operation in super::ALL {
+            let answer = tokio::spawn({
+                let schema = schema.clone();
+                async move { schema.execute(*operation).await }
+            })
+            .await;
+            let Ok(response) = answer else {
+                continue; // the resolvers ran: the document is valid
+            };
+            let refused: Vec<_> = response
+                .errors
+                .iter()
+                .map(|e| e.message.clone())
+                // Variables are checked after validation: their absence means it passed.
+                .filter(|m| !(m.starts_with("Variable") && m.ends_with("is not defined.")))
+                .collect();
+            assert!(refused.is_empty(), "{operation}: {refused:?}");
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! The portal in a real headless Chromium (issue 21): what a person does, clicked and typed,
+//! with axe-core checking every page (no serious or critical violation) and the phone width
+//! checked for horizontal scrolling. Set `EUROPASS_SCREENSHOTS=docs/screenshots` to refresh
+//! the README's screenshots from the English walk.
+
+use europass_tests::browser::Browser;
+use europass_tests::{spawn_app, TestApp};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Checks the page as it is: accessible, translated, and usable at 390 px; and, when asked,
+/// keeps screenshots at both widths.
+async fn check_page(browser: &Browser, name: &str) {
+    browser.assert_accessible(name).await;
+    let html = browser.html().await;
+    assert!(
+        !html.contains("??"),
+        "an untranslated text on {name}: {}",
+        browser.page_text().await
+    );
+    browser.set_width(390).await;
+    let overflow = browser
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth",
+            vec![],
+        )
+        .await;
+    assert!(
+        overflow.as_i64().unwrap_or(0) <= 0,
+        "{name} scrolls sideways at 390 px by {overflow}"
+    );
+    if let Ok(dir) = std::env::var("EUROPASS_SCREENSHOTS") {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        browser
+            .screenshot_to(&dir.join(format!("{name}-390.png")))
+            .await;
+        browser.set_width(1280).await;
+        browser
+            .screenshot_to(&dir.join(format!("{name}-1280.png")))
+            .await;
+    }
+    browser.set_width(1280).await;
+}
+
+/// Registers in the browser, opens the e-mailed link, confirms, and returns the password
+/// shown once.
+async fn register(
+    app: &TestApp,
+    browser: &Browser,
+    name: &str,
+    email: &str,
+    screenshots: bool,
+) -> String {
+    browser.goto(&format!("{}/register", app.address)).await;
+    if screenshots {
+        check_page(browser, "register").await;
+    }
+    browser.fill("#name", name).await;
+    browser.fill("#email", email).await;
+    browser.submit("main form button[type=submit]").await;
+    browser.wait_for_text(email, WAIT).await;
+    let token = app.registration_token(email).await;
+    browser
+        .goto(&format!(
+            "{}/confirm-registration?token={token}",
+            app.address
+        ))
+        .await;
+    browser.submit("main form button[type=submit]").await;
+    browser.wait_for("#password", WAIT).await;
+    if screenshots {
+        check_page(browser, "confirmed").await;
+    }
+    browser.text("#password").await
+}
+
+async fn log_in(app: &TestApp, browser: &Browser, email: &str, password: &str) {
+    browser.goto(&format!("{}/login", app.address)).await;
+    browser.fill("#email", email).await;
+    browser.fill("#password", password).await;
+    browser.submit("main form button[type=submit]").await;
+    browser.wait_for("#countdown", WAIT).await;
+}
+
+async fn fill_base_data(browser: &Browser) {
+    browser.click("a[href='/institution']").await;
+    browser.wait_for("#address", WAIT).await;
+    browser
+        .fill("#address", "Kr. Valdemāra iela 1c, Rīga")
+        .await;
+    browser.fill("#country", "LV").await;
+    browser.fill("#contactPerson", "Anna Bērziņa").await;
+    browser.fill("#phone", "+371 67000000").await;
+    browser
+        .submit("form[action='/institution'] button[type=submit]")
+        .await;
+}
+
+async fn request_mobility(browser: &Browser, start: &str) {
+    browser.click("a[href='/mobilities/new']").await;
+    browser.wait_for("#acceptConditions", WAIT).await;
+    browser.check("#acceptConditions").await;
+    browser.check("#procedure-A").await;
+    browser.select("#programmeA", "KA122-VET").await;
+    browser
+        .fill("#projectNumber", "2026-1-LV01-KA122-VET-000001")
+        .await;
+    browser.fill("#participants", "2").await;
+    browser.fill("#startDate", start).await;
+    browser.fill("#endDate", "2026-12-14").await;
+}
+
+/// The NEC approves the oldest request from its queue, in the same browser (its own cookies).
+async fn nec_approves(app: &TestApp, browser: &Browser, screenshots: bool) {
+    let password = app.nec_account("nora@nec.lv").await;
+    browser.delete_cookies().await;
+    log_in(app, browser, "nora@nec.lv", &password).await;
+    assert!(browser.current_url().await.ends_with("/nec/queue"));
+    if screenshots {
+        check_page(browser, "nec-queue").await;
+    }
+    browser
+        .submit("form[action$='/approve'] button[type=submit]")
+        .await;
+    browser.wait_for(".notice", WAIT).await;
+}
+
+async fn first_document(app: &TestApp, token: &str, mobility: &str) -> String {
+    let answer = app
+        .gql_as(
+            token,
+            "query($id: ID!) { mobility(id: $id) { documents { nodes { id } } } }",
+            serde_json::json!({"id": mobility}),
+        )
+        .await;
+    answer.data()["mobility"]["documents"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn a_whole_walk(language: &str) {
+    let app = spawn_app().await;
+    let english = language == "en";
+    let browser = Browser::start_with_language(language).await;
+    let email = format!("info-{language}@rvt.lv");
+    let password = register(&app, &browser, "Rīgas Valsts tehnikums", &email, english).await;
+    browser.click("a.button").await;
+    browser.wait_for("#password", WAIT).await;
+    if english {
+        check_page(&browser, "login").await;
+    }
+    assert_eq!(
+        browser.attr("#email", "value").await.as_deref(),
+        Some(email.as_str())
+    );
+    browser.fill("#password", &password).await;
+    browser.submit("main form button[type=submit]").await;
+    browser.wait_for("#countdown", WAIT).await;
+    let home = browser.page_text().await;
+    let (base_step, saved, pending, approved, complete_word) = if english {
+        (
+            "Complete the base data",
+            "The base data have been saved",
+            "Waiting for the NEC",
+            "Approved",
+            "complete",
+        )
+    } else {
+        (
+            "Aizpildiet iestādes pamatdatus",
+            "Pamatdati ir saglabāti",
+            "Gaida NEC lēmumu",
+            "Apstiprināts",
+            "aizpildīts",
+        )
+    };
+    assert!(home.contains(base_step), "{home}");
+    if english {
+        check_page(&browser, "home-new").await;
+    }
+    fill_base_data(&browser).await;
+    browser.wait_for_text(saved, WAIT).await;
+    if english {
+        check_page(&browser, "institution").await;
+    }
+    request_mobility(&browser, "2026-12-01").await;
+    if english {
+        check_page(&browser, "request").await;
+    }
+    browser.submit("form.request button[type=submit]").await;
+    browser.wait_for_text(pending, WAIT).await;
+    let mobility_url = browser.current_url().await;
+    let mobility = mobility_url
+        .split("/mobilities/")
+        .nth(1)
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    check_page(&browser, &format!("mobility-pending-{language}")).await;
+    nec_approves(&app, &browser, english).await;
+    // The institution logs in again and sees the decision and its documents.
+    browser.delete_cookies().await;
+    log_in(&app, &browser, &email, &password).await;
+    browser
+        .goto(&format!("{}/mobilities/{mobility}", app.address))
+        .await;
+    browser.wait_for_text(approved, WAIT).await;
+    let page = browser.page_text().await;
+    assert!(page.contains("LV/2026/"), "{page}");
+    // Filled through the API, the first document's certificate is one click away.
+    let token = browser
+        .cookie("europass_session")
+        .await
+        .expect("session cookie")
+        .0;
+    let document = first_document(&app, &token, &mobility).await;
+    app.complete_document(&token, &document).await;
+    browser
+        .goto(&format!("{}/mobilities/{mobility}", app.address))
+        .await;
+    browser.wait_for_text(complete_word, WAIT).await;
+    check_page(&browser, if english { "mobility" } else { "mobility-lv" }).await;
+    browser
+        .click(&format!("a[href='/documents/{document}/certificate.pdf']"))
+        .await;
+    let (path, pdf) = browser
+        .downloaded_file(".pdf", Duration::from_secs(30))
+        .await;
+    assert!(pdf.starts_with(b"%PDF"), "{path:?}");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.contains("Bērziņa"),
+        "the holder's name in the PDF: {text}"
+    );
+    if english {
+        browser.goto(&format!("{}/", app.address)).await;
+        check_page(&browser, "home").await;
+    }
+}
+
+#[tokio::test]
+async fn an_institution_registers_requests_and_downloads_a_certificate_in_english() {
+    a_whole_walk("en").await;
+}
+
+#[tokio::test]
+async fn the_same_walk_in_latvian() {
+    a_whole_walk("lv").await;
+}
+
+#[tokio::test]
+async fn the_ten_week_refusal_is_shown_beside_the_start_date() {
+    let app = spawn_app().await;
+    let browser = Browser::start_with_language("lv").await;
+    let password = register(&app, &browser, "Skola", "info@skola.lv", false).await;
+    log_in(&app, &browser, "info@skola.lv", &password).await;
+    fill_base_data(&browser).await;
+    browser.wait_for_text("Pamatdati ir saglabāti", WAIT).await;
+    // The test clock says 2 November 2026: a start on 1 March 2027 is too far ahead.
+    request_mobility(&browser, "2027-03-01").await;
+    browser.fill("#endDate", "2027-03-20").await;
+    browser.submit("form.request button[type=submit]").await;
+    browser.wait_for("#startDate-error", WAIT).await;
+    let error = browser.text("#startDate-error").await;
+    // 1 March 2027 − 70 days = 21 December 2026.
+    assert!(error.contains("21.12.2026."), "{error}");
+    let described = browser
+        .attr("#startDate", "aria-describedby")
+        .await
+        .unwrap_or_default();
+    assert!(described.contains("startDate-error"), "{described}");
+    // The summary's link leads to the field.
+    assert!(browser.exists("#errors a[href='#startDate']").await);
+    check_page(&browser, "request-refused-lv").await;
+}
+
+#[tokio::test]
+async fn a_session_that_times_out_lands_on_the_login_page() {
+    let app = spawn_app().await;
+    let browser = Browser::start_with_language("en").await;
+    let password = register(&app, &browser, "Skola", "info@skola.lv", false).await;
+    log_in(&app, &browser, "info@skola.lv", &password).await;
+    browser.click("a[href='/institution']").await;
+    browser.wait_for("#address", WAIT).await;
+    // The countdown runs in the page.
+    let first = browser.text("#countdown").await;
+    browser
+        .wait_for_text_change("#countdown", &first, WAIT)
+        .await;
+    // 21 minutes pass without activity: the countdown learns it from the server (without
+    // extending anything) and the page leaves for the login page, with a message.
+    app.clock.advance(chrono::Duration::minutes(21));
+    browser
+        .wait_for_url_containing("/login", Duration::from_secs(30))
+        .await;
+    browser
+        .wait_for_text("Your session ended after 20 minutes", WAIT)
+        .await;
+    let url = browser.current_url().await;
+    assert!(url.contains("next=/institution"), "{url}");
+    assert!(
+        browser.cookie("europass_session").await.is_none(),
+        "the ended session's cookie is gone"
+    );
+    check_page(&browser, "session-ended").await;
+}
