@@ -13,6 +13,9 @@ pub struct Visitor {
     pub accept_language: Option<String>,
     /// The raw `Set-Cookie` headers of the last answer.
     pub set_cookies: Vec<String>,
+    /// The last page fetched with GET: a form posted next names it as its `Referer`, as a
+    /// browser does.
+    last_page: String,
 }
 
 /// One answer of the portal.
@@ -94,6 +97,7 @@ impl Visitor {
             cookies: BTreeMap::new(),
             accept_language: None,
             set_cookies: vec![],
+            last_page: "/".to_string(),
         }
     }
 
@@ -155,7 +159,11 @@ impl Visitor {
     /// One GET, redirects not followed.
     pub async fn get_once(&mut self, path: &str) -> Page {
         let request = self.client.get(format!("{}{path}", self.base));
-        self.send(request, path).await
+        let page = self.send(request, path).await;
+        if page.status == 200 {
+            self.last_page = path.to_string();
+        }
+        page
     }
 
     /// A GET, following redirects (at most 5).
@@ -181,6 +189,7 @@ impl Visitor {
             .post(format!("{}{path}", self.base))
             .header("content-type", "application/x-www-form-urlencoded")
             .header("origin", self.base.clone())
+            .header("referer", format!("{}{}", self.base, self.last_page))
             .body(body);
         self.send(request, path).await
     }

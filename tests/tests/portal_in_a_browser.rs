@@ -30,7 +30,10 @@ async fn check_page(browser: &Browser, name: &str) {
         overflow.as_i64().unwrap_or(0) <= 0,
         "{name} scrolls sideways at 390 px by {overflow}"
     );
-    if let Ok(dir) = std::env::var("EUROPASS_SCREENSHOTS") {
+    if let Some(dir) = std::env::var("EUROPASS_SCREENSHOTS")
+        .ok()
+        .filter(|_| !name.starts_with("mobility-pending") && name != "home-new")
+    {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("..")
             .join(dir);
@@ -315,4 +318,62 @@ async fn a_session_that_times_out_lands_on_the_login_page() {
         "the ended session's cookie is gone"
     );
     check_page(&browser, "session-ended").await;
+}
+
+#[tokio::test]
+async fn the_portal_works_with_the_keyboard_alone() {
+    const TAB: &str = "\u{E004}";
+    const ENTER: &str = "\u{E007}";
+    let app = spawn_app().await;
+    let browser = Browser::start_with_language("en").await;
+    let password = register(&app, &browser, "Skola", "info@skola.lv", false).await;
+    browser.delete_cookies().await;
+    browser.goto(&format!("{}/login", app.address)).await;
+    let press = async |keys: &str| {
+        let focused = browser
+            .client()
+            .active_element()
+            .await
+            .expect("a focused element");
+        focused.send_keys(keys).await.expect("keys sent");
+    };
+    let focused = async || {
+        browser
+            .execute(
+                "const e = document.activeElement; return e.id || e.className || e.tagName",
+                vec![],
+            )
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    // The first stop is the link that skips the menu.
+    press(TAB).await;
+    assert_eq!(focused().await, "skip");
+    press(ENTER).await;
+    // From the main content, Tab reaches the e-mail, then the password; Enter logs in.
+    press(TAB).await;
+    assert_eq!(
+        focused().await,
+        "email",
+        "the first field after skipping the menu"
+    );
+    press("info@skola.lv").await;
+    press(TAB).await;
+    assert_eq!(focused().await, "password");
+    press(&password).await;
+    press(ENTER).await;
+    browser.wait_for("#countdown", WAIT).await;
+    // The focus is visible: a focused link gets an outline.
+    browser
+        .execute("document.querySelector('a.brand').focus()", vec![])
+        .await;
+    let outline = browser
+        .execute(
+            "return getComputedStyle(document.activeElement).outlineStyle",
+            vec![],
+        )
+        .await;
+    assert_eq!(outline.as_str(), Some("solid"));
 }

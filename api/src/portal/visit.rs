@@ -72,10 +72,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Visit {
                 (hex::encode(bytes), true)
             }
         };
-        let here = parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+        // A page answered to a post (a form with its errors) is the page the form was on:
+        // the language switch and the login come back to that page, not to the post's path.
+        let here = if parts.method == axum::http::Method::GET {
+            parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_string(), |p| p.as_str().to_string())
+        } else {
+            referring_page(&parts.headers)
+        };
         let client = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -115,6 +121,22 @@ fn cookies(headers: &HeaderMap) -> Vec<Cookie<'static>> {
         .flat_map(|v| Cookie::split_parse_encoded(v.to_string()))
         .filter_map(Result::ok)
         .collect()
+}
+
+/// The local path of the page a post came from (its `Referer`, when it is this site), else
+/// the home page.
+fn referring_page(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok());
+    let path = match (referer, host) {
+        (Some(referer), Some(host)) => referer
+            .strip_prefix("https://")
+            .or_else(|| referer.strip_prefix("http://"))
+            .and_then(|rest| rest.strip_prefix(host))
+            .filter(|path| path.starts_with('/')),
+        _ => None,
+    };
+    local_path(path)
 }
 
 /// A post's `Origin` (or, without one, `Referer`) names this host; a browser sends one of them
@@ -260,6 +282,28 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn a_page_answered_to_a_post_is_the_page_the_form_was_on() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("register.example"));
+        assert_eq!(referring_page(&headers), "/");
+        headers.insert(
+            header::REFERER,
+            HeaderValue::from_static("https://register.example/institution?saved=1"),
+        );
+        assert_eq!(referring_page(&headers), "/institution?saved=1");
+        headers.insert(
+            header::REFERER,
+            HeaderValue::from_static("https://evil.example/institution"),
+        );
+        assert_eq!(referring_page(&headers), "/");
+        headers.insert(
+            header::REFERER,
+            HeaderValue::from_static("https://register.example.evil.example/x"),
+        );
+        assert_eq!(referring_page(&headers), "/");
     }
 
     #[test]
