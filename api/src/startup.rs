@@ -306,6 +306,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/nec/queue", get(nec::queue))
         .route("/nec/mobilities/{id}/approve", post(nec::approve))
         .route("/nec/mobilities/{id}/reject", post(nec::reject))
+        .fallback(crate::portal::not_found)
 }
 
 /// One log line per request with its correlation id, made here for every request and stamped

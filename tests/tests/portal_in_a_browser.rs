@@ -273,6 +273,29 @@ async fn the_ten_week_refusal_is_shown_beside_the_start_date() {
     browser.wait_for_text("Pamatdati ir saglabāti", WAIT).await;
     // The test clock says 2 November 2026: a start on 1 March 2027 is too far ahead.
     request_mobility(&browser, "2027-03-01").await;
+    // Only the chosen procedure's fields are shown (CSS alone).
+    let shown = async |css: &str| {
+        browser
+            .execute(
+                &format!("return document.querySelector('{css}').getClientRects().length > 0"),
+                vec![],
+            )
+            .await
+            .as_bool()
+            .unwrap_or_default()
+    };
+    browser.check("#procedure-B").await;
+    assert!(
+        shown("#description").await && !shown("#programmeA").await && !shown("#programmeC").await
+    );
+    browser.check("#procedure-C").await;
+    assert!(
+        shown("#programmeC").await && !shown("#programmeA").await && !shown("#description").await
+    );
+    browser.check("#procedure-A").await;
+    assert!(
+        shown("#programmeA").await && shown("#projectNumber").await && !shown("#programmeC").await
+    );
     browser.fill("#endDate", "2027-03-20").await;
     browser.submit("form.request button[type=submit]").await;
     browser.wait_for("#startDate-error", WAIT).await;

@@ -655,3 +655,24 @@ async fn a_date_the_browser_did_not_check_is_refused_beside_its_field_and_nothin
     assert!(!page.body.contains("id=\"endDate-error\""));
     assert_eq!(app.event_count().await, before);
 }
+
+#[tokio::test]
+async fn an_unknown_address_gets_a_page_and_a_request_waits_for_the_base_data() {
+    let app = spawn_app().await;
+    let mut visitor = Visitor::new(&app).speaking("lv");
+    let page = visitor.get("/nekas/te/nav").await;
+    assert_eq!(page.status, 404);
+    assert!(page.text().contains("Lapa nav atrasta"), "{}", page.text());
+    assert_eq!(page.header("x-frame-options"), "DENY");
+    let password = register(&app, &mut visitor, "Skola", "info@skola.lv").await;
+    log_in(&mut visitor, "info@skola.lv", &password).await;
+    // R-BASE: the request is offered once the base data are complete.
+    let page = visitor.get("/mobilities/new").await;
+    assert!(
+        page.text()
+            .contains("Vispirms aizpildiet iestādes pamatdatus"),
+        "{}",
+        page.text()
+    );
+    assert!(!page.body.contains("name=\"acceptConditions\""));
+}

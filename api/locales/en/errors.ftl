@@ -178,13 +178,13 @@ reason-INVALID_EUROPASS_NUMBER = This is not a valid Europass number; check it (
 
 ## Values entered in forms
 
-reason-REQUIRED = This field is required; fill it in.
+reason-REQUIRED = Fill in this field.
 reason-TOO_LONG = The text is too long; shorten it.
 reason-INVALID_CHARACTERS = The text contains characters that cannot be printed on the certificate (such as emoji or invisible characters); remove them and try again.
 reason-INVALID_EMAIL = Enter a valid e-mail address, such as name@example.com.
 reason-INVALID_PHONE = Enter a valid phone number of 5 to 20 digits (it may start with +; spaces, hyphens and brackets are also allowed).
 reason-INVALID_WEBSITE = Enter the website as a full address starting with http:// or https://.
-reason-INVALID_COUNTRY = The country is not valid; choose a country from the list.
+reason-INVALID_COUNTRY = Enter the country as its two-letter code, e.g. LV or DE.
 reason-INVALID_NAME = Enter a name that contains letters or digits.
 
 

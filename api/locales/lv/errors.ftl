@@ -182,13 +182,13 @@ reason-INVALID_EUROPASS_NUMBER = Tas nav derīgs Europass numurs; pārbaudiet to
 
 ## Veidlapās ievadītās vērtības
 
-reason-REQUIRED = Šis lauks ir obligāts; aizpildiet to.
+reason-REQUIRED = Aizpildiet šo lauku.
 reason-TOO_LONG = Teksts ir pārāk garš; saīsiniet to.
 reason-INVALID_CHARACTERS = Tekstā ir rakstzīmes, kuras apliecinājumā nevar izdrukāt (piemēram, emocijzīmes vai neredzamas rakstzīmes); izdzēsiet tās un mēģiniet vēlreiz.
 reason-INVALID_EMAIL = Ievadiet derīgu e-pasta adresi, piemēram, vards@piemers.lv.
 reason-INVALID_PHONE = Ievadiet derīgu tālruņa numuru ar 5–20 cipariem (numura sākumā drīkst būt +; atļautas arī atstarpes, defises un iekavas).
 reason-INVALID_WEBSITE = Ievadiet tīmekļa vietnes pilnu adresi, kas sākas ar http:// vai https://.
-reason-INVALID_COUNTRY = Valsts nav derīga; izvēlieties valsti no saraksta.
+reason-INVALID_COUNTRY = Norādiet valsts divburtu kodu, piemēram, LV vai DE.
 reason-INVALID_NAME = Ievadiet nosaukumu, kurā ir burti vai cipari.
 
 

@@ -46,7 +46,7 @@ field-password = Parole
 forgot-password = Aizmirsāt paroli?
 no-account = Jūsu iestādei vēl nav konta?
 session-expired = Jūsu sesija beidzās pēc 20 minūšu neaktivitātes. Lūdzu, pieslēdzieties vēlreiz.
-logged-out = Jūs esat izgājis no sistēmas.
+logged-out = Darbs sistēmā ir beigts.
 password-was-reset = Parole ir nomainīta. Pieslēdzieties ar jauno paroli.
 
 register-title = Iestādes reģistrācija
@@ -55,7 +55,7 @@ field-institution-name = Iestādes oficiālais nosaukums
 register-email-hint = Šis e-pasts būs iestādes galvenā lietotāja lietotājvārds.
 register = Reģistrēt
 check-your-mail = Pārbaudiet e-pastu
-link-sent = Apstiprinājuma saite nosūtīta uz { $email }. Tā derīga līdz { $until }.
+link-sent = Apstiprinājuma saite nosūtīta uz { $email }. Tā ir derīga līdz { $until }.
 link-sent-next = Atveriet saiti, lai apstiprinātu reģistrāciju: tur vienu reizi tiks parādīta jūsu parole.
 resend-link = Nesaņēmāt e-pastu? Pieprasiet jaunu apstiprinājuma saiti
 resend-title = Jauna apstiprinājuma saite
@@ -78,7 +78,7 @@ reset-title = Jaunas paroles izvēle
 field-new-password = Jaunā parole
 field-current-password = Pašreizējā parole
 set-password = Saglabāt paroli
-password-rules = Parolē jābūt vismaz 5 dažādām rakstzīmēm; tā nedrīkst būt jūsu e-pasts vai bieži lietota parole.
+password-rules = Parolē jābūt no 10 līdz 200 rakstzīmēm, no tām vismaz 5 dažādām; tā nedrīkst būt jūsu e-pasts vai bieži lietota parole.
 change-password-title = Paroles maiņa
 change-password = Mainīt paroli
 change-emailed-password = Jūs pieslēdzāties ar e-pastā saņemtu paroli: lūdzu, tagad izvēlieties savu.
@@ -89,17 +89,15 @@ home-external = Savus dokumentus atverat no saitēm saņemtajos e-pastos.
 next-steps = Nākamie soļi
 step-done = izdarīts
 step-blocked = pieejams, kad aizpildīti pamatdati
-step-in-part-2 = drīzumā portālā; pieejams caur API
+step-in-part-2 = šī iespēja portālā būs drīzumā
 your-mobilities = Jūsu mobilitātes
 no-mobilities = Neviena mobilitāte vēl nav pieprasīta.
 mobility-title = { $procedure } procedūra: { $start } – { $end }
 participants-count = { $count ->
-    [zero] { $count } dalībnieku
     [one] { $count } dalībnieks
    *[other] { $count } dalībnieki
 }
 documents-pending = { $count ->
-    [zero] { $count } dokumentu gaida NEC lēmumu
     [one] { $count } dokuments gaida NEC lēmumu
    *[other] { $count } dokumenti gaida NEC lēmumu
 }
@@ -121,13 +119,11 @@ field-phone = Tālrunis
 field-institution-email = Iestādes e-pasts
 field-website = Tīmekļa vietne
 users = Papildu lietotāji
-users-rule = Bez galvenā lietotāja iestādei var būt { $limit ->
-    [zero] { $limit } papildu lietotāju
-    [one] { $limit } papildu lietotājs
-   *[other] { $limit } papildu lietotāji
+users-rule = Papildus galvenajam lietotājam iestādei var būt vēl { $limit ->
+    [one] { $limit } lietotājs
+   *[other] { $limit } lietotāji
 }. Katrs saņem savu paroli e-pastā.
 users-count = { $count ->
-    [zero] { $count } lietotāju
     [one] { $count } lietotājs
    *[other] { $count } lietotāji
 }
@@ -136,10 +132,9 @@ field-user-name = Vārds, uzvārds
 added-at = Pievienots
 add-user = Pievienot lietotāju
 user-email-hint = Lietotāja lietotājvārds; uz to tiks nosūtīta parole.
-user-added = Lietotājs ir pievienots, un viņam e-pastā nosūtīta parole.
+user-added = Lietotājs ir pievienots; parole viņam nosūtīta e-pastā.
 user-removed = Lietotājs ir dzēsts.
-remove-user-named = Dzēst lietotāju { $name }
-
+remove-user-named = Dzēst lietotāju: { $name }
 request-title = Europass mobilitātes pieprasījums
 conditions-title = Lietošanas noteikumi
 conditions-1 = Europass mobilitātes dokuments apliecina mācības ārvalstīs, kuras organizē nosūtītāja iestāde un uzņēmējorganizācija, ar saskaņotiem mācību rezultātiem, mentoru un kvalitātes nodrošināšanu.
@@ -147,11 +142,10 @@ conditions-2 = Iestāde dalībnieku personas datus glabā tikai dokumentu izsnie
 conditions-3 = Nacionālais Europass centrs var pārbaudīt datus un noraidīt pieprasījumu, kas neatbilst noteikumiem.
 field-acceptConditions = Piekrītu lietošanas noteikumiem
 field-issuer = Izsniedzējs
-try-out-hint = Datubāzes izmēģināšanai: apstiprina uzreiz; viss tiek dzēsts pēc 24 stundām.
+try-out-hint = Datubāzes izmēģināšanai: pieprasījumi tiek apstiprināti uzreiz; visi dati tiek dzēsti pēc 24 stundām.
 field-procedure = Procedūra
 host-countries = Katrā procedūrā atļautās uzņēmējvalstis
 host-countries-of = { $procedure } procedūra ({ $count ->
-    [zero] { $count } valstu
     [one] { $count } valsts
    *[other] { $count } valstis
 }):
@@ -179,8 +173,8 @@ decided-at = Lēmums pieņemts
 rejection-reason = Noraidīšanas iemesls
 waiting = Gaida
 hours = { $count ->
-    [zero] { $count } stundu
-    [one] { $count } stunda
+    [0] mazāk nekā stundu
+    [one] { $count } stundu
    *[other] { $count } stundas
 }
 overdue = nokavēts (48 stundas vai vairāk)
@@ -189,9 +183,9 @@ decision-saved = Lēmums saglabāts un nosūtīts iestādei e-pastā.
 approve = Apstiprināt
 reject = Noraidīt
 field-rejection-reason = Noraidīšanas iemesls
-rejection-hint = Tā, lai iestāde zinātu, ko darīt; iemesls tiks nosūtīts iestādei e-pastā.
+rejection-hint = Paskaidrojiet, kas iestādei jālabo; iemesls tiks nosūtīts iestādei e-pastā.
 reject-with-reason = Noraidīt ar iemeslu
-approve-request-of = Apstiprināt iestādes { $institution } pieprasījumu
+approve-request-of = Apstiprināt iestādes { $institution } pieprasījumu: { $request }
 documents = Dokumenti
 no-documents-yet = Dokumenti tiks izveidoti, kad NEC apstiprinās pieprasījumu.
 no-documents-rejected = Pieprasījums noraidīts; dokumenti netika izveidoti.
@@ -214,7 +208,6 @@ pdf-when-complete = pieejams, kad aizpildīts
 
 queue-title = Izskatāmie pieprasījumi
 queue-intro = { $count ->
-    [zero] Gaida { $count } pieprasījumu, vecākie vispirms.
     [one] Gaida { $count } pieprasījums, vecākie vispirms.
    *[other] Gaida { $count } pieprasījumi, vecākie vispirms.
 }
@@ -223,3 +216,15 @@ request = Pieprasījums
 approved-notice = Pieprasījums apstiprināts un dokumenti izveidoti; iestādei nosūtīts e-pasts.
 next-page = Nākamā lapa
 date-invalid = Ievadiet datumu formātā gads-mēnesis-diena, piemēram, 2026-12-01.
+date-missing = Izvēlieties datumu.
+request-needs-base-data = Vispirms aizpildiet iestādes pamatdatus: tie katrā dokumentā tiek norādīti kā nosūtītāja iestāde.
+resend-button = Nosūtīt jaunu saiti
+field-userName = Vārds, uzvārds
+field-userEmail = E-pasts
+field-programmeA = Programma
+field-programmeC = Programma
+field-newPassword = Jaunā parole
+field-currentPassword = Pašreizējā parole
+field-reason = Noraidīšanas iemesls
+not-found-title = Lapa nav atrasta
+not-found = Šajā adresē lapas nav. Iespējams, tā ir pārvietota vai saite ir kļūdaina.

@@ -242,7 +242,7 @@ fn resend_page(visit: &Visit, form: &FormState, status: StatusCode) -> Response 
         form method="post" action="/register/resend" novalidate {
             (csrf(&visit.csrf))
             (Field::new("email", lang.t("field-email")).kind("email").required().autocomplete("email").input(form, lang))
-            button type="submit" { (lang.t("resend-link")) }
+            button type="submit" { (lang.t("resend-button")) }
         }
     };
     html_page(visit, status, page(&chrome, &lang.t("resend-title"), body))

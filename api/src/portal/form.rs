@@ -61,7 +61,10 @@ impl FormState {
                         @for (field, text) in &self.errors {
                             li {
                                 @if let Some(field) = field {
-                                    a href=(format!("#{field}")) { (text) }
+                                    a href=(format!("#{field}")) {
+                                        @if let Some(label) = lang.try_t(&format!("field-{field}"), &[]) { (label) ": " }
+                                        (text)
+                                    }
                                 } @else {
                                     (text)
                                 }

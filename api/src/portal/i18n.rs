@@ -194,8 +194,10 @@ mod tests {
         let users = |n: i64| Lang::Lv.ta("users-count", &[("count", n.into())]);
         assert_eq!(users(1), "1 lietotājs");
         assert_eq!(users(21), "21 lietotājs");
-        assert_eq!(users(0), "0 lietotāju");
-        assert_eq!(users(11), "11 lietotāju");
+        // With numerals Latvian takes the nominative plural (CLDR's "zero" numbers too).
+        assert_eq!(users(0), "0 lietotāji");
+        assert_eq!(users(11), "11 lietotāji");
+        assert_eq!(users(30), "30 lietotāji");
         assert_eq!(users(3), "3 lietotāji");
         let en = |n: i64| Lang::En.ta("users-count", &[("count", n.into())]);
         assert_eq!(en(1), "1 user");

@@ -151,7 +151,7 @@ async fn render(
         } @else {
             div.table-wrap {
                 table.stack {
-                    thead { tr { th { (lang.t("field-user-name")) } th { (lang.t("field-email")) } th { (lang.t("added-at")) } th { span.visually-hidden { (lang.t("actions")) } } } }
+                    thead { tr { th scope="col" { (lang.t("field-user-name")) } th scope="col" { (lang.t("field-email")) } th scope="col" { (lang.t("added-at")) } th scope="col" { span.visually-hidden { (lang.t("actions")) } } } }
                     tbody {
                         @for u in &institution.users {
                             tr {
@@ -249,7 +249,7 @@ pub async fn add_user(
         .run::<serde_json::Value>(&visit, op::ADD_USER, variables)
         .await
     {
-        Ok(_) => visit.redirect("/institution?added=1#users"),
+        Ok(_) => visit.redirect("/institution?added=1"),
         Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
         Err(Failed::Errors(mut errors)) => {
             // The API names the mutation's own arguments; this form calls them user….
@@ -291,7 +291,7 @@ pub async fn remove_user(
         .run::<serde_json::Value>(&visit, op::REMOVE_USER, variables)
         .await
     {
-        Ok(_) => visit.redirect("/institution?removed=1#users"),
+        Ok(_) => visit.redirect("/institution?removed=1"),
         Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
         Err(Failed::Errors(errors)) => {
             let mut form = FormState::default();

@@ -91,6 +91,41 @@ async fn request_page(
         Ok(user) => user,
         Err(response) => return response,
     };
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Steps {
+        next_steps: Vec<Step>,
+    }
+    #[derive(Deserialize)]
+    struct Step {
+        kind: String,
+        available: bool,
+    }
+    // R-BASE: requests are offered once the base data are complete (the home page says so).
+    let steps = portal
+        .run::<Steps>(visit, op::NEXT_STEPS, serde_json::Value::Null)
+        .await;
+    let blocked = steps.is_ok_and(|s| {
+        s.next_steps
+            .iter()
+            .any(|step| step.kind == "REQUEST_MOBILITY" && !step.available)
+    });
+    if blocked {
+        let lang = visit.lang;
+        let chrome = Chrome {
+            visit,
+            user: Some(user),
+        };
+        let body = html! {
+            p.warning { (lang.t("request-needs-base-data")) }
+            p { a.button href="/institution" { (lang.t("nav-institution")) } }
+        };
+        return html_page(
+            visit,
+            StatusCode::OK,
+            page(&chrome, &lang.t("request-title"), body),
+        );
+    }
     let reference = match portal
         .run::<Reference>(visit, op::REFERENCE, serde_json::Value::Null)
         .await
@@ -167,17 +202,17 @@ async fn request_page(
                     }
                 }
             }
-            div.only-A {
-                (Field::new("programmeA", lang.t("field-programme")).hint(lang.t("procedure-a-only")).select(form, lang, &programmes("A")))
+            div.proc.proc-A {
+                (Field::new("programmeA", lang.t("field-programme")).required().hint(lang.t("procedure-a-only")).select(form, lang, &programmes("A")))
             }
-            div.only-C.only-not-A {
-                (Field::new("programmeC", lang.t("field-programme")).hint(lang.t("procedure-c-only")).select(form, lang, &programmes("C")))
+            div.proc.proc-C {
+                (Field::new("programmeC", lang.t("field-programme")).required().hint(lang.t("procedure-c-only")).select(form, lang, &programmes("C")))
             }
-            div.only-A.only-C {
-                (Field::new("projectNumber", lang.t("field-projectNumber")).hint(lang.t("procedure-ac-only")).input(form, lang))
+            div.proc.proc-A.proc-C {
+                (Field::new("projectNumber", lang.t("field-projectNumber")).required().hint(lang.t("procedure-ac-only")).input(form, lang))
             }
-            div.only-B {
-                (Field::new("description", lang.t("field-description")).hint(lang.t("procedure-b-only")).textarea(form, lang))
+            div.proc.proc-B {
+                (Field::new("description", lang.t("field-description")).required().hint(lang.t("procedure-b-only")).textarea(form, lang))
                 (Field::new("qualityCriteriaConfirmed", lang.t("field-qualityCriteriaConfirmed")).checkbox(form))
             }
             (Field::new("participants", lang.t("field-participants")).kind("number").required().hint(lang.t("participants-hint")).input(form, lang))
@@ -242,7 +277,10 @@ pub async fn request(
     // API's Date scalar would refuse it for the whole request, naming no field.
     let mut malformed = FormState::with_values(posted.clone());
     for name in ["startDate", "endDate"] {
-        if chrono::NaiveDate::parse_from_str(&get(name), "%Y-%m-%d").is_err() {
+        let value = get(name);
+        if value.is_empty() {
+            malformed.add(Some(name), visit.lang.t("date-missing"));
+        } else if chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_err() {
             malformed.add(Some(name), visit.lang.t("date-invalid"));
         }
     }

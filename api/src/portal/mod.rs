@@ -147,3 +147,18 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     );
     response
 }
+
+/// Any path nothing else answers: a page in the visitor's language, not an empty answer.
+pub async fn not_found(visit: Visit) -> Response {
+    let lang = visit.lang;
+    let chrome = layout::Chrome::anonymous(&visit);
+    let body = maud::html! {
+        p { (lang.t("not-found")) }
+        p { a href="/" { (lang.t("back-home")) } }
+    };
+    html_page(
+        &visit,
+        StatusCode::NOT_FOUND,
+        layout::page(&chrome, &lang.t("not-found-title"), body),
+    )
+}

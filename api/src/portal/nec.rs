@@ -88,10 +88,10 @@ pub async fn queue(
     };
     let body = html! {
         @if query.approved.is_some() { (notice(&lang.t("approved-notice"))) }
-        p { (lang.ta("queue-intro", &[("count", data.total_count.unwrap_or(0).into())])) }
         @if data.edges.is_empty() {
             p { (lang.t("queue-empty")) }
         } @else {
+            p { (lang.ta("queue-intro", &[("count", data.total_count.unwrap_or(0).into())])) }
             div.table-wrap {
                 table.stack {
                     thead { tr {
@@ -126,7 +126,7 @@ pub async fn queue(
                                     form.inline method="post" action=(format!("/nec/mobilities/{}/approve", m.id)) {
                                         (csrf(&visit.csrf))
                                         input type="hidden" name="back" value="queue";
-                                        button type="submit" aria-label=(lang.ta("approve-request-of", &[("institution", m.institution.name.clone().into())])) { (lang.t("approve")) }
+                                        button type="submit" aria-label=(lang.ta("approve-request-of", &[("institution", m.institution.name.clone().into()), ("request", lang.ta("mobility-title", &[("procedure", m.procedure.clone().into()), ("start", lang.date(m.start_date).into()), ("end", lang.date(m.end_date).into())]).into())])) { (lang.t("approve")) }
                                     }
                                     " "
                                     a href=(format!("/mobilities/{}#reason", m.id)) { (lang.t("reject-with-reason")) }

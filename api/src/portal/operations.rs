@@ -35,6 +35,8 @@ pub const ADD_USER: &str = "mutation AddUser($name: String!, $email: String!) { 
 pub const REMOVE_USER: &str =
     "mutation RemoveUser($accountId: ID!) { removeInstitutionUser(accountId: $accountId) }";
 
+pub const NEXT_STEPS: &str = "query NextSteps { nextSteps { kind available } }";
+
 pub const REFERENCE: &str = "query Reference { referenceData { procedures { procedure { code en lv } programmes { code en lv } hostCountries { code en lv } } issuers { code en lv } } }";
 
 pub const REQUEST_MOBILITY: &str = "mutation RequestMobility($input: MobilityRequestInput!) { requestMobility(input: $input) { id } }";
@@ -65,6 +67,7 @@ pub const ALL: &[&str] = &[
     UPDATE_BASE_DATA,
     ADD_USER,
     REMOVE_USER,
+    NEXT_STEPS,
     REFERENCE,
     REQUEST_MOBILITY,
     MOBILITY,
