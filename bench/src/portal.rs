@@ -1,8 +1,8 @@
 //! Figure 8: a portal page under 8 clients, beside the API answering the same question.
 //!
-//! The page is a mobility's page with 8 documents (the frame's `Who` operation, the mobility
-//! with its documents, and the missing fields of the incomplete ones: three in-process
-//! GraphQL executions and the HTML). The baseline is the API's answer to the page's main
+//! The page is a mobility's page with 8 documents (the frame's `Who` operation, then the
+//! mobility with its documents and their missing fields by label: two in-process GraphQL
+//! executions and the HTML). The baseline is the API's answer to the page's main
 //! operation over HTTP with a bearer token. Server time is read from each answer's
 //! `Server-Timing` header (the service's own measure, from request to response headers).
 
@@ -53,7 +53,7 @@ pub async fn page(bench: &Bench, sessions: &[String], rows: &mut Vec<Row>) -> an
                 .http
                 .post(format!("{}/graphql", bench.app.address))
                 .bearer_auth(session)
-                .json(&json!({"query": api::portal::operations::MOBILITY, "variables": {"id": mobility}}))
+                .json(&json!({"query": api::portal::operations::MOBILITY, "variables": {"id": mobility, "language": "EN"}}))
                 .send()
                 .await?;
             ensure!(response.status() == 200, "HTTP {}", response.status());

@@ -273,6 +273,8 @@ pub struct DocumentRow {
     pub holder_name: Option<String>,
     /// Mandatory fields still empty (null until the document's projection has it).
     pub missing_count: Option<i32>,
+    /// Their paths (`personalData.surname`, …), in the certificate's order.
+    pub missing_paths: Option<sqlx::types::Json<Vec<String>>>,
 }
 
 /// A mobility's documents in the order they were created; `after` is (position, ordinal).
@@ -286,7 +288,8 @@ pub async fn documents_of(
     let rows = sqlx::query_as(
         "SELECT d.id, d.mobility_id, d.institution_id, d.europass_number, d.is_try_out,
                 d.created_at, d.created_position, d.ordinal, v.holder_name,
-                jsonb_array_length(v.missing_fields) AS missing_count
+                jsonb_array_length(v.missing_fields) AS missing_count,
+                v.missing_fields AS missing_paths
            FROM documents d LEFT JOIN document_views v ON v.id = d.id
           WHERE d.mobility_id = $1 AND (d.created_position, d.ordinal) > ($2, $3)
           ORDER BY d.created_position, d.ordinal LIMIT $4",

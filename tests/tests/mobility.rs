@@ -520,3 +520,56 @@ async fn reference_data_lists_programmes_scopes_and_issuers_in_both_languages() 
         .collect();
     assert_eq!(issuers, vec!["NEC-LV", "TRY-OUT"]);
 }
+
+/// A list page needs no document loaded: a mobility's documents carry their missing fields by
+/// label, the same as each document's own `missingFields`.
+#[tokio::test]
+async fn a_mobilitys_documents_list_their_missing_fields_as_the_document_does() {
+    let app = europass_tests::spawn_app().await;
+    let (session, mobility, docs) = app.approved_mobility("info@skola.lv", 2).await;
+    app.save_section(
+        &session,
+        "savePersonalData",
+        &docs[0],
+        serde_json::json!({"surname": "Bērziņa"}),
+    )
+    .await
+    .data();
+    let listed = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { mobility(id: $id) { documents { nodes { id missingFields missing(language: LV) { path label sectionLabel } } } } }",
+            serde_json::json!({"id": mobility}),
+        )
+        .await;
+    for node in listed.data()["mobility"]["documents"]["nodes"]
+        .as_array()
+        .unwrap()
+    {
+        let own = app
+            .gql_as(
+                &session,
+                "query($id: ID!) { document(id: $id) { missingFields(language: LV) { path label sectionLabel } } }",
+                serde_json::json!({"id": node["id"]}),
+            )
+            .await;
+        assert_eq!(node["missing"], own.data()["document"]["missingFields"]);
+        assert_eq!(
+            node["missing"].as_array().unwrap().len() as i64,
+            node["missingFields"].as_i64().unwrap()
+        );
+    }
+    let first = &listed.data()["mobility"]["documents"]["nodes"][0]["missing"];
+    assert!(
+        first
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["path"] != "personalData.surname"),
+        "{first}"
+    );
+    assert!(
+        first.to_string().contains("Vārds"),
+        "Latvian labels: {first}"
+    );
+}

@@ -225,6 +225,20 @@ pub struct MissingField {
     pub section_label: String,
 }
 
+impl MissingField {
+    /// The domain's missing field with its labels in Latvian (`lv`) or English.
+    pub fn labelled(m: &domain::document::MissingField, lv: bool) -> Self {
+        let pick = |label: domain::reference::Label| if lv { label.lv } else { label.en };
+        Self {
+            section: m.section.as_str().to_string(),
+            field: m.field.to_string(),
+            path: m.path(),
+            label: pick(m.label).to_string(),
+            section_label: pick(m.section_label).to_string(),
+        }
+    }
+}
+
 /// R-PART: the participant's access to this document.
 #[derive(SimpleObject)]
 pub struct ParticipantAccessView {
@@ -426,19 +440,8 @@ impl DocumentView {
         let lv = language == Some(Language::Lv);
         self.doc
             .missing_fields()
-            .into_iter()
-            .map(|m| MissingField {
-                section: m.section.as_str().to_string(),
-                field: m.field.to_string(),
-                path: m.path(),
-                label: (if lv { m.label.lv } else { m.label.en }).to_string(),
-                section_label: (if lv {
-                    m.section_label.lv
-                } else {
-                    m.section_label.en
-                })
-                .to_string(),
-            })
+            .iter()
+            .map(|m| MissingField::labelled(m, lv))
             .collect()
     }
 

@@ -165,6 +165,7 @@ impl Mobility {
 /// A mobility's document in a list: its number, holder and completeness (open it with
 /// `document(id:)` for everything else).
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct DocumentSummary {
     /// The document's id (for `document(id:)` and the section saves).
     pub id: ID,
@@ -179,6 +180,28 @@ pub struct DocumentSummary {
     pub missing_fields: Option<i32>,
     /// No mandatory field is empty: the certificate can be issued.
     pub complete: bool,
+    #[graphql(skip)]
+    pub missing_paths: Vec<String>,
+}
+
+#[ComplexObject]
+impl DocumentSummary {
+    /// R-COMPLETE: the mandatory fields still empty, in the certificate's order, labelled in
+    /// the interface language asked for (as `Document.missingFields`, from the list's own
+    /// read model: a list page needs no document loaded). Empty for a moment after approval.
+    async fn missing(
+        &self,
+        #[graphql(desc = "The language of the labels (default English).")] language: Option<
+            super::document::Language,
+        >,
+    ) -> Vec<super::document::MissingField> {
+        let lv = language == Some(super::document::Language::Lv);
+        self.missing_paths
+            .iter()
+            .filter_map(|path| domain::document::MissingField::at(path))
+            .map(|m| super::document::MissingField::labelled(&m, lv))
+            .collect()
+    }
 }
 
 /// How many items the whole list holds, beside the page.
@@ -250,6 +273,7 @@ impl Mobility {
                                 holder_name: r.holder_name,
                                 missing_fields: r.missing_count,
                                 complete: r.missing_count == Some(0),
+                                missing_paths: r.missing_paths.map(|p| p.0).unwrap_or_default(),
                             };
                             (cursor, summary)
                         })

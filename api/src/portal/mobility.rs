@@ -387,6 +387,7 @@ struct DocumentItem {
     holder_name: Option<String>,
     missing_fields: Option<i32>,
     complete: bool,
+    missing: Vec<Missing>,
 }
 
 #[derive(Deserialize)]
@@ -394,48 +395,6 @@ struct DocumentItem {
 struct Missing {
     label: String,
     section_label: String,
-}
-
-/// The missing fields of each incomplete document, by label in the visitor's language: one
-/// operation with an alias per document (at most a page of 100, the API's alias limit).
-async fn missing_labels(
-    portal: &Portal,
-    visit: &Visit,
-    ids: &[&str],
-) -> HashMap<String, Vec<Missing>> {
-    if ids.is_empty() {
-        return HashMap::new();
-    }
-    let mut query = String::from("query MissingFields(");
-    let mut body = String::new();
-    let mut variables = serde_json::Map::new();
-    for (i, id) in ids.iter().enumerate() {
-        query.push_str(&format!("$d{i}: ID!, "));
-        body.push_str(&format!(
-            "d{i}: document(id: $d{i}) {{ missingFields(language: {}) {{ label sectionLabel }} }} ",
-            visit.lang.api()
-        ));
-        variables.insert(format!("d{i}"), json!(id));
-    }
-    query.push_str(") { ");
-    query.push_str(&body);
-    query.push('}');
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Doc {
-        missing_fields: Vec<Missing>,
-    }
-    let answer: HashMap<String, Option<Doc>> = portal
-        .run(visit, &query, serde_json::Value::Object(variables))
-        .await
-        .unwrap_or_default();
-    answer
-        .into_iter()
-        .filter_map(|(alias, doc)| {
-            let i: usize = alias.strip_prefix('d')?.parse().ok()?;
-            Some((ids.get(i)?.to_string(), doc?.missing_fields))
-        })
-        .collect()
 }
 
 #[derive(Deserialize, Default)]
@@ -474,22 +433,17 @@ pub(super) async fn show_with(
         Err(response) => return response,
     };
     let data = match portal
-        .run::<MobilityData>(visit, op::MOBILITY, json!({"id": id}))
+        .run::<MobilityData>(
+            visit,
+            op::MOBILITY,
+            json!({"id": id, "language": visit.lang.api()}),
+        )
         .await
     {
         Ok(data) => data.mobility,
         Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
         Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
     };
-    let incomplete: Vec<&str> = data
-        .documents
-        .page
-        .edges
-        .iter()
-        .filter(|e| !e.node.complete)
-        .map(|e| e.node.id.as_str())
-        .collect();
-    let missing = missing_labels(portal, visit, &incomplete).await;
     let lang = visit.lang;
     let is_nec = user.role == "NEC";
     let chrome = Chrome {
@@ -582,7 +536,8 @@ pub(super) async fn show_with(
                                         span.badge.complete { (lang.t("complete")) }
                                     } @else {
                                         span.badge.incomplete { (lang.ta("missing-count", &[("count", i64::from(d.missing_fields.unwrap_or(0)).into())])) }
-                                        @if let Some(fields) = missing.get(&d.id) {
+                                        @if !d.missing.is_empty() {
+                                            @let fields = &d.missing;
                                             details {
                                                 summary { (lang.t("missing-which")) }
                                                 ul { @for f in fields { li { (f.section_label) ": " (f.label) } } }

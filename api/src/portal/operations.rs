@@ -41,7 +41,7 @@ pub const REFERENCE: &str = "query Reference { referenceData { procedures { proc
 
 pub const REQUEST_MOBILITY: &str = "mutation RequestMobility($input: MobilityRequestInput!) { requestMobility(input: $input) { id } }";
 
-pub const MOBILITY: &str = "query Mobility($id: ID!) { mobility(id: $id) { id status isTryOut procedure participants foldersByPost startDate endDate requestedAt decidedAt rejectionReason pendingDocuments ageHours overdue projectNumber description issuer { en lv } programme { en lv } institution { name } documents(first: 100) { totalCount edges { node { id europassNumber holderName missingFields complete } } } } }";
+pub const MOBILITY: &str = "query Mobility($id: ID!, $language: Language) { mobility(id: $id) { id status isTryOut procedure participants foldersByPost startDate endDate requestedAt decidedAt rejectionReason pendingDocuments ageHours overdue projectNumber description issuer { en lv } programme { en lv } institution { name } documents(first: 100) { totalCount edges { node { id europassNumber holderName missingFields complete missing(language: $language) { label sectionLabel } } } } } }";
 
 pub const QUEUE: &str = "query Queue($after: String) { necQueue(first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id procedure participants startDate endDate requestedAt waitingSince ageHours overdue pendingDocuments isTryOut projectNumber description programme { en lv } institution { name } } } } }";
 

@@ -187,4 +187,28 @@ impl MissingField {
     pub fn path(&self) -> String {
         format!("{}.{}", self.section.as_str(), self.field)
     }
+
+    /// The missing field a stored path names (read models keep paths, not labels); `None`
+    /// for a path of no known field.
+    pub fn at(path: &str) -> Option<Self> {
+        let (section, name) = path.split_once('.')?;
+        let section = Section::parse(section).ok()?;
+        field_spec(section, name).map(Self::of)
+    }
+}
+
+#[cfg(test)]
+mod stored_paths {
+    use super::*;
+
+    #[test]
+    fn a_stored_path_gives_back_its_missing_field() {
+        for spec in FIELDS.iter().filter(|f| f.mandatory) {
+            let missing = MissingField::of(spec);
+            assert_eq!(MissingField::at(&missing.path()), Some(missing));
+        }
+        assert_eq!(MissingField::at("personalData.nothing"), None);
+        assert_eq!(MissingField::at("nowhere.surname"), None);
+        assert_eq!(MissingField::at("surname"), None);
+    }
 }
