@@ -262,7 +262,7 @@ fn router(state: AppState, lifecycle: Lifecycle) -> Router {
 
 /// The portal's pages (see `crate::portal`): every one reads and writes through the schema.
 fn portal_routes() -> Router<AppState> {
-    use crate::portal::{account, assets, home, institution, mobility, nec};
+    use crate::portal::{account, assets, document, home, institution, mobility, nec};
     use axum::routing::post;
     Router::new()
         .route("/", get(home::home))
@@ -303,6 +303,9 @@ fn portal_routes() -> Router<AppState> {
             get(mobility::request_form).post(mobility::request),
         )
         .route("/mobilities/{id}", get(mobility::show))
+        .route("/documents/{id}", get(document::show))
+        .route("/documents/{id}/sections/{section}", post(document::save))
+        .route("/documents/{id}/language", post(document::set_language))
         .route("/nec/queue", get(nec::queue))
         .route("/nec/mobilities/{id}/approve", post(nec::approve))
         .route("/nec/mobilities/{id}/reject", post(nec::reject))

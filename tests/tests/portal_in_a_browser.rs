@@ -400,3 +400,102 @@ async fn the_portal_works_with_the_keyboard_alone() {
         .await;
     assert_eq!(outline.as_str(), Some("solid"));
 }
+
+#[tokio::test]
+async fn a_document_is_filled_section_by_section_in_latvian_until_complete() {
+    let app = spawn_app().await;
+    let (session, password, _) = app.institution_session("Skola", "info@skola.lv").await;
+    let (_, _, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    let browser = Browser::start_with_language("lv").await;
+    log_in(&app, &browser, "info@skola.lv", &password).await;
+    browser
+        .goto(&format!("{}/documents/{}", app.address, docs[0]))
+        .await;
+    browser.wait_for("#surname", WAIT).await;
+    check_page(&browser, "document-personal-lv").await;
+    let save = "form.section button[type=submit]";
+    // A date of birth in the future is refused beside its field, and nothing else is lost.
+    browser.fill("#surname", "Bērziņa").await;
+    browser.fill("#firstName", "Līga").await;
+    browser.fill("#dateOfBirth", "2030-01-01").await;
+    browser.submit(save).await;
+    browser.wait_for("#dateOfBirth-error", WAIT).await;
+    assert_eq!(
+        browser.attr("#surname", "value").await.as_deref(),
+        Some("Bērziņa")
+    );
+    browser.fill("#dateOfBirth", "2007-03-04").await;
+    browser.fill("#nationality", "LV").await;
+    browser.submit(save).await;
+    browser.wait_for_text("Saglabāts.", WAIT).await;
+    // The missing fields link to their section and field.
+    browser
+        .click("ul.missing a[href*='section=hostOrganisation']")
+        .await;
+    browser.wait_for("#mentorLastName", WAIT).await;
+    browser.fill("#name", "Berufsschule München").await;
+    browser.select("#organisationType", "VET_PROVIDER").await;
+    browser.fill("#address", "Musterstraße 1, München").await;
+    browser.select("#country", "DE").await;
+    browser.fill("#mentorFirstName", "Jürgen").await;
+    browser.fill("#mentorLastName", "Müller").await;
+    check_page(&browser, "document-host-lv").await;
+    browser.submit(save).await;
+    browser.wait_for_text("Saglabāts.", WAIT).await;
+    browser.click("nav.tabs a[href*='section=project']").await;
+    browser.wait_for("#objective", WAIT).await;
+    browser
+        .fill("#objective", "Metināšanas prakse uzņēmumā")
+        .await;
+    browser.fill("#startDate", "2026-12-01").await;
+    browser.fill("#endDate", "2026-12-14").await;
+    browser.submit(save).await;
+    browser.wait_for_text("Saglabāts.", WAIT).await;
+    browser
+        .click("nav.tabs a[href*='section=learningOutcomes']")
+        .await;
+    browser.wait_for("#activities", WAIT).await;
+    browser
+        .fill(
+            "#activities",
+            "Metināšanas darbi darbnīcā, drošības instruktāža, ēģiptiešu ķieģeļu mūris",
+        )
+        .await;
+    browser.select("#lang0\\.language", "de").await;
+    browser.select("#lang0\\.listening", "B1").await;
+    browser.select("#lang0\\.writing", "A2").await;
+    check_page(&browser, "document-outcomes-lv").await;
+    browser.submit(save).await;
+    browser.wait_for_text("Saglabāts.", WAIT).await;
+    // Complete: the certificate is one click away, and it carries the Latvian text.
+    assert!(
+        browser.exists("a[href$='/certificate.pdf']").await,
+        "{}",
+        browser.page_text().await
+    );
+    check_page(&browser, "document-complete-lv").await;
+    browser.click("a[href$='/certificate.pdf']").await;
+    let (path, pdf) = browser
+        .downloaded_file(".pdf", Duration::from_secs(30))
+        .await;
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(text.contains("ķieģeļu"), "{text}");
+    // The saved language skill is kept in the form, and a further row is offered.
+    browser
+        .click("nav.tabs a[href*='section=learningOutcomes']")
+        .await;
+    browser.wait_for("#lang1\\.language", WAIT).await;
+    let kept = browser
+        .execute(
+            "return document.getElementById('lang0.language').value",
+            vec![],
+        )
+        .await;
+    assert_eq!(kept.as_str(), Some("de"));
+}

@@ -102,16 +102,7 @@ pub async fn home(Extension(portal): Extension<Portal>, visit: Visit) -> Respons
     }
     let lang = visit.lang;
     if user.role != "INSTITUTION_USER" {
-        let chrome = Chrome {
-            visit: &visit,
-            user: Some(user),
-        };
-        let body = html! { p { (lang.t("home-external")) } };
-        return html_page(
-            &visit,
-            StatusCode::OK,
-            page(&chrome, &lang.t("home-title"), body),
-        );
+        return documents_home(&portal, &visit, user).await;
     }
     let data = match portal
         .run::<Data>(&visit, op::HOME, serde_json::Value::Null)
@@ -171,6 +162,61 @@ pub async fn home(Extension(portal): Extension<Portal>, visit: Visit) -> Respons
     };
     html_page(
         &visit,
+        StatusCode::OK,
+        page(&chrome, &lang.t("home-title"), body),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MyDocuments {
+    my_documents: Connection<MyDocument>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MyDocument {
+    id: String,
+    europass_number: Option<String>,
+    holder_name: Option<String>,
+    complete: bool,
+}
+
+/// Home of a host or a participant (R-HOST, R-PART): the documents their e-mail was given.
+async fn documents_home(portal: &Portal, visit: &Visit, user: super::layout::UserBar) -> Response {
+    let lang = visit.lang;
+    let data = match portal
+        .run::<MyDocuments>(visit, op::MY_DOCUMENTS, serde_json::Value::Null)
+        .await
+    {
+        Ok(data) => data,
+        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
+        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+    };
+    let chrome = Chrome {
+        visit,
+        user: Some(user),
+    };
+    let body = html! {
+        h2 { (lang.t("your-documents")) }
+        @if data.my_documents.edges.is_empty() {
+            p { (lang.t("home-external")) }
+        } @else {
+            ul.cards {
+                @for edge in &data.my_documents.edges {
+                    @let d = &edge.node;
+                    li {
+                        a href=(format!("/documents/{}", d.id)) { (d.europass_number.clone().unwrap_or_default()) }
+                        @if let Some(holder) = &d.holder_name { " · " (holder) }
+                        " "
+                        @if d.complete { span.badge.complete { (lang.t("complete")) } } @else { span.badge.incomplete { (lang.t("incomplete")) } }
+                    }
+                }
+            }
+        }
+    };
+    html_page(
+        visit,
         StatusCode::OK,
         page(&chrome, &lang.t("home-title"), body),
     )

@@ -529,7 +529,7 @@ pub(super) async fn show_with(
                         @for edge in &data.documents.page.edges {
                             @let d = &edge.node;
                             tr {
-                                td data-label=(lang.t("europass-number")) { (d.europass_number) }
+                                td data-label=(lang.t("europass-number")) { a href=(format!("/documents/{}", d.id)) { (d.europass_number) } }
                                 td data-label=(lang.t("holder")) { (d.holder_name.clone().unwrap_or_else(|| lang.t("holder-unknown"))) }
                                 td data-label=(lang.t("completeness")) {
                                     @if d.complete {

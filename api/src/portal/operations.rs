@@ -26,6 +26,8 @@ pub const CHANGE_PASSWORD: &str = "mutation ChangePassword($currentPassword: Str
 
 pub const HOME: &str = "query Home { nextSteps { kind labelEn labelLv available blockedBy } mobilities(first: 50) { edges { node { id status isTryOut procedure participants startDate endDate requestedAt pendingDocuments rejectionReason programme { en lv } description } } pageInfo { hasNextPage } } }";
 
+pub const MY_DOCUMENTS: &str = "query MyDocuments { myDocuments(first: 50) { edges { node { id europassNumber holderName complete } } } }";
+
 pub const INSTITUTION: &str = "query Institution { institution { name address country contactPerson phone email website missingBaseData users { accountId name email addedAt } } me { isPrimaryUser } }";
 
 pub const UPDATE_BASE_DATA: &str = "mutation UpdateBaseData($input: BaseDataInput!) { updateBaseData(input: $input) { missingBaseData } }";
@@ -63,6 +65,7 @@ pub const ALL: &[&str] = &[
     RESET,
     CHANGE_PASSWORD,
     HOME,
+    MY_DOCUMENTS,
     INSTITUTION,
     UPDATE_BASE_DATA,
     ADD_USER,
@@ -74,6 +77,12 @@ pub const ALL: &[&str] = &[
     QUEUE,
     APPROVE,
     REJECT,
+    super::document::DOCUMENT,
+    super::document::SAVE_PERSONAL,
+    super::document::SAVE_HOST,
+    super::document::SAVE_PROJECT,
+    super::document::SAVE_OUTCOMES,
+    super::document::SET_LANGUAGE,
 ];
 
 #[cfg(test)]

@@ -1,0 +1,601 @@
+//! A document in the browser (issue 22, first part): its four sections, each a form saved on
+//! its own (R-PERSONAL, R-HOSTORG, R-PROJECT, R-OUTCOMES), the missing fields of the whole
+//! document always in view with links to them (R-COMPLETE), and the certificate's language.
+//! What a caller may see and change is the API's decision: a host gets the holder's name of
+//! the personal data only, and a refused save is shown beside its field.
+
+use super::account::refused_form;
+use super::form::{csrf, Field, FormState};
+use super::gql::Failed;
+use super::i18n::Lang;
+use super::layout::{notice, page, Chrome};
+use super::visit::{encode, Visit};
+use super::{failure_page, html_page, Portal};
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::{Extension, Form};
+use maud::{html, Markup};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+pub const DOCUMENT: &str = "query Document($id: ID!, $language: Language) { \
+  document(id: $id) { id europassNumber language holderName complete \
+    missingFields(language: $language) { section field label sectionLabel } \
+    personalData { surname firstName dateOfBirth nationality address email } \
+    hostOrganisation { name organisationType { code textEn textLv } address country mentorFirstName mentorLastName position phone email } \
+    project { objective programmeEn programmeLv qualification stay purpose { code textEn textLv } startDate endDate } \
+    learningOutcomes { activities jobRelatedSkills languageSkills { language listening reading spokenInteraction spokenProduction writing } digitalSkills organisationalSkills communicationSkills otherSkills } } \
+  referenceData { hostOrganisationTypes { code en lv } purposesOfStay { code en lv } languages { code en lv } cefrLevels { code en lv } procedures { hostCountries { code en lv } } } }";
+
+pub const SAVE_PERSONAL: &str = "mutation SavePersonal($id: ID!, $input: PersonalDataInput!) { savePersonalData(documentId: $id, input: $input) { complete } }";
+pub const SAVE_HOST: &str = "mutation SaveHost($id: ID!, $input: HostOrganisationInput!) { saveHostOrganisation(documentId: $id, input: $input) { complete } }";
+pub const SAVE_PROJECT: &str = "mutation SaveProject($id: ID!, $input: ProjectInput!) { saveProject(documentId: $id, input: $input) { complete } }";
+pub const SAVE_OUTCOMES: &str = "mutation SaveOutcomes($id: ID!, $input: LearningOutcomesInput!) { saveLearningOutcomes(documentId: $id, input: $input) { complete } }";
+pub const SET_LANGUAGE: &str = "mutation SetLanguage($id: ID!, $language: Language!) { setDocumentLanguage(documentId: $id, language: $language) { language } }";
+
+/// The sections in the certificate's order, by the API's names.
+pub const SECTIONS: [&str; 4] = [
+    "personalData",
+    "hostOrganisation",
+    "project",
+    "learningOutcomes",
+];
+
+/// How many language rows the form offers (the API takes at most 10; one more row appears
+/// after each save that fills the last).
+const LANGUAGE_ROWS_MIN: usize = 2;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Data {
+    document: Doc,
+    reference_data: Reference,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Doc {
+    id: String,
+    europass_number: Option<String>,
+    language: String,
+    holder_name: Option<String>,
+    complete: bool,
+    missing_fields: Vec<Missing>,
+    personal_data: HashMap<String, Value>,
+    host_organisation: HashMap<String, Value>,
+    project: HashMap<String, Value>,
+    learning_outcomes: HashMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Missing {
+    section: String,
+    field: String,
+    label: String,
+    section_label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Reference {
+    host_organisation_types: Vec<Coded>,
+    purposes_of_stay: Vec<Coded>,
+    languages: Vec<Coded>,
+    cefr_levels: Vec<Coded>,
+    procedures: Vec<Countries>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Countries {
+    host_countries: Vec<Coded>,
+}
+
+#[derive(Deserialize, Clone)]
+struct Coded {
+    code: String,
+    en: String,
+    lv: String,
+}
+
+fn options(list: &[Coded], lang: Lang) -> Vec<(String, String)> {
+    list.iter()
+        .map(|c| {
+            let label = if lang == Lang::Lv { &c.lv } else { &c.en };
+            (c.code.clone(), label.clone())
+        })
+        .collect()
+}
+
+/// A stored value as the form shows it.
+fn text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The form's values from what the document holds now.
+fn values_of(doc: &Doc) -> HashMap<String, String> {
+    let mut values = HashMap::new();
+    for section in [
+        &doc.personal_data,
+        &doc.host_organisation,
+        &doc.project,
+        &doc.learning_outcomes,
+    ] {
+        for (name, value) in section {
+            if value.is_string() {
+                values.insert(name.clone(), text(Some(value)));
+            }
+        }
+    }
+    for (name, choice) in [
+        (
+            "organisationType",
+            doc.host_organisation.get("organisationType"),
+        ),
+        ("purpose", doc.project.get("purpose")),
+    ] {
+        if let Some(choice) = choice.filter(|c| c.is_object()) {
+            match choice.get("code").and_then(Value::as_str) {
+                Some(code) => values.insert(name.to_string(), code.to_string()),
+                None => values.insert(format!("{name}Other"), text(choice.get("textEn"))),
+            };
+        }
+    }
+    if let Some(Value::Array(skills)) = doc.learning_outcomes.get("languageSkills") {
+        for (i, skill) in skills.iter().enumerate() {
+            for part in [
+                "language",
+                "listening",
+                "reading",
+                "spokenInteraction",
+                "spokenProduction",
+                "writing",
+            ] {
+                values.insert(format!("lang{i}.{part}"), text(skill.get(part)));
+            }
+        }
+    }
+    values
+}
+
+#[derive(Deserialize, Default)]
+pub struct Shown {
+    section: Option<String>,
+    saved: Option<String>,
+}
+
+pub async fn show(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Path(id): Path<String>,
+    Query(shown): Query<Shown>,
+) -> Response {
+    render(&portal, &visit, &id, &shown, None, StatusCode::OK).await
+}
+
+/// The page; `posted` is a section's form as it came back with errors.
+async fn render(
+    portal: &Portal,
+    visit: &Visit,
+    id: &str,
+    shown: &Shown,
+    posted: Option<FormState>,
+    status: StatusCode,
+) -> Response {
+    let user = match portal.frame(visit).await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let data = match portal
+        .run::<Data>(
+            visit,
+            DOCUMENT,
+            json!({"id": id, "language": visit.lang.api()}),
+        )
+        .await
+    {
+        Ok(data) => data,
+        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
+        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+    };
+    let lang = visit.lang;
+    let doc = &data.document;
+    let section = shown
+        .section
+        .as_deref()
+        .filter(|s| SECTIONS.contains(s))
+        .or_else(|| doc.missing_fields.first().map(|m| m.section.as_str()))
+        .unwrap_or("personalData")
+        .to_string();
+    let form = posted.unwrap_or_else(|| FormState::with_values(values_of(doc)));
+    let may_download = matches!(user.role.as_str(), "INSTITUTION_USER" | "NEC");
+    let chrome = Chrome {
+        visit,
+        user: Some(user),
+    };
+    let number = doc.europass_number.clone().unwrap_or_default();
+    let title = lang.ta("document-title", &[("number", number.clone().into())]);
+    let body = html! {
+        @if shown.saved.is_some() { (notice(&lang.t("section-saved"))) }
+        @if let Some(holder) = &doc.holder_name { p.lead { (holder) } }
+        section.completeness aria-labelledby="completeness" {
+            h2 id="completeness" { (lang.t("completeness")) }
+            @if doc.complete {
+                p { span.badge.complete { (lang.t("complete")) } }
+                @if may_download {
+                    p { a.button href=(format!("/documents/{}/certificate.pdf", doc.id)) download { (lang.t("download-pdf")) } }
+                }
+            } @else {
+                p { span.badge.incomplete { (lang.ta("missing-count", &[("count", (doc.missing_fields.len() as i64).into())])) } }
+                ul.missing {
+                    @for m in &doc.missing_fields {
+                        li { a href=(format!("/documents/{}?section={}#{}", doc.id, m.section, m.field)) { (m.section_label) ": " (m.label) } }
+                    }
+                }
+            }
+            form.inline-row method="post" action=(format!("/documents/{}/language", doc.id)) {
+                (csrf(&visit.csrf))
+                label for="certificate-language" { (lang.t("certificate-language")) }
+                select id="certificate-language" name="language" {
+                    option value="LV" selected[doc.language == "LV"] { "Latviešu" }
+                    option value="EN" selected[doc.language == "EN"] { "English" }
+                }
+                button.secondary type="submit" { (lang.t("save")) }
+            }
+        }
+        nav.tabs aria-label=(lang.t("sections")) {
+            ul {
+                @for s in SECTIONS {
+                    li {
+                        a href=(format!("/documents/{}?section={s}", doc.id)) aria-current=[(s == section).then_some("page")] {
+                            (lang.t(&format!("section-{s}")))
+                            @let missing = doc.missing_fields.iter().filter(|m| m.section == s).count();
+                            @if missing > 0 { " " span.badge.incomplete { (missing) } }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { (lang.t(&format!("section-{section}"))) }
+        (form.summary(lang))
+        form.section method="post" action=(format!("/documents/{}/sections/{section}", doc.id)) novalidate {
+            (csrf(&visit.csrf))
+            (section_fields(&section, &form, lang, &data.reference_data, doc))
+            button type="submit" { (lang.t("save-section")) }
+        }
+    };
+    html_page(visit, status, page(&chrome, &title, body))
+}
+
+fn section_fields(
+    section: &str,
+    form: &FormState,
+    lang: Lang,
+    reference: &Reference,
+    doc: &Doc,
+) -> Markup {
+    let countries = {
+        let mut all: Vec<Coded> = vec![];
+        for procedure in &reference.procedures {
+            for c in &procedure.host_countries {
+                if !all.iter().any(|known| known.code == c.code) {
+                    all.push(c.clone());
+                }
+            }
+        }
+        options(&all, lang)
+    };
+    let f = |name: &'static str| Field::new(name, lang.t(&format!("field-{name}")));
+    match section {
+        "personalData" => html! {
+            (f("surname").required().autocomplete("family-name").input(form, lang))
+            (f("firstName").required().autocomplete("given-name").input(form, lang))
+            (f("dateOfBirth").kind("date").required().autocomplete("bday").input(form, lang))
+            (f("nationality").hint(lang.t("country-hint")).input(form, lang))
+            (f("address").textarea(form, lang))
+            (f("email").kind("email").hint(lang.t("participant-email-hint")).input(form, lang))
+        },
+        "hostOrganisation" => html! {
+            (f("name").required().input(form, lang))
+            (f("organisationType").required().select(form, lang, &options(&reference.host_organisation_types, lang)))
+            (f("organisationTypeOther").hint(lang.t("other-hint")).input(form, lang))
+            (f("address").required().textarea(form, lang))
+            (f("country").required().select(form, lang, &countries))
+            (f("mentorFirstName").required().input(form, lang))
+            (f("mentorLastName").required().input(form, lang))
+            (f("position").input(form, lang))
+            (f("phone").kind("tel").input(form, lang))
+            (f("email").kind("email").hint(lang.t("host-email-hint")).input(form, lang))
+        },
+        "project" => html! {
+            @let programme = if lang == Lang::Lv { doc.project.get("programmeLv") } else { doc.project.get("programmeEn") };
+            @if let Some(programme) = programme.and_then(Value::as_str) {
+                p { strong { (lang.t("field-programme")) ": " } (programme) }
+            }
+            (f("objective").required().textarea(form, lang))
+            (f("qualification").input(form, lang))
+            fieldset.choices {
+                legend { (lang.t("field-stay")) }
+                @for (value, key) in [("PHYSICAL", "stay-physical"), ("VIRTUAL", "stay-virtual"), ("", "stay-unset")] {
+                    label {
+                        input type="radio" name="stay" value=(value) checked[form.value("stay") == value];
+                        span { (lang.t(key)) }
+                    }
+                }
+            }
+            (f("purpose").select(form, lang, &options(&reference.purposes_of_stay, lang)))
+            (f("purposeOther").hint(lang.t("other-hint")).input(form, lang))
+            (f("startDate").kind("date").required().input(form, lang))
+            (f("endDate").kind("date").required().input(form, lang))
+        },
+        _ => html! {
+            (f("activities").required().hint(lang.t("activities-hint")).textarea(form, lang))
+            (f("jobRelatedSkills").textarea(form, lang))
+            fieldset id="languageSkills" {
+                legend { (lang.t("field-languageSkills")) }
+                @if let Some(error) = form.error("languageSkills") { p.error { (error) } }
+                @let filled = (0..10).filter(|i| !form.value(&format!("lang{i}.language")).is_empty()).count();
+                @for i in 0..(filled + 1).clamp(LANGUAGE_ROWS_MIN, 10) {
+                    div.language-row {
+                        @let language = format!("lang{i}.language");
+                        div.field {
+                            label for=(language) { (lang.ta("language-n", &[("n", ((i + 1) as i64).into())])) }
+                            select id=(language) name=(language) {
+                                option value="" { (lang.t("choose")) }
+                                @for (code, label) in options(&reference.languages, lang) {
+                                    option value=(code) selected[form.value(&language) == code] { (label) }
+                                }
+                            }
+                        }
+                        @for part in ["listening", "reading", "spokenInteraction", "spokenProduction", "writing"] {
+                            @let name = format!("lang{i}.{part}");
+                            div.field {
+                                label for=(name) { (lang.t(&format!("cefr-{part}"))) }
+                                select id=(name) name=(name) {
+                                    option value="" { "–" }
+                                    @for level in &reference.cefr_levels {
+                                        option value=(level.code) selected[form.value(&name) == level.code] { (level.code) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (f("digitalSkills").textarea(form, lang))
+            (f("organisationalSkills").textarea(form, lang))
+            (f("communicationSkills").textarea(form, lang))
+            (f("otherSkills").textarea(form, lang))
+        },
+    }
+}
+
+/// The section's input from the posted form: every field is sent (an empty one clears it).
+fn input_of(section: &str, posted: &HashMap<String, String>) -> (&'static str, Value) {
+    let get = |name: &str| {
+        posted
+            .get(name)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let date = |name: &str| {
+        let value = get(name);
+        if value.is_empty() {
+            Value::Null
+        } else {
+            json!(value)
+        }
+    };
+    let choice = |name: &str| {
+        let (code, other) = (get(name), get(&format!("{name}Other")));
+        if !code.is_empty() {
+            json!({"code": code})
+        } else if !other.is_empty() {
+            json!({"other": other})
+        } else {
+            Value::Null
+        }
+    };
+    let texts = |names: &[&str]| -> serde_json::Map<String, Value> {
+        names
+            .iter()
+            .map(|n| (n.to_string(), json!(get(n))))
+            .collect()
+    };
+    match section {
+        "personalData" => {
+            let mut input = texts(&["surname", "firstName", "nationality", "address", "email"]);
+            input.insert("dateOfBirth".into(), date("dateOfBirth"));
+            (SAVE_PERSONAL, Value::Object(input))
+        }
+        "hostOrganisation" => {
+            let mut input = texts(&[
+                "name",
+                "address",
+                "country",
+                "mentorFirstName",
+                "mentorLastName",
+                "position",
+                "phone",
+                "email",
+            ]);
+            input.insert("organisationType".into(), choice("organisationType"));
+            (SAVE_HOST, Value::Object(input))
+        }
+        "project" => {
+            let mut input = texts(&["objective", "qualification"]);
+            let stay = get("stay");
+            input.insert(
+                "stay".into(),
+                if stay.is_empty() {
+                    Value::Null
+                } else {
+                    json!(stay)
+                },
+            );
+            input.insert("purpose".into(), choice("purpose"));
+            input.insert("startDate".into(), date("startDate"));
+            input.insert("endDate".into(), date("endDate"));
+            (SAVE_PROJECT, Value::Object(input))
+        }
+        _ => {
+            let mut input = texts(&[
+                "activities",
+                "jobRelatedSkills",
+                "digitalSkills",
+                "organisationalSkills",
+                "communicationSkills",
+                "otherSkills",
+            ]);
+            let mut skills = vec![];
+            for i in 0..10 {
+                let language = get(&format!("lang{i}.language"));
+                if language.is_empty() {
+                    continue;
+                }
+                let mut skill = serde_json::Map::new();
+                skill.insert("language".into(), json!(language));
+                for part in [
+                    "listening",
+                    "reading",
+                    "spokenInteraction",
+                    "spokenProduction",
+                    "writing",
+                ] {
+                    let level = get(&format!("lang{i}.{part}"));
+                    if !level.is_empty() {
+                        skill.insert(part.into(), json!(level));
+                    }
+                }
+                skills.push(Value::Object(skill));
+            }
+            input.insert("languageSkills".into(), Value::Array(skills));
+            (SAVE_OUTCOMES, Value::Object(input))
+        }
+    }
+}
+
+/// The names of a section's form fields (errors of other fields go on top).
+fn field_names(section: &str) -> Vec<String> {
+    let names: &[&str] = match section {
+        "personalData" => &[
+            "surname",
+            "firstName",
+            "dateOfBirth",
+            "nationality",
+            "address",
+            "email",
+        ],
+        "hostOrganisation" => &[
+            "name",
+            "organisationType",
+            "address",
+            "country",
+            "mentorFirstName",
+            "mentorLastName",
+            "position",
+            "phone",
+            "email",
+        ],
+        "project" => &[
+            "objective",
+            "qualification",
+            "stay",
+            "purpose",
+            "startDate",
+            "endDate",
+        ],
+        _ => &[
+            "activities",
+            "jobRelatedSkills",
+            "languageSkills",
+            "digitalSkills",
+            "organisationalSkills",
+            "communicationSkills",
+            "otherSkills",
+        ],
+    };
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+type Posted = Form<Vec<(String, String)>>;
+
+pub async fn save(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Path((id, section)): Path<(String, String)>,
+    Form(posted): Posted,
+) -> Response {
+    let posted: HashMap<String, String> = posted.into_iter().collect();
+    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
+        return refused_form(&portal, &visit);
+    }
+    let Some(section) = SECTIONS.iter().find(|s| **s == section).copied() else {
+        return super::not_found(visit).await;
+    };
+    let (mutation, input) = input_of(section, &posted);
+    match portal
+        .run::<Value>(&visit, mutation, json!({"id": id, "input": input}))
+        .await
+    {
+        Ok(_) => visit.redirect(&format!(
+            "/documents/{}?section={section}&saved=1",
+            encode(&id)
+        )),
+        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
+        Err(Failed::Errors(errors)) => {
+            let mut form = FormState::with_values(posted.clone());
+            let names = field_names(section);
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            form.add_errors(visit.lang, &errors, &names);
+            let shown = Shown {
+                section: Some(section.to_string()),
+                saved: None,
+            };
+            render(
+                &portal,
+                &visit,
+                &id,
+                &shown,
+                Some(form),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn set_language(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Path(id): Path<String>,
+    Form(posted): Form<HashMap<String, String>>,
+) -> Response {
+    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
+        return refused_form(&portal, &visit);
+    }
+    let language = if posted.get("language").map(String::as_str) == Some("EN") {
+        "EN"
+    } else {
+        "LV"
+    };
+    match portal
+        .run::<Value>(
+            &visit,
+            SET_LANGUAGE,
+            json!({"id": id, "language": language}),
+        )
+        .await
+    {
+        Ok(_) => visit.redirect(&format!("/documents/{}?saved=1", encode(&id))),
+        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
+        Err(Failed::Errors(errors)) => failure_page(&visit, &errors),
+    }
+}
