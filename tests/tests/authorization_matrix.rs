@@ -270,6 +270,7 @@ fn rest_routes() -> Vec<(&'static str, Rest)> {
         ("/documents/{id}", Rest::Page),
         ("/documents/{id}/sections/{section}", Rest::Page),
         ("/documents/{id}/language", Rest::Page),
+        ("/documents/{id}/access/{what}", Rest::Page),
         ("/nec/queue", Rest::Page),
         ("/nec/mobilities/{id}/approve", Rest::Page),
         ("/nec/mobilities/{id}/reject", Rest::Page),

@@ -499,3 +499,90 @@ async fn a_document_is_filled_section_by_section_in_latvian_until_complete() {
         .await;
     assert_eq!(kept.as_str(), Some("de"));
 }
+
+#[tokio::test]
+async fn a_host_gets_its_password_from_the_document_page_and_fills_its_sections_but_never_the_pdf()
+{
+    let app = spawn_app().await;
+    let (session, password, _) = app.institution_session("Skola", "info@skola.lv").await;
+    let (_, _, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    let doc = &docs[0];
+    app.complete_document(&session, doc).await;
+    app.save_section(
+        &session,
+        "saveHostOrganisation",
+        doc,
+        serde_json::json!({"email": "host@host.de"}),
+    )
+    .await
+    .data();
+    let browser = Browser::start_with_language("en").await;
+    log_in(&app, &browser, "info@skola.lv", &password).await;
+    browser
+        .goto(&format!("{}/documents/{doc}", app.address))
+        .await;
+    browser.submit("form[action$='/access/host'] button").await;
+    browser.wait_for_text("Saved.", WAIT).await;
+    let host_password = app
+        .smtp
+        .wait_for("host@host.de", "password:")
+        .await
+        .after("password: ");
+    // The host logs in with the e-mailed password and is asked to choose its own.
+    browser.delete_cookies().await;
+    browser.goto(&format!("{}/login", app.address)).await;
+    browser.fill("#email", "host@host.de").await;
+    browser.fill("#password", &host_password).await;
+    browser.submit("main form button[type=submit]").await;
+    browser.wait_for("#currentPassword", WAIT).await;
+    browser.fill("#currentPassword", &host_password).await;
+    browser.fill("#newPassword", "Saimnieks-2026-parole").await;
+    browser.submit("main form button[type=submit]").await;
+    browser
+        .wait_for_text("Your password has been changed", WAIT)
+        .await;
+    // Its home lists the document; the document shows the holder's name and no personal data.
+    browser.click("a[href='/']").await;
+    browser
+        .wait_for(&format!("a[href='/documents/{doc}']"), WAIT)
+        .await;
+    check_page(&browser, "host-home").await;
+    browser.click(&format!("a[href='/documents/{doc}']")).await;
+    browser.wait_for("nav.tabs", WAIT).await;
+    let page = browser.page_text().await;
+    assert!(page.contains("Līga Bērziņa"), "{page}");
+    assert!(
+        !browser.exists("a[href*='section=personalData']").await,
+        "no personal data tab for a host"
+    );
+    assert!(
+        !browser.exists("#dateOfBirth").await && !page.contains("2007"),
+        "{page}"
+    );
+    assert!(
+        !browser.exists("a[href$='/certificate.pdf']").await,
+        "no PDF link for a host"
+    );
+    assert!(
+        !browser.exists("section.access").await,
+        "no access panel for a host"
+    );
+    browser.click("nav.tabs a[href*='section=project']").await;
+    browser.wait_for("#objective", WAIT).await;
+    browser
+        .fill("#objective", "Metināšana un drošība darbā")
+        .await;
+    browser.submit("form.section button[type=submit]").await;
+    browser.wait_for_text("Saved.", WAIT).await;
+    check_page(&browser, "host-document").await;
+    // The PDF stays closed to the host's browser session.
+    let token = browser.cookie("europass_session").await.unwrap().0;
+    let status = reqwest::Client::new()
+        .get(format!("{}/documents/{doc}/certificate.pdf", app.address))
+        .header("cookie", format!("europass_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 403);
+}

@@ -676,3 +676,96 @@ async fn an_unknown_address_gets_a_page_and_a_request_waits_for_the_base_data() 
     );
     assert!(!page.body.contains("name=\"acceptConditions\""));
 }
+
+#[tokio::test]
+async fn a_locked_participant_reads_the_document_but_cannot_save() {
+    let app = spawn_app().await;
+    let mut school = Visitor::new(&app).speaking("lv");
+    let password = register(&app, &mut school, "Skola", "info@skola.lv").await;
+    log_in(&mut school, "info@skola.lv", &password).await;
+    let session = school.cookies["europass_session"].clone();
+    let (_, _, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    let doc = &docs[0];
+    app.save_section(
+        &session,
+        "savePersonalData",
+        doc,
+        serde_json::json!({"surname": "Ozola", "firstName": "Anna", "email": "anna@skola.lv"}),
+    )
+    .await
+    .data();
+    let page = school.get(&format!("/documents/{doc}")).await;
+    assert!(page.text().contains("anna@skola.lv"), "{}", page.text());
+    let given = school
+        .post(&format!("/documents/{doc}/access/participant"), &[])
+        .await;
+    assert!(
+        given.text().contains("Piekļuve piešķirta: anna@skola.lv"),
+        "{}",
+        given.text()
+    );
+    // Locked from today (the test clock's day): from now on the participant only reads.
+    let locked = school
+        .post(
+            &format!("/documents/{doc}/access/lock"),
+            &[("lockFrom", "2026-11-02")],
+        )
+        .await;
+    assert!(
+        locked.text().contains("Slēgts no 2.11.2026."),
+        "{}",
+        locked.text()
+    );
+    let emailed = app
+        .smtp
+        .wait_for("anna@skola.lv", "password:")
+        .await
+        .after("password: ");
+    let mut anna = Visitor::new(&app).speaking("lv");
+    log_in(&mut anna, "anna@skola.lv", &emailed).await;
+    let page = anna.get(&format!("/documents/{doc}")).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(page.text().contains("Dokuments slēgts"), "{}", page.text());
+    assert!(
+        !page.body.contains("section.access") && !page.text().contains("Kas vēl strādā"),
+        "no access panel"
+    );
+    let refused = anna
+        .post(
+            &format!("/documents/{doc}/sections/personalData"),
+            &[("surname", "Ozoliņa"), ("firstName", "Anna")],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        refused.by_id("surname").as_deref() == Some("Ozoliņa"),
+        "what was typed is kept"
+    );
+    let reread = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { personalData { surname } } }",
+            serde_json::json!({"id": doc}),
+        )
+        .await;
+    assert_eq!(
+        reread.data()["document"]["personalData"]["surname"],
+        "Ozola",
+        "nothing changed"
+    );
+    // Unlocked, the participant saves.
+    school
+        .post(&format!("/documents/{doc}/access/unlock"), &[])
+        .await;
+    let saved = anna
+        .post(
+            &format!("/documents/{doc}/sections/personalData"),
+            &[
+                ("surname", "Ozoliņa"),
+                ("firstName", "Anna"),
+                ("email", "anna@skola.lv"),
+            ],
+        )
+        .await;
+    assert!(saved.text().contains("Saglabāts."), "{}", saved.text());
+}

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 pub const DOCUMENT: &str = "query Document($id: ID!, $language: Language) { \
   document(id: $id) { id europassNumber language holderName complete \
+    participantAccess { email lockedFrom lockedNow } \
     missingFields(language: $language) { section field label sectionLabel } \
     personalData { surname firstName dateOfBirth nationality address email } \
     hostOrganisation { name organisationType { code textEn textLv } address country mentorFirstName mentorLastName position phone email } \
@@ -33,6 +34,13 @@ pub const SAVE_PERSONAL: &str = "mutation SavePersonal($id: ID!, $input: Persona
 pub const SAVE_HOST: &str = "mutation SaveHost($id: ID!, $input: HostOrganisationInput!) { saveHostOrganisation(documentId: $id, input: $input) { complete } }";
 pub const SAVE_PROJECT: &str = "mutation SaveProject($id: ID!, $input: ProjectInput!) { saveProject(documentId: $id, input: $input) { complete } }";
 pub const SAVE_OUTCOMES: &str = "mutation SaveOutcomes($id: ID!, $input: LearningOutcomesInput!) { saveLearningOutcomes(documentId: $id, input: $input) { complete } }";
+pub const SEND_HOST_PASSWORD: &str =
+    "mutation SendHostPassword($id: ID!) { sendHostPassword(documentId: $id) }";
+pub const GRANT_PARTICIPANT: &str =
+    "mutation GrantParticipant($id: ID!) { grantParticipantAccess(documentId: $id) }";
+pub const LOCK_PARTICIPANT: &str = "mutation LockParticipant($ids: [ID!]!, $from: DateTime!) { lockParticipantAccess(documentIds: $ids, from: $from) }";
+pub const UNLOCK_PARTICIPANT: &str =
+    "mutation UnlockParticipant($ids: [ID!]!) { unlockParticipantAccess(documentIds: $ids) }";
 pub const SET_LANGUAGE: &str = "mutation SetLanguage($id: ID!, $language: Language!) { setDocumentLanguage(documentId: $id, language: $language) { language } }";
 
 /// The sections in the certificate's order, by the API's names.
@@ -67,6 +75,15 @@ struct Doc {
     host_organisation: HashMap<String, Value>,
     project: HashMap<String, Value>,
     learning_outcomes: HashMap<String, Value>,
+    participant_access: Option<ParticipantAccess>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ParticipantAccess {
+    email: Option<String>,
+    locked_from: Option<chrono::DateTime<chrono::Utc>>,
+    locked_now: bool,
 }
 
 #[derive(Deserialize)]
@@ -207,13 +224,25 @@ async fn render(
     };
     let lang = visit.lang;
     let doc = &data.document;
+    // A host sees the holder's name of the personal data only (R-HOST): no tab for them.
+    let sections: Vec<&str> = SECTIONS
+        .iter()
+        .copied()
+        .filter(|s| user.role != "HOST" || *s != "personalData")
+        .collect();
     let section = shown
         .section
         .as_deref()
-        .filter(|s| SECTIONS.contains(s))
-        .or_else(|| doc.missing_fields.first().map(|m| m.section.as_str()))
-        .unwrap_or("personalData")
+        .filter(|s| sections.contains(s))
+        .or_else(|| {
+            doc.missing_fields
+                .iter()
+                .map(|m| m.section.as_str())
+                .find(|s| sections.contains(s))
+        })
+        .unwrap_or(sections[0])
         .to_string();
+    let is_institution = user.role == "INSTITUTION_USER";
     let form = posted.unwrap_or_else(|| FormState::with_values(values_of(doc)));
     let may_download = matches!(user.role.as_str(), "INSTITUTION_USER" | "NEC");
     let chrome = Chrome {
@@ -252,11 +281,11 @@ async fn render(
         }
         nav.tabs aria-label=(lang.t("sections")) {
             ul {
-                @for s in SECTIONS {
+                @for s in &sections {
                     li {
-                        a href=(format!("/documents/{}?section={s}", doc.id)) aria-current=[(s == section).then_some("page")] {
+                        a href=(format!("/documents/{}?section={s}", doc.id)) aria-current=[(*s == section).then_some("page")] {
                             (lang.t(&format!("section-{s}")))
-                            @let missing = doc.missing_fields.iter().filter(|m| m.section == s).count();
+                            @let missing = doc.missing_fields.iter().filter(|m| m.section == *s).count();
                             @if missing > 0 { " " span.badge.incomplete { (missing) } }
                         }
                     }
@@ -264,11 +293,17 @@ async fn render(
             }
         }
         h2 { (lang.t(&format!("section-{section}"))) }
+        @if let Some(access) = doc.participant_access.as_ref().filter(|a| a.locked_now && !is_institution) {
+            p.warning { (lang.ta("participant-locked-since", &[("date", lang.date_time(access.locked_from.unwrap_or_default()).into())])) }
+        }
         (form.summary(lang))
         form.section method="post" action=(format!("/documents/{}/sections/{section}", doc.id)) novalidate {
             (csrf(&visit.csrf))
             (section_fields(&section, &form, lang, &data.reference_data, doc))
             button type="submit" { (lang.t("save-section")) }
+        }
+        @if is_institution {
+            (access_panel(visit, doc))
         }
     };
     html_page(visit, status, page(&chrome, &title, body))
@@ -597,5 +632,129 @@ pub async fn set_language(
         Ok(_) => visit.redirect(&format!("/documents/{}?saved=1", encode(&id))),
         Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
         Err(Failed::Errors(errors)) => failure_page(&visit, &errors),
+    }
+}
+
+/// Who else works on the document (R-HOST, R-PART): the host's password, the participant's
+/// access and its lock.
+fn access_panel(visit: &Visit, doc: &Doc) -> Markup {
+    let lang = visit.lang;
+    let host_email = text(doc.host_organisation.get("email"));
+    let participant_email = text(doc.personal_data.get("email"));
+    let access = doc.participant_access.as_ref();
+    let action = |what: &str| format!("/documents/{}/access/{what}", doc.id);
+    html! {
+        section.access aria-labelledby="access" {
+            h2 id="access" { (lang.t("access-title")) }
+            h3 { (lang.t("access-host")) }
+            @if host_email.is_empty() {
+                p { (lang.t("access-host-no-email")) }
+            } @else {
+                form method="post" action=(action("host")) {
+                    (csrf(&visit.csrf))
+                    p { (lang.ta("access-host-send", &[("email", host_email.clone().into())])) }
+                    button.secondary type="submit" { (lang.t("access-host-button")) }
+                }
+            }
+            h3 { (lang.t("access-participant")) }
+            @match access.and_then(|a| a.email.clone()) {
+                None => {
+                    @if participant_email.is_empty() {
+                        p { (lang.t("access-participant-no-email")) }
+                    } @else {
+                        form method="post" action=(action("participant")) {
+                            (csrf(&visit.csrf))
+                            p { (lang.ta("access-participant-give", &[("email", participant_email.clone().into())])) }
+                            button.secondary type="submit" { (lang.t("access-participant-button")) }
+                        }
+                    }
+                }
+                Some(email) => {
+                    p { (lang.ta("access-participant-given", &[("email", email.into())])) }
+                    @if let Some(from) = access.and_then(|a| a.locked_from) {
+                        p { (lang.ta("access-locked-from", &[("date", lang.date_time(from).into())])) }
+                        form method="post" action=(action("unlock")) {
+                            (csrf(&visit.csrf))
+                            button.secondary type="submit" { (lang.t("access-unlock")) }
+                        }
+                    } @else {
+                        form.inline-row method="post" action=(action("lock")) {
+                            (csrf(&visit.csrf))
+                            label for="lockFrom" { (lang.t("access-lock-from")) }
+                            input id="lockFrom" name="lockFrom" type="date" required;
+                            button.secondary type="submit" { (lang.t("access-lock")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The institution's access actions: `host`, `participant`, `lock` (from a day, 00:00 UTC),
+/// `unlock`.
+pub async fn access(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Path((id, what)): Path<(String, String)>,
+    Form(posted): Form<HashMap<String, String>>,
+) -> Response {
+    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
+        return refused_form(&portal, &visit);
+    }
+    let (operation, variables) = match what.as_str() {
+        "host" => (SEND_HOST_PASSWORD, json!({"id": id})),
+        "participant" => (GRANT_PARTICIPANT, json!({"id": id})),
+        "unlock" => (UNLOCK_PARTICIPANT, json!({"ids": [id]})),
+        "lock" => {
+            let day = posted
+                .get("lockFrom")
+                .map(String::as_str)
+                .unwrap_or_default();
+            let Ok(day) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+                let mut form = FormState::default();
+                form.add(None, visit.lang.t("date-missing"));
+                let shown = Shown {
+                    section: None,
+                    saved: None,
+                };
+                return render(
+                    &portal,
+                    &visit,
+                    &id,
+                    &shown,
+                    Some(form),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            };
+            let from = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+            (
+                LOCK_PARTICIPANT,
+                json!({"ids": [id], "from": from.to_rfc3339()}),
+            )
+        }
+        _ => return super::not_found(visit).await,
+    };
+    match portal.run::<Value>(&visit, operation, variables).await {
+        Ok(_) => visit.redirect(&format!("/documents/{}?saved=1#access", encode(&id))),
+        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
+        Err(Failed::Errors(errors)) => {
+            let mut form = FormState::default();
+            form.add_errors(visit.lang, &errors, &[]);
+            let shown = Shown {
+                section: None,
+                saved: None,
+            };
+            render(
+                &portal,
+                &visit,
+                &id,
+                &shown,
+                Some(form),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }

@@ -251,6 +251,7 @@ mod tests {
             ("end", text("2.1.2027.")),
             ("earliest", text("1.1.2027.")),
             ("reference", text("x")),
+            ("date", text("1.1.2027.")),
         ];
         for key in &en {
             for lang in Lang::ALL {
