@@ -411,7 +411,7 @@ pub fn copy_sections() -> Vec<(&'static str, Value)> {
             "hostOrganisation",
             json!([
                 "name",
-                "type",
+                "organisationType",
                 "address",
                 "country",
                 "mentorFirstName",

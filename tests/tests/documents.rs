@@ -171,7 +171,7 @@ async fn every_bad_field_is_named_and_nothing_is_written() {
         (
             "saveHostOrganisation",
             json!({"organisationType": {"code": "NOPE"}}),
-            "hostOrganisation.type",
+            "hostOrganisation.organisationType",
         ),
         (
             "saveProject",
@@ -428,4 +428,65 @@ async fn a_photo_is_checked_stored_by_hash_and_served_only_to_those_who_may_see_
         .await
         .unwrap();
     assert_eq!(denied.status(), 404);
+}
+
+/// Issue 22: the copy takes the section's input names; `type`, its old name for
+/// `organisationType`, still works.
+#[tokio::test]
+async fn the_copy_names_the_organisation_type_as_the_section_does() {
+    let app = europass_tests::spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 3).await;
+    app.save_section(
+        &session,
+        "saveHostOrganisation",
+        &docs[0],
+        json!({"organisationType": {"code": "VET_PROVIDER"}}),
+    )
+    .await
+    .data();
+    let copy =
+        "mutation($input: CopyToDocumentsInput!) { copyToDocuments(input: $input) { targets } }";
+    for (name, target) in [("organisationType", &docs[1]), ("type", &docs[2])] {
+        let input = json!({"sourceDocument": docs[0], "section": "hostOrganisation", "fields": [name], "targets": [target]});
+        app.gql_as(&session, copy, json!({"input": input}))
+            .await
+            .data();
+        let read = app
+            .gql_as(&session, "query($id: ID!) { document(id: $id) { hostOrganisation { organisationType { code } } missingFields { path field } } }", json!({"id": target}))
+            .await;
+        let document = &read.data()["document"];
+        assert_eq!(
+            document["hostOrganisation"]["organisationType"]["code"], "VET_PROVIDER",
+            "copied as {name}"
+        );
+        assert!(
+            !document["missingFields"].to_string().contains("\"type\""),
+            "{document}"
+        );
+    }
+    let missing = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { missingFields { path field } } }",
+            json!({"id": docs[0]}),
+        )
+        .await;
+    assert!(
+        !missing.data().to_string().contains("organisationType"),
+        "the source has it"
+    );
+    let fresh = app.approved_mobility("other@skola.lv", 1).await;
+    let missing = app
+        .gql_as(
+            &fresh.0,
+            "query($id: ID!) { document(id: $id) { missingFields { path field } } }",
+            json!({"id": fresh.2[0]}),
+        )
+        .await;
+    let missing = missing.data()["document"]["missingFields"].to_string();
+    assert!(
+        missing.contains("\"hostOrganisation.organisationType\"")
+            && missing.contains("\"organisationType\""),
+        "{missing}"
+    );
 }

@@ -231,8 +231,8 @@ impl MissingField {
         let pick = |label: domain::reference::Label| if lv { label.lv } else { label.en };
         Self {
             section: m.section.as_str().to_string(),
-            field: m.field.to_string(),
-            path: m.path(),
+            field: super::field_names::api_field(m.section.as_str(), m.field).to_string(),
+            path: super::field_names::api_path(&m.path()),
             label: pick(m.label).to_string(),
             section_label: pick(m.section_label).to_string(),
         }
@@ -726,7 +726,9 @@ pub struct CopyToDocumentsInput {
     pub source_document: ID,
     /// The section: `hostOrganisation`, `project` or `learningOutcomes`.
     pub section: String,
-    /// Field names of that section, e.g. `["name", "address", "country"]`.
+    /// Field names of that section as its input names them, e.g. `["name",
+    /// "organisationType", "country"]` (`type` is still taken for `organisationType`,
+    /// deprecated).
     pub fields: Vec<String>,
     /// The documents that receive the values (of the source's mobility, not the source).
     pub targets: Vec<ID>,
@@ -916,8 +918,12 @@ impl DocumentMutation {
                 .transpose()?;
             let request = CopyRequest {
                 source,
+                fields: input
+                    .fields
+                    .into_iter()
+                    .map(|f| super::field_names::domain_field(&input.section, f))
+                    .collect(),
                 section: input.section,
-                fields: input.fields,
                 targets,
                 client_mutation_id,
             };

@@ -91,7 +91,7 @@ impl ApiError {
                 e.set("reason", reason);
             }
             if let Some(field) = &field {
-                e.set("field", field.as_str());
+                e.set("field", super::field_names::api_path(field));
             }
             if let Some(seconds) = retry_after {
                 e.set("retryAfterSeconds", seconds);
@@ -115,9 +115,12 @@ fn missing_fields(missing: &[domain::document::MissingField]) -> async_graphql::
                 let mut put = |name: &str, value: String| {
                     field.insert(async_graphql::Name::new(name), value.into());
                 };
-                put("path", m.path());
+                put("path", super::field_names::api_path(&m.path()));
                 put("section", m.section.as_str().to_string());
-                put("field", m.field.to_string());
+                put(
+                    "field",
+                    super::field_names::api_field(m.section.as_str(), m.field).to_string(),
+                );
                 put("label", m.label.en.to_string());
                 put("labelLv", m.label.lv.to_string());
                 async_graphql::Value::Object(field)

@@ -7,6 +7,7 @@ mod document;
 mod document_checks;
 mod errors;
 mod esco;
+mod field_names;
 mod mobility;
 mod mutation;
 mod nul_bytes;
