@@ -307,6 +307,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/documents/{id}/sections/{section}", post(document::save))
         .route("/documents/{id}/language", post(document::set_language))
         .route("/documents/{id}/access/{what}", post(document::access))
+        .route("/documents/{id}/copy/{section}", post(document::copy))
         .route("/nec/queue", get(nec::queue))
         .route("/nec/mobilities/{id}/approve", post(nec::approve))
         .route("/nec/mobilities/{id}/reject", post(nec::reject))

@@ -271,6 +271,7 @@ fn rest_routes() -> Vec<(&'static str, Rest)> {
         ("/documents/{id}/sections/{section}", Rest::Page),
         ("/documents/{id}/language", Rest::Page),
         ("/documents/{id}/access/{what}", Rest::Page),
+        ("/documents/{id}/copy/{section}", Rest::Page),
         ("/nec/queue", Rest::Page),
         ("/nec/mobilities/{id}/approve", Rest::Page),
         ("/nec/mobilities/{id}/reject", Rest::Page),

@@ -586,3 +586,55 @@ async fn a_host_gets_its_password_from_the_document_page_and_fills_its_sections_
         .status();
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn the_host_organisation_is_copied_to_two_other_documents() {
+    let app = spawn_app().await;
+    let (session, password, _) = app.institution_session("Skola", "info@skola.lv").await;
+    let (_, _, docs) = app.approved_mobility_for(&session, 3, "A").await;
+    app.complete_document(&session, &docs[0]).await;
+    let browser = Browser::start_with_language("lv").await;
+    log_in(&app, &browser, "info@skola.lv", &password).await;
+    browser
+        .goto(&format!(
+            "{}/documents/{}?section=hostOrganisation",
+            app.address, docs[0]
+        ))
+        .await;
+    browser.wait_for("details#copy", WAIT).await;
+    browser.click("details#copy summary").await;
+    for field in [
+        "name",
+        "organisationType",
+        "address",
+        "country",
+        "mentorFirstName",
+        "mentorLastName",
+    ] {
+        browser.check(&format!("#copy-field-{field}")).await;
+    }
+    browser.check(&format!("#copy-target-{}", docs[1])).await;
+    browser.check(&format!("#copy-target-{}", docs[2])).await;
+    check_page(&browser, "document-copy-lv").await;
+    browser.submit("details#copy button[type=submit]").await;
+    browser
+        .wait_for_text("Nokopēts uz 2 dokumentiem.", WAIT)
+        .await;
+    for target in &docs[1..] {
+        let read = app
+            .gql_as(&session, "query($id: ID!) { document(id: $id) { hostOrganisation { name organisationType { code } country } missingFields { section } } }", serde_json::json!({"id": target}))
+            .await;
+        let document = &read.data()["document"];
+        assert_eq!(document["hostOrganisation"]["name"], "Berufsschule München");
+        assert_eq!(
+            document["hostOrganisation"]["organisationType"]["code"],
+            "VET_PROVIDER"
+        );
+        assert!(
+            !document["missingFields"]
+                .to_string()
+                .contains("hostOrganisation"),
+            "{document}"
+        );
+    }
+}

@@ -287,3 +287,12 @@ access-lock-from = Lock from
 access-lock = Lock
 access-unlock = Unlock
 participant-locked-since = The document was locked on { $date }: you can read it but no longer change it.
+copy-title = Copy fields of this section to other documents
+copy-fields = Fields to copy
+copy-targets = To these documents of the mobility
+copy-hint = The chosen fields of the other documents are replaced with this document's values (an empty value empties them).
+copy-button = Copy
+copied = { $count ->
+    [one] Copied to { $count } document.
+   *[other] Copied to { $count } documents.
+}

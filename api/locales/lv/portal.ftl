@@ -291,3 +291,12 @@ access-lock-from = Slēgt no
 access-lock = Slēgt
 access-unlock = Atslēgt
 participant-locked-since = Dokuments slēgts { $date }: jūs to varat lasīt, bet vairs nevarat mainīt.
+copy-title = Kopēt šīs sadaļas laukus uz citiem dokumentiem
+copy-fields = Kopējamie lauki
+copy-targets = Uz šiem mobilitātes dokumentiem
+copy-hint = Izvēlētie citu dokumentu lauki tiks aizstāti ar šī dokumenta vērtībām (tukša vērtība tos iztukšos).
+copy-button = Kopēt
+copied = { $count ->
+    [one] Nokopēts uz { $count } dokumentu.
+   *[other] Nokopēts uz { $count } dokumentiem.
+}

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 
 pub const DOCUMENT: &str = "query Document($id: ID!, $language: Language) { \
-  document(id: $id) { id europassNumber language holderName complete \
+  document(id: $id) { id europassNumber mobilityId language holderName complete \
     participantAccess { email lockedFrom lockedNow } \
     missingFields(language: $language) { section field label sectionLabel } \
     personalData { surname firstName dateOfBirth nationality address email } \
@@ -41,6 +41,9 @@ pub const GRANT_PARTICIPANT: &str =
 pub const LOCK_PARTICIPANT: &str = "mutation LockParticipant($ids: [ID!]!, $from: DateTime!) { lockParticipantAccess(documentIds: $ids, from: $from) }";
 pub const UNLOCK_PARTICIPANT: &str =
     "mutation UnlockParticipant($ids: [ID!]!) { unlockParticipantAccess(documentIds: $ids) }";
+pub const SIBLINGS: &str = "query Siblings($id: ID!) { mobility(id: $id) { documents(first: 100) { nodes { id europassNumber holderName } } } }";
+pub const COPY: &str =
+    "mutation Copy($input: CopyToDocumentsInput!) { copyToDocuments(input: $input) { targets } }";
 pub const SET_LANGUAGE: &str = "mutation SetLanguage($id: ID!, $language: Language!) { setDocumentLanguage(documentId: $id, language: $language) { language } }";
 
 /// The sections in the certificate's order, by the API's names.
@@ -66,6 +69,7 @@ struct Data {
 #[serde(rename_all = "camelCase")]
 struct Doc {
     id: String,
+    mobility_id: Option<String>,
     europass_number: Option<String>,
     language: String,
     holder_name: Option<String>,
@@ -186,6 +190,178 @@ fn values_of(doc: &Doc) -> HashMap<String, String> {
 pub struct Shown {
     section: Option<String>,
     saved: Option<String>,
+    copied: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Sibling {
+    id: String,
+    europass_number: String,
+    holder_name: Option<String>,
+}
+
+/// The other documents of the mobility, as copy targets (institution users only).
+async fn siblings(portal: &Portal, visit: &Visit, doc: &Doc) -> Vec<Sibling> {
+    #[derive(Deserialize)]
+    struct Data {
+        mobility: Option<Mobility>,
+    }
+    #[derive(Deserialize)]
+    struct Mobility {
+        documents: Nodes,
+    }
+    #[derive(Deserialize)]
+    struct Nodes {
+        nodes: Vec<Sibling>,
+    }
+    let Some(mobility) = &doc.mobility_id else {
+        return vec![];
+    };
+    match portal
+        .run::<Data>(visit, SIBLINGS, json!({"id": mobility}))
+        .await
+    {
+        Ok(Data { mobility: Some(m) }) => m
+            .documents
+            .nodes
+            .into_iter()
+            .filter(|s| s.id != doc.id)
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// The fields of a copyable section, as its inputs name them.
+fn copyable(section: &str) -> &'static [&'static str] {
+    match section {
+        "hostOrganisation" => &[
+            "name",
+            "organisationType",
+            "address",
+            "country",
+            "mentorFirstName",
+            "mentorLastName",
+            "position",
+            "phone",
+            "email",
+        ],
+        "project" => &[
+            "objective",
+            "qualification",
+            "stay",
+            "purpose",
+            "startDate",
+            "endDate",
+        ],
+        "learningOutcomes" => &[
+            "activities",
+            "jobRelatedSkills",
+            "languageSkills",
+            "digitalSkills",
+            "organisationalSkills",
+            "communicationSkills",
+            "otherSkills",
+        ],
+        _ => &[],
+    }
+}
+
+fn copy_panel(visit: &Visit, doc: &Doc, section: &str, targets: &[Sibling]) -> Markup {
+    let lang = visit.lang;
+    html! {
+        @if !copyable(section).is_empty() && !targets.is_empty() {
+            details.copy id="copy" {
+                summary { (lang.t("copy-title")) }
+                form method="post" action=(format!("/documents/{}/copy/{section}", doc.id)) {
+                    (csrf(&visit.csrf))
+                    fieldset.choices {
+                        legend { (lang.t("copy-fields")) }
+                        @for field in copyable(section) {
+                            label {
+                                input type="checkbox" name="field" value=(field) id=(format!("copy-field-{field}"));
+                                span { (lang.t(&format!("field-{field}"))) }
+                            }
+                        }
+                    }
+                    fieldset.choices {
+                        legend { (lang.t("copy-targets")) }
+                        @for target in targets {
+                            label {
+                                input type="checkbox" name="target" value=(target.id) id=(format!("copy-target-{}", target.id));
+                                span { (target.europass_number) @if let Some(holder) = &target.holder_name { " · " (holder) } }
+                            }
+                        }
+                    }
+                    p.hint { (lang.t("copy-hint")) }
+                    button type="submit" { (lang.t("copy-button")) }
+                }
+            }
+        }
+    }
+}
+
+/// Copies the chosen fields of a section to the chosen documents (R-COPY).
+pub async fn copy(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Path((id, section)): Path<(String, String)>,
+    Form(posted): Form<Vec<(String, String)>>,
+) -> Response {
+    let csrf_field = posted
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str());
+    if !visit.form_is_genuine(csrf_field) {
+        return refused_form(&portal, &visit);
+    }
+    let all = |name: &str| -> Vec<String> {
+        posted
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let input = json!({"sourceDocument": id, "section": section, "fields": all("field"), "targets": all("target")});
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Data {
+        copy_to_documents: Copied,
+    }
+    #[derive(Deserialize)]
+    struct Copied {
+        targets: i64,
+    }
+    match portal
+        .run::<Data>(&visit, COPY, json!({"input": input}))
+        .await
+    {
+        Ok(data) => visit.redirect(&format!(
+            "/documents/{}?section={}&copied={}",
+            encode(&id),
+            encode(&section),
+            data.copy_to_documents.targets
+        )),
+        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
+        Err(Failed::Errors(errors)) => {
+            let mut form = FormState::default();
+            form.add_errors(visit.lang, &errors, &[]);
+            let shown = Shown {
+                section: Some(section),
+                saved: None,
+                copied: None,
+            };
+            render(
+                &portal,
+                &visit,
+                &id,
+                &shown,
+                Some(form),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }
 
 pub async fn show(
@@ -244,6 +420,11 @@ async fn render(
         .to_string();
     let is_institution = user.role == "INSTITUTION_USER";
     let form = posted.unwrap_or_else(|| FormState::with_values(values_of(doc)));
+    let targets = if is_institution && !copyable(&section).is_empty() {
+        siblings(portal, visit, doc).await
+    } else {
+        vec![]
+    };
     let may_download = matches!(user.role.as_str(), "INSTITUTION_USER" | "NEC");
     let chrome = Chrome {
         visit,
@@ -253,6 +434,7 @@ async fn render(
     let title = lang.ta("document-title", &[("number", number.clone().into())]);
     let body = html! {
         @if shown.saved.is_some() { (notice(&lang.t("section-saved"))) }
+        @if let Some(count) = shown.copied { (notice(&lang.ta("copied", &[("count", count.into())]))) }
         @if let Some(holder) = &doc.holder_name { p.lead { (holder) } }
         section.completeness aria-labelledby="completeness" {
             h2 id="completeness" { (lang.t("completeness")) }
@@ -302,6 +484,7 @@ async fn render(
             (section_fields(&section, &form, lang, &data.reference_data, doc))
             button type="submit" { (lang.t("save-section")) }
         }
+        (copy_panel(visit, doc, &section, &targets))
         @if is_institution {
             (access_panel(visit, doc))
         }
@@ -593,6 +776,7 @@ pub async fn save(
             let shown = Shown {
                 section: Some(section.to_string()),
                 saved: None,
+                copied: None,
             };
             render(
                 &portal,
@@ -717,6 +901,7 @@ pub async fn access(
                 let shown = Shown {
                     section: None,
                     saved: None,
+                    copied: None,
                 };
                 return render(
                     &portal,
@@ -745,6 +930,7 @@ pub async fn access(
             let shown = Shown {
                 section: None,
                 saved: None,
+                copied: None,
             };
             render(
                 &portal,

@@ -83,6 +83,8 @@ pub const ALL: &[&str] = &[
     super::document::SAVE_PROJECT,
     super::document::SAVE_OUTCOMES,
     super::document::SET_LANGUAGE,
+    super::document::SIBLINGS,
+    super::document::COPY,
     super::document::SEND_HOST_PASSWORD,
     super::document::GRANT_PARTICIPANT,
     super::document::LOCK_PARTICIPANT,
