@@ -308,6 +308,7 @@ fn portal_routes() -> Router<AppState> {
         .route("/documents/{id}/language", post(document::set_language))
         .route("/documents/{id}/access/{what}", post(document::access))
         .route("/documents/{id}/copy/{section}", post(document::copy))
+        .route("/documents/{id}/esco", post(document::esco_add))
         .route("/nec/queue", get(nec::queue))
         .route("/nec/mobilities/{id}/approve", post(nec::approve))
         .route("/nec/mobilities/{id}/reject", post(nec::reject))

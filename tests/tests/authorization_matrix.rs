@@ -272,6 +272,7 @@ fn rest_routes() -> Vec<(&'static str, Rest)> {
         ("/documents/{id}/language", Rest::Page),
         ("/documents/{id}/access/{what}", Rest::Page),
         ("/documents/{id}/copy/{section}", Rest::Page),
+        ("/documents/{id}/esco", Rest::Page),
         ("/nec/queue", Rest::Page),
         ("/nec/mobilities/{id}/approve", Rest::Page),
         ("/nec/mobilities/{id}/reject", Rest::Page),

@@ -638,3 +638,67 @@ async fn the_host_organisation_is_copied_to_two_other_documents() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_esco_skill_is_added_to_the_learning_outcomes_with_one_click() {
+    let app = spawn_app().await;
+    esco::import_dir(
+        &app.pool,
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/esco")),
+    )
+    .await
+    .expect("the ESCO fixture imports");
+    let (session, password, _) = app.institution_session("Skola", "info@skola.lv").await;
+    let (_, _, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    app.save_section(
+        &session,
+        "saveLearningOutcomes",
+        &docs[0],
+        serde_json::json!({"jobRelatedSkills": "Darbs ar rasējumiem"}),
+    )
+    .await
+    .data();
+    let browser = Browser::start_with_language("lv").await;
+    log_in(&app, &browser, "info@skola.lv", &password).await;
+    browser
+        .goto(&format!(
+            "{}/documents/{}?section=learningOutcomes",
+            app.address, docs[0]
+        ))
+        .await;
+    browser.wait_for("#esco-text", WAIT).await;
+    // Without diacritics, as people type on a foreign keyboard.
+    browser.fill("#esco-text", "metinasanas").await;
+    browser
+        .submit("form[role=search] button[type=submit]")
+        .await;
+    browser.wait_for("ul.esco-hits li", WAIT).await;
+    let label = browser.text("ul.esco-hits li strong").await;
+    assert!(label.contains("metināšanas"), "{label}");
+    check_page(&browser, "document-esco-lv").await;
+    browser
+        .submit("ul.esco-hits li form button[type=submit]")
+        .await;
+    browser.wait_for_text("Saglabāts.", WAIT).await;
+    let value = browser
+        .execute(
+            "return document.getElementById('jobRelatedSkills').value",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        value.as_str(),
+        Some(format!("Darbs ar rasējumiem\n{label}").as_str())
+    );
+    let read = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { learningOutcomes { jobRelatedSkills } } }",
+            serde_json::json!({"id": docs[0]}),
+        )
+        .await;
+    assert_eq!(
+        read.data()["document"]["learningOutcomes"]["jobRelatedSkills"],
+        format!("Darbs ar rasējumiem\n{label}")
+    );
+}

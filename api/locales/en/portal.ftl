@@ -296,3 +296,13 @@ copied = { $count ->
     [one] Copied to { $count } document.
    *[other] Copied to { $count } documents.
 }
+esco-title = Find skills and occupations in ESCO
+esco-hint = Save your changes first: the search opens this section again. A found item's name is added to the field you choose.
+esco-search = Search
+esco-kind = In
+esco-skills = skills
+esco-occupations = occupations
+esco-find = Find
+esco-none = Nothing found; try part of a word.
+esco-add-to = Add to
+esco-add = Add text

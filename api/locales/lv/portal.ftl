@@ -300,3 +300,13 @@ copied = { $count ->
     [one] Nokopēts uz { $count } dokumentu.
    *[other] Nokopēts uz { $count } dokumentiem.
 }
+esco-title = Prasmju un profesiju meklēšana ESCO
+esco-hint = Vispirms saglabājiet izmaiņas: meklēšana šo sadaļu atver no jauna. Atrastā vienuma nosaukums tiek pievienots jūsu izvēlētajam laukam.
+esco-search = Meklēt
+esco-kind = Kur
+esco-skills = prasmēs
+esco-occupations = profesijās
+esco-find = Meklēt
+esco-none = Nekas netika atrasts; mēģiniet ar vārda daļu.
+esco-add-to = Pievienot laukam
+esco-add = Pievienot tekstu

@@ -85,6 +85,8 @@ pub const ALL: &[&str] = &[
     super::document::SET_LANGUAGE,
     super::document::SIBLINGS,
     super::document::COPY,
+    super::document::ESCO_SEARCH,
+    super::document::OUTCOMES_NOW,
     super::document::SEND_HOST_PASSWORD,
     super::document::GRANT_PARTICIPANT,
     super::document::LOCK_PARTICIPANT,
