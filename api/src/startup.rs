@@ -262,7 +262,7 @@ fn router(state: AppState, lifecycle: Lifecycle) -> Router {
 
 /// The portal's pages (see `crate::portal`): every one reads and writes through the schema.
 fn portal_routes() -> Router<AppState> {
-    use crate::portal::{account, assets, document, home, institution, mobility, nec};
+    use crate::portal::{account, assets, audit, document, home, institution, mobility, nec};
     use axum::routing::post;
     Router::new()
         .route("/", get(home::home))
@@ -310,6 +310,10 @@ fn portal_routes() -> Router<AppState> {
         .route("/documents/{id}/copy/{section}", post(document::copy))
         .route("/documents/{id}/esco", post(document::esco_add))
         .route("/nec/queue", get(nec::queue))
+        .route("/nec/documents", get(audit::search))
+        .route("/nec/documents/{id}/history", get(audit::history))
+        .route("/nec/documents/{id}/verify", get(audit::verify))
+        .route("/nec/documents/{id}/erase", post(audit::erase))
         .route("/nec/mobilities/{id}/approve", post(nec::approve))
         .route("/nec/mobilities/{id}/reject", post(nec::reject))
         .fallback(crate::portal::not_found)

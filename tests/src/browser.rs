@@ -327,7 +327,7 @@ impl Browser {
         // A date input takes keys in the browser's locale order (dd.mm.yyyy, mm/dd/yyyy…):
         // set its value as a date picker does, with the events a person's choice fires.
         let kind = field.attr("type").await.ok().flatten();
-        if kind.as_deref() == Some("date") {
+        if matches!(kind.as_deref(), Some("date" | "datetime-local" | "time")) {
             let element = serde_json::to_value(&field).expect("element reference");
             let set = self
                 .client

@@ -26,10 +26,18 @@ async fn check_page(browser: &Browser, name: &str) {
             vec![],
         )
         .await;
-    assert!(
-        overflow.as_i64().unwrap_or(0) <= 0,
-        "{name} scrolls sideways at 390 px by {overflow}"
-    );
+    if overflow.as_i64().unwrap_or(0) > 0 {
+        // Name the widest elements, to say what to fix.
+        let culprits = browser
+            .execute(
+                "return [...document.querySelectorAll('body *')]\
+                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)\
+                 .slice(-5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60))",
+                vec![],
+            )
+            .await;
+        panic!("{name} scrolls sideways at 390 px by {overflow}: {culprits}");
+    }
     if let Some(dir) = std::env::var("EUROPASS_SCREENSHOTS")
         .ok()
         .filter(|_| !name.starts_with("mobility-pending") && name != "home-new")
@@ -700,5 +708,126 @@ async fn an_esco_skill_is_added_to_the_learning_outcomes_with_one_click() {
     assert_eq!(
         read.data()["document"]["learningOutcomes"]["jobRelatedSkills"],
         format!("Darbs ar rasējumiem\n{label}")
+    );
+}
+
+#[tokio::test]
+async fn the_nec_reads_a_timeline_with_a_copy_and_its_source_and_a_document_as_of_a_moment() {
+    let app = spawn_app().await;
+    let (session, _, _) = app
+        .institution_session("Rīgas Tehnikums", "info@rt.lv")
+        .await;
+    let (_, _, docs) = app.approved_mobility_for(&session, 2, "A").await;
+    // A quarter of an hour later the first document is filled and its host organisation
+    // copied to the second.
+    app.clock.advance(chrono::Duration::minutes(15));
+    app.complete_document(&session, &docs[0]).await;
+    let input = serde_json::json!({"sourceDocument": docs[0], "section": "hostOrganisation", "fields": ["name", "organisationType"], "targets": [docs[1]]});
+    app.gql_as(
+        &session,
+        "mutation($input: CopyToDocumentsInput!) { copyToDocuments(input: $input) { targets } }",
+        serde_json::json!({"input": input}),
+    )
+    .await
+    .data();
+    let pdf = app
+        .client
+        .get(format!(
+            "{}/documents/{}/certificate.pdf",
+            app.address, docs[0]
+        ))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    let password = app.nec_account("nora@nec.lv").await;
+    let browser = Browser::start_with_language("en").await;
+    log_in(&app, &browser, "nora@nec.lv", &password).await;
+    browser.click("a[href='/nec/documents']").await;
+    browser.wait_for("#holder", WAIT).await;
+    browser.fill("#institution", "Tehnikums").await;
+    browser.submit("form.search button[type=submit]").await;
+    browser
+        .wait_for(
+            &format!("a[href='/nec/documents/{}/history']", docs[1]),
+            WAIT,
+        )
+        .await;
+    check_page(&browser, "nec-search").await;
+    browser
+        .click(&format!("a[href='/nec/documents/{}/history']", docs[1]))
+        .await;
+    browser.wait_for("ol.timeline", WAIT).await;
+    let timeline = browser.page_text().await;
+    assert!(timeline.contains("Fields copied in"), "{timeline}");
+    assert!(
+        timeline.contains("Berufsschule München"),
+        "what changed: {timeline}"
+    );
+    assert!(
+        browser
+            .exists(&format!(
+                "ol.timeline a[href='/nec/documents/{}/history']",
+                docs[0]
+            ))
+            .await,
+        "the copy's source"
+    );
+    // As of ten minutes after approval: the copy had not happened yet.
+    browser.fill("#at", "2026-11-02T09:10").await;
+    browser.submit("form[action$='#as-of'] button").await;
+    browser.wait_for("table.compare", WAIT).await;
+    let changed = browser.text("table.compare tr.changed").await;
+    assert!(changed.contains("Berufsschule München"), "{changed}");
+    check_page(&browser, "nec-history").await;
+    // The first document's certificate can be produced again.
+    browser
+        .goto(&format!(
+            "{}/nec/documents/{}/history",
+            app.address, docs[0]
+        ))
+        .await;
+    browser
+        .wait_for("form[action$='/verify'] button", WAIT)
+        .await;
+    browser.submit("form[action$='/verify'] button").await;
+    browser
+        .wait_for_text("can be produced again byte for byte", WAIT)
+        .await;
+    // Erasure needs a reason and the confirmation.
+    browser
+        .fill("#reason", "Dalībnieces pieprasījums (VDAR 17. pants)")
+        .await;
+    browser.submit("form[action$='/erase'] button").await;
+    browser.wait_for("#confirm-error", WAIT).await;
+    let still = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { personalData { surname } } }",
+            serde_json::json!({"id": docs[0]}),
+        )
+        .await;
+    assert_eq!(
+        still.data()["document"]["personalData"]["surname"],
+        "Bērziņa",
+        "nothing erased without the confirmation"
+    );
+    browser
+        .fill("#reason", "Dalībnieces pieprasījums (VDAR 17. pants)")
+        .await;
+    browser.check("#confirm").await;
+    browser.submit("form[action$='/erase'] button").await;
+    browser.wait_for_text("have been erased", WAIT).await;
+    let gone = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { personalData { surname } } }",
+            serde_json::json!({"id": docs[0]}),
+        )
+        .await;
+    assert_ne!(
+        gone.data()["document"]["personalData"]["surname"],
+        "Bērziņa"
     );
 }

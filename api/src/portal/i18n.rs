@@ -252,6 +252,7 @@ mod tests {
             ("earliest", text("1.1.2027.")),
             ("reference", text("x")),
             ("date", text("1.1.2027.")),
+            ("version", text("2")),
         ];
         for key in &en {
             for lang in Lang::ALL {

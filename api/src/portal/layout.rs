@@ -73,6 +73,7 @@ pub fn page(chrome: &Chrome, title: &str, body: Markup) -> Markup {
                                 }
                                 @if user.role == "NEC" {
                                     li { a href="/nec/queue" { (chrome.t("nav-queue")) } }
+                                    li { a href="/nec/documents" { (chrome.t("nav-search")) } }
                                 }
                                 li { a href="/password" { (chrome.t("nav-password")) } }
                             } @else {

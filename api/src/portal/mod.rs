@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod assets;
+pub mod audit;
 pub mod document;
 pub mod form;
 pub mod gql;
