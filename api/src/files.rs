@@ -300,3 +300,24 @@ pub async fn certificates_zip(
     )
     .await
 }
+
+/// The photo upload of the portal's form (`portal::document::upload_photo`): the same rules
+/// as `POST /documents/{id}/photo`, for the browser session's caller.
+pub async fn upload_photo_as(
+    state: &AppState,
+    correlation_id: Uuid,
+    token: Option<String>,
+    id: &str,
+    bytes: Vec<u8>,
+) -> Result<String, CommandError> {
+    let request = RequestContext::new(correlation_id, token);
+    let principal = request.reader(&state.services, &state.projector).await?;
+    let id = document_id(id)?;
+    let context = request.as_principal(principal);
+    let sha = documents::upload_photo(&state.services, &context, principal, id, bytes).await?;
+    let _ = state
+        .projector
+        .wait_for_current(std::time::Duration::from_secs(3))
+        .await;
+    Ok(sha)
+}

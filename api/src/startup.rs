@@ -309,6 +309,13 @@ fn portal_routes() -> Router<AppState> {
         .route("/documents/{id}/access/{what}", post(document::access))
         .route("/documents/{id}/copy/{section}", post(document::copy))
         .route("/documents/{id}/esco", post(document::esco_add))
+        .route(
+            "/documents/{id}/photo/upload",
+            post(document::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                images::MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/documents/{id}/photo/remove", post(document::remove_photo))
         .route("/nec/queue", get(nec::queue))
         .route("/nec/documents", get(audit::search))
         .route("/nec/documents/{id}/history", get(audit::history))

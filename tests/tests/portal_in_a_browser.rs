@@ -831,3 +831,67 @@ async fn the_nec_reads_a_timeline_with_a_copy_and_its_source_and_a_document_as_o
         "Bērziņa"
     );
 }
+
+#[tokio::test]
+async fn a_photo_is_uploaded_by_choosing_a_file_seen_and_removed() {
+    let app = spawn_app().await;
+    let (session, password, _) = app.institution_session("Skola", "info@skola.lv").await;
+    let (_, _, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    let browser = Browser::start_with_language("en").await;
+    log_in(&app, &browser, "info@skola.lv", &password).await;
+    browser
+        .goto(&format!(
+            "{}/documents/{}?section=personalData",
+            app.address, docs[0]
+        ))
+        .await;
+    browser.wait_for("section.photo", WAIT).await;
+    assert!(browser.page_text().await.contains("No photo yet"));
+    let file = std::env::temp_dir().join(format!("portrait-{}.png", uuid::Uuid::new_v4()));
+    std::fs::write(&file, europass_tests::png(300, 400)).unwrap();
+    let input = browser
+        .client()
+        .find(fantoccini::Locator::Css("#photo"))
+        .await
+        .expect("the file input");
+    input
+        .send_keys(file.to_str().unwrap())
+        .await
+        .expect("a file chosen");
+    browser
+        .submit("form.photo-upload button[type=submit]")
+        .await;
+    browser.wait_for("img.portrait", WAIT).await;
+    // The browser session loads the stored photo.
+    let loaded = browser
+        .execute(
+            "const i = document.querySelector('img.portrait'); return i.complete && i.naturalWidth",
+            vec![],
+        )
+        .await;
+    assert!(loaded.as_i64().unwrap_or(0) > 0, "{loaded}");
+    check_page(&browser, "document-photo").await;
+    browser.submit("form[action$='/photo/remove'] button").await;
+    browser.wait_for_text("No photo yet", WAIT).await;
+    let read = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { personalData { photoSha256 } } }",
+            serde_json::json!({"id": docs[0]}),
+        )
+        .await;
+    assert!(read.data()["document"]["personalData"]["photoSha256"].is_null());
+    // Not an image: the reason beside the photo.
+    std::fs::write(&file, b"not a picture").unwrap();
+    let input = browser
+        .client()
+        .find(fantoccini::Locator::Css("#photo"))
+        .await
+        .unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    browser
+        .submit("form.photo-upload button[type=submit]")
+        .await;
+    browser.wait_for("#photo-error", WAIT).await;
+    let _ = std::fs::remove_file(&file);
+}

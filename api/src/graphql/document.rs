@@ -787,6 +787,20 @@ impl DocumentMutation {
     /// R-PERSONAL: saves the given personal-data fields (partial saves are fine). The sending
     /// institution and the document's participant (while not locked). Answers the document as
     /// saved.
+    /// R-PERSONAL: removes the holder's photo (those who may upload it: the institution, and
+    /// the participant while not locked). Answers the document.
+    async fn remove_photo(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document's id.")] document_id: ID,
+    ) -> ApiResult<DocumentView> {
+        let patch = PersonalDataPatch {
+            photo: Some(None),
+            ..Default::default()
+        };
+        save(ctx, document_id, SectionSave::PersonalData(patch)).await
+    }
+
     async fn save_personal_data(
         &self,
         ctx: &Context<'_>,

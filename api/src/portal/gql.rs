@@ -147,3 +147,18 @@ fn internal(visit: &Visit, message: String) -> ApiError {
         retry_after_seconds: None,
     }
 }
+
+/// A refusal of a file route (not GraphQL: uploads), read as the API's answer would carry it.
+pub fn errors_of(err: commands::CommandError, correlation_id: uuid::Uuid) -> Vec<ApiError> {
+    let error = crate::graphql::ApiError(err).into_graphql(correlation_id);
+    let extensions = error.extensions.as_ref().map(|x| serde_json::json!(x));
+    let extensions = extensions.as_ref();
+    vec![ApiError {
+        code: text(extensions, "code").unwrap_or_else(|| "INTERNAL".into()),
+        reason: text(extensions, "reason"),
+        field: text(extensions, "field"),
+        message: error.message.clone(),
+        correlation_id: text(extensions, "correlationId"),
+        retry_after_seconds: None,
+    }]
+}
