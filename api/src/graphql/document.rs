@@ -784,9 +784,6 @@ async fn save(ctx: &Context<'_>, document_id: ID, save: SectionSave) -> ApiResul
 
 #[Object]
 impl DocumentMutation {
-    /// R-PERSONAL: saves the given personal-data fields (partial saves are fine). The sending
-    /// institution and the document's participant (while not locked). Answers the document as
-    /// saved.
     /// R-PERSONAL: removes the holder's photo (those who may upload it: the institution, and
     /// the participant while not locked). Answers the document.
     async fn remove_photo(
@@ -801,6 +798,9 @@ impl DocumentMutation {
         save(ctx, document_id, SectionSave::PersonalData(patch)).await
     }
 
+    /// R-PERSONAL: saves the given personal-data fields (partial saves are fine). The sending
+    /// institution and the document's participant (while not locked). Answers the document as
+    /// saved.
     async fn save_personal_data(
         &self,
         ctx: &Context<'_>,
