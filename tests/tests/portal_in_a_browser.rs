@@ -765,6 +765,15 @@ async fn the_nec_reads_a_timeline_with_a_copy_and_its_source_and_a_document_as_o
         timeline.contains("Berufsschule München"),
         "what changed: {timeline}"
     );
+    // Fields by their labels, choices by theirs, events in words.
+    assert!(
+        timeline.contains("Type of organisation: – → Vocational"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("Mobility approved") && !timeline.contains("MobilityApproved"),
+        "{timeline}"
+    );
     assert!(
         browser
             .exists(&format!(

@@ -363,3 +363,7 @@ photo-upload = Upload the photo
 photo-replace = Replace the photo
 photo-remove = Remove the photo
 photo-missing = Choose a PNG or JPEG file first.
+event-MobilityRequested = Mobility requested
+event-MobilityApproved = Mobility approved
+event-MobilityRejected = Mobility rejected
+event-MoreDocumentsRequested = More documents requested

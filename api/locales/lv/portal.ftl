@@ -367,3 +367,7 @@ photo-upload = Augšupielādēt fotogrāfiju
 photo-replace = Aizstāt fotogrāfiju
 photo-remove = Dzēst fotogrāfiju
 photo-missing = Vispirms izvēlieties PNG vai JPEG failu.
+event-MobilityRequested = Mobilitāte pieprasīta
+event-MobilityApproved = Mobilitāte apstiprināta
+event-MobilityRejected = Mobilitāte noraidīta
+event-MoreDocumentsRequested = Pieprasīti papildu dokumenti

@@ -167,12 +167,16 @@ impl AuditQuery {
                             email: account.and_then(|a| a.email),
                         },
                         correlation_id: e.correlation_id,
-                        section: e.section,
+                        section: e.section.clone(),
                         changes: e
                             .changes
                             .into_iter()
                             .map(|c| Change {
-                                field: c.field,
+                                field: super::field_names::api_field(
+                                    e.section.as_deref().unwrap_or_default(),
+                                    &c.field,
+                                )
+                                .to_string(),
                                 before: c.before,
                                 after: c.after,
                             })
