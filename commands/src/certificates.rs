@@ -180,10 +180,11 @@ pub async fn certificate_data(
             objective: text(pr.objective()).unwrap_or_default(),
             programme: pr.programme().map(|l| lang.pick_owned(l).to_string()),
             qualification: text(pr.qualification()),
-            mode: match pr.stay() {
-                Some(Stay::Virtual) => pdf::MobilityMode::Virtual,
-                _ => pdf::MobilityMode::Physical,
-            },
+            // An unset stay prints nothing (issue 22): "physical" would be a guess.
+            mode: pr.stay().map(|stay| match stay {
+                Stay::Virtual => pdf::MobilityMode::Virtual,
+                Stay::Physical => pdf::MobilityMode::Physical,
+            }),
             purpose: pr.purpose().map(|c| c.text_in(lang).to_string()),
             start_date: pr.start_date().unwrap_or(issue_date),
             end_date: pr.end_date().unwrap_or(issue_date),

@@ -110,7 +110,9 @@ pub struct MobilityDescription {
     pub programme: Option<String>,
     /// The qualification (if any) the holder is preparing for.
     pub qualification: Option<String>,
-    pub mode: MobilityMode,
+    /// Physical or virtual; `None` when the document does not say (nothing is printed rather
+    /// than a guess).
+    pub mode: Option<MobilityMode>,
     /// The purpose of the stay, from a list or free text.
     pub purpose: Option<String>,
     pub start_date: NaiveDate,

@@ -525,3 +525,37 @@ async fn a_signature_is_prepared_in_three_steps_and_goes_into_later_certificates
         .join(" ");
     assert!(text.contains("Direktore A. Kalniņa"));
 }
+
+/// Issue 22: a stay the document does not state is not printed as "physical".
+#[tokio::test]
+async fn an_unstated_stay_prints_no_type_of_mobility() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;
+    let doc = &docs[0];
+    app.complete_document(&session, doc).await;
+    let path = format!("/documents/{doc}/certificate.pdf");
+    let pdf = get(&app, &session, &path).await.bytes().await.unwrap();
+    let text = pdftotext(&pdf, None);
+    assert!(
+        !text.contains("Type of mobility") && !text.contains("Mobilitātes veids"),
+        "{text}"
+    );
+    save(
+        &app,
+        &session,
+        "saveProject",
+        doc,
+        json!({"stay": "VIRTUAL"}),
+    )
+    .await;
+    let pdf = get(&app, &session, &path).await.bytes().await.unwrap();
+    let text = pdftotext(&pdf, None);
+    assert!(
+        text.contains("Type of mobility") || text.contains("Mobilitātes veids"),
+        "{text}"
+    );
+    assert!(
+        text.contains("virtual") || text.contains("virtuāla"),
+        "{text}"
+    );
+}
