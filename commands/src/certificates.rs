@@ -180,6 +180,15 @@ pub async fn certificate_data(
             objective: text(pr.objective()).unwrap_or_default(),
             programme: pr.programme().map(|l| lang.pick_owned(l).to_string()),
             qualification: text(pr.qualification()),
+            // Procedure A's (and C's) project number and B's description (issue 22).
+            project_number: mobility
+                .details()
+                .and_then(|d| d.project_number())
+                .map(|n| n.as_str().to_string()),
+            project_description: mobility
+                .details()
+                .and_then(|d| d.description())
+                .map(|d| d.as_str().to_string()),
             // An unset stay prints nothing (issue 22): "physical" would be a guess.
             mode: pr.stay().map(|stay| match stay {
                 Stay::Virtual => pdf::MobilityMode::Virtual,

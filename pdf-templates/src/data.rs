@@ -108,6 +108,12 @@ pub struct MobilityDescription {
     pub objective: String,
     /// The initiative or programme, e.g. "Erasmus+".
     pub programme: Option<String>,
+    /// Procedures A and C: the project number the mobility was requested with.
+    #[serde(default)]
+    pub project_number: Option<String>,
+    /// Procedure B: the project's short description.
+    #[serde(default)]
+    pub project_description: Option<String>,
     /// The qualification (if any) the holder is preparing for.
     pub qualification: Option<String>,
     /// Physical or virtual; `None` when the document does not say (nothing is printed rather

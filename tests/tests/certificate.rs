@@ -559,3 +559,24 @@ async fn an_unstated_stay_prints_no_type_of_mobility() {
         "{text}"
     );
 }
+
+/// Issue 22: procedure A's project number and procedure B's description are printed.
+#[tokio::test]
+async fn the_project_number_or_description_is_printed() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;
+    let (_, _, b_docs) = app.approved_mobility_for(&session, 1, "B").await;
+    for (doc, expected) in [
+        (&docs[0], "2026-1-LV01-KA122-VET-000001"),
+        (&b_docs[0], "Skolu partnerība"),
+    ] {
+        app.complete_document(&session, doc).await;
+        let pdf = get(&app, &session, &format!("/documents/{doc}/certificate.pdf"))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let text = pdftotext(&pdf, None);
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+}
