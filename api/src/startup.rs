@@ -303,6 +303,7 @@ fn portal_routes() -> Router<AppState> {
             get(mobility::request_form).post(mobility::request),
         )
         .route("/mobilities/{id}", get(mobility::show))
+        .route("/mobilities/{id}/participants", post(mobility::grant_group))
         .route("/documents/{id}", get(document::show))
         .route("/documents/{id}/sections/{section}", post(document::save))
         .route("/documents/{id}/language", post(document::set_language))

@@ -268,6 +268,7 @@ fn rest_routes() -> Vec<(&'static str, Rest)> {
         ("/institution/users/remove", Rest::Page),
         ("/mobilities/new", Rest::Page),
         ("/mobilities/{id}", Rest::Page),
+        ("/mobilities/{id}/participants", Rest::Page),
         ("/documents/{id}", Rest::Page),
         ("/documents/{id}/sections/{section}", Rest::Page),
         ("/documents/{id}/language", Rest::Page),

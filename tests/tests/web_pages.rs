@@ -741,6 +741,14 @@ async fn a_locked_participant_reads_the_document_but_cannot_save() {
         refused.by_id("surname").as_deref() == Some("Ozoliņa"),
         "what was typed is kept"
     );
+    // A participant never gets the certificate: no link, and the route refuses the session.
+    assert!(!page.body.contains("certificate.pdf"));
+    assert_eq!(
+        anna.download(&format!("/documents/{doc}/certificate.pdf"))
+            .await
+            .0,
+        403
+    );
     let reread = app
         .gql_as(
             &session,
@@ -768,4 +776,56 @@ async fn a_locked_participant_reads_the_document_but_cannot_save() {
         )
         .await;
     assert!(saved.text().contains("Saglabāts."), "{}", saved.text());
+}
+
+#[tokio::test]
+async fn every_participant_of_a_mobility_is_given_access_at_once() {
+    let app = spawn_app().await;
+    let mut school = Visitor::new(&app).speaking("en");
+    let password = register(&app, &mut school, "Skola", "info@skola.lv").await;
+    log_in(&mut school, "info@skola.lv", &password).await;
+    let session = school.cookies["europass_session"].clone();
+    let (_, mobility, docs) = app.approved_mobility_for(&session, 3, "A").await;
+    // Two documents name their participant's e-mail; the third does not yet.
+    for (doc, email) in [(&docs[0], "anna@skola.lv"), (&docs[1], "juris@skola.lv")] {
+        app.save_section(
+            &session,
+            "savePersonalData",
+            doc,
+            serde_json::json!({"email": email}),
+        )
+        .await
+        .data();
+    }
+    let page = school.get(&format!("/mobilities/{mobility}")).await;
+    assert!(page
+        .body
+        .contains(&format!("action=\"/mobilities/{mobility}/participants\"")));
+    // All or none: the third document names no e-mail yet, and the refusal says so.
+    let refused = school
+        .post(&format!("/mobilities/{mobility}/participants"), &[])
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.body.contains("id=\"errors\""), "{}", refused.text());
+    app.save_section(
+        &session,
+        "savePersonalData",
+        &docs[2],
+        serde_json::json!({"email": "liga@skola.lv"}),
+    )
+    .await
+    .data();
+    let done = school
+        .post(&format!("/mobilities/{mobility}/participants"), &[])
+        .await;
+    assert!(
+        done.text()
+            .contains("3 participants have been given access"),
+        "{} {}",
+        done.status,
+        done.text()
+    );
+    for email in ["anna@skola.lv", "juris@skola.lv", "liga@skola.lv"] {
+        app.smtp.wait_for(email, "password:").await;
+    }
 }

@@ -367,3 +367,8 @@ event-MobilityRequested = Mobility requested
 event-MobilityApproved = Mobility approved
 event-MobilityRejected = Mobility rejected
 event-MoreDocumentsRequested = More documents requested
+access-group-button = Give every participant access
+access-group-done = { $count ->
+    [one] { $count } participant has been given access and e-mailed a password.
+   *[other] { $count } participants have been given access and e-mailed a password.
+}

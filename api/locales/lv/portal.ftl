@@ -371,3 +371,8 @@ event-MobilityRequested = Mobilitāte pieprasīta
 event-MobilityApproved = Mobilitāte apstiprināta
 event-MobilityRejected = Mobilitāte noraidīta
 event-MoreDocumentsRequested = Pieprasīti papildu dokumenti
+access-group-button = Piešķirt piekļuvi visiem dalībniekiem
+access-group-done = { $count ->
+    [one] Piekļuve piešķirta { $count } dalībniekam; parole nosūtīta e-pastā.
+   *[other] Piekļuve piešķirta { $count } dalībniekiem; paroles nosūtītas e-pastā.
+}

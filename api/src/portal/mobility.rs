@@ -401,6 +401,71 @@ struct Missing {
 pub struct Shown {
     pub requested: Option<String>,
     pub decided: Option<String>,
+    pub granted: Option<i64>,
+}
+
+pub const GRANT_GROUP: &str =
+    "mutation GrantGroup($ids: [ID!]!) { grantParticipantAccessToGroup(documentIds: $ids) }";
+
+/// R-PART: every participant of the mobility whose document names an e-mail gets access
+/// (the count says how many got it).
+pub async fn grant_group(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Path(id): Path<String>,
+    Form(posted): Form<HashMap<String, String>>,
+) -> Response {
+    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
+        return refused_form(&portal, &visit);
+    }
+    let data = match portal
+        .run::<MobilityData>(
+            &visit,
+            op::MOBILITY,
+            json!({"id": id, "language": visit.lang.api()}),
+        )
+        .await
+    {
+        Ok(data) => data.mobility,
+        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
+        Err(Failed::Errors(errors)) => return failure_page(&visit, &errors),
+    };
+    let ids: Vec<String> = data
+        .documents
+        .page
+        .edges
+        .into_iter()
+        .map(|e| e.node.id)
+        .collect();
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Granted {
+        grant_participant_access_to_group: i64,
+    }
+    match portal
+        .run::<Granted>(&visit, GRANT_GROUP, json!({"ids": ids}))
+        .await
+    {
+        Ok(granted) => visit.redirect(&format!(
+            "/mobilities/{}?granted={}#documents",
+            super::visit::encode(&id),
+            granted.grant_participant_access_to_group
+        )),
+        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
+        Err(Failed::Errors(errors)) => {
+            let mut form = FormState::default();
+            form.add_errors(visit.lang, &errors, &[]);
+            show_with(
+                &portal,
+                &visit,
+                &id,
+                &Shown::default(),
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
 }
 
 pub async fn show(
@@ -508,15 +573,25 @@ pub(super) async fn show_with(
             }
         }
         h2 id="documents" { (lang.t("documents")) }
+        @if !is_nec { (decision.summary(lang)) }
         @if data.documents.total_count == 0 {
             p { (lang.t(if data.status == "REJECTED" { "no-documents-rejected" } else { "no-documents-yet" })) }
         } @else {
             p {
                 (lang.ta("documents-complete", &[("complete", (complete_count as i64).into()), ("count", data.documents.total_count.into())]))
             }
-            @if complete_count > 0 {
-                p { a.button href=(format!("/mobilities/{}/certificates.zip", data.id)) download { (lang.t("download-zip")) } }
+            div.actions {
+                @if complete_count > 0 {
+                    a.button href=(format!("/mobilities/{}/certificates.zip", data.id)) download { (lang.t("download-zip")) }
+                }
+                @if !is_nec {
+                    form method="post" action=(format!("/mobilities/{}/participants", data.id)) {
+                        (csrf(&visit.csrf))
+                        button.secondary type="submit" { (lang.t("access-group-button")) }
+                    }
+                }
             }
+            @if let Some(count) = shown.granted { (notice(&lang.ta("access-group-done", &[("count", count.into())]))) }
             div.table-wrap {
                 table.stack {
                     thead { tr {

@@ -173,10 +173,7 @@ pub async fn approve(
         Err(Failed::Errors(errors)) => {
             let mut form = FormState::default();
             form.add_errors(visit.lang, &errors, &[]);
-            let shown = Shown {
-                requested: None,
-                decided: None,
-            };
+            let shown = Shown::default();
             show_with(
                 &portal,
                 &visit,
@@ -209,10 +206,7 @@ pub async fn reject(
         Err(Failed::Errors(errors)) => {
             let mut form = FormState::with_values(posted.clone());
             form.add_errors(visit.lang, &errors, &["reason"]);
-            let shown = Shown {
-                requested: None,
-                decided: None,
-            };
+            let shown = Shown::default();
             show_with(
                 &portal,
                 &visit,

@@ -85,6 +85,7 @@ pub const ALL: &[&str] = &[
     super::document::SET_LANGUAGE,
     super::document::SIBLINGS,
     super::document::COPY,
+    super::mobility::GRANT_GROUP,
     super::document::REMOVE_PHOTO,
     super::audit::SEARCH,
     super::audit::HISTORY,
