@@ -628,6 +628,14 @@ async fn the_host_organisation_is_copied_to_two_other_documents() {
     browser
         .wait_for_text("Nokopēts uz 2 dokumentiem.", WAIT)
         .await;
+    // The receipt names the fields and the documents that received them.
+    let receipt = browser.text("div.notice").await;
+    assert!(
+        receipt.contains("Nosaukums")
+            && receipt.contains("LV/2026/000002")
+            && receipt.contains("LV/2026/000003"),
+        "{receipt}"
+    );
     for target in &docs[1..] {
         let read = app
             .gql_as(&session, "query($id: ID!) { document(id: $id) { hostOrganisation { name organisationType { code } country } missingFields { section } } }", serde_json::json!({"id": target}))

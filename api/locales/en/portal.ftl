@@ -372,3 +372,4 @@ access-group-done = { $count ->
     [one] { $count } participant has been given access and e-mailed a password.
    *[other] { $count } participants have been given access and e-mailed a password.
 }
+copied-what = { $fields } → { $documents }

@@ -376,3 +376,4 @@ access-group-done = { $count ->
     [one] Piekļuve piešķirta { $count } dalībniekam; parole nosūtīta e-pastā.
    *[other] Piekļuve piešķirta { $count } dalībniekiem; paroles nosūtītas e-pastā.
 }
+copied-what = { $fields } → { $documents }

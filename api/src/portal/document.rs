@@ -193,6 +193,9 @@ pub struct Shown {
     section: Option<String>,
     saved: Option<String>,
     copied: Option<i64>,
+    /// The copy's targets and fields (comma-separated), for the receipt.
+    to: Option<String>,
+    fields: Option<String>,
     /// An ESCO search on the learning outcomes (R-OUTCOMES).
     esco: Option<String>,
     #[serde(rename = "escoKind")]
@@ -518,11 +521,15 @@ pub async fn copy(
         .run::<Data>(&visit, COPY, json!({"input": input}))
         .await
     {
+        // The page says which documents received which fields (the ids and field names are
+        // the form's own, checked by the API; the page shows only those it knows).
         Ok(data) => visit.redirect(&format!(
-            "/documents/{}?section={}&copied={}",
+            "/documents/{}?section={}&copied={}&to={}&fields={}",
             encode(&id),
             encode(&section),
-            data.copy_to_documents.targets
+            data.copy_to_documents.targets,
+            encode(&all("target").join(",")),
+            encode(&all("field").join(","))
         )),
         Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
         Err(Failed::Errors(errors)) => {
@@ -621,7 +628,20 @@ async fn render(
     let title = lang.ta("document-title", &[("number", number.clone().into())]);
     let body = html! {
         @if shown.saved.is_some() { (notice(&lang.t("section-saved"))) }
-        @if let Some(count) = shown.copied { (notice(&lang.ta("copied", &[("count", count.into())]))) }
+        @if let Some(count) = shown.copied {
+            div.notice role="status" {
+                p { (lang.ta("copied", &[("count", count.into())])) }
+                @let fields: Vec<String> = shown.fields.as_deref().unwrap_or_default().split(',')
+                    .filter(|f| copyable(&section).contains(f))
+                    .map(|f| lang.t(&format!("field-{f}"))).collect();
+                @let numbers: Vec<String> = shown.to.as_deref().unwrap_or_default().split(',')
+                    .filter_map(|id| targets.iter().find(|t| t.id == id))
+                    .map(|t| t.europass_number.clone()).collect();
+                @if !fields.is_empty() && !numbers.is_empty() {
+                    p { (lang.ta("copied-what", &[("fields", fields.join(", ").into()), ("documents", numbers.join(", ").into())])) }
+                }
+            }
+        }
         @if let Some(holder) = &doc.holder_name { p.lead { (holder) } }
         section.completeness aria-labelledby="completeness" {
             h2 id="completeness" { (lang.t("completeness")) }

@@ -253,6 +253,8 @@ mod tests {
             ("reference", text("x")),
             ("date", text("1.1.2027.")),
             ("version", text("2")),
+            ("fields", text("Name")),
+            ("documents", text("LV/2026/000001-4")),
         ];
         for key in &en {
             for lang in Lang::ALL {
