@@ -829,3 +829,40 @@ async fn every_participant_of_a_mobility_is_given_access_at_once() {
         app.smtp.wait_for(email, "password:").await;
     }
 }
+
+#[tokio::test]
+async fn the_certificate_language_is_chosen_on_the_document_page() {
+    let app = spawn_app().await;
+    let mut school = Visitor::new(&app).speaking("lv");
+    let password = register(&app, &mut school, "Skola", "info@skola.lv").await;
+    log_in(&mut school, "info@skola.lv", &password).await;
+    let session = school.cookies["europass_session"].clone();
+    let (_, _, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    let doc = &docs[0];
+    let language = async || {
+        app.gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { language } }",
+            serde_json::json!({"id": doc}),
+        )
+        .await
+        .data()["document"]["language"]
+            .clone()
+    };
+    for chosen in ["LV", "EN"] {
+        let page = school
+            .post(
+                &format!("/documents/{doc}/language"),
+                &[("language", chosen)],
+            )
+            .await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        assert!(
+            page.body
+                .contains(&format!("<option value=\"{chosen}\" selected")),
+            "{}",
+            page.body
+        );
+        assert_eq!(language().await, chosen);
+    }
+}

@@ -373,3 +373,4 @@ access-group-done = { $count ->
    *[other] { $count } participants have been given access and e-mailed a password.
 }
 copied-what = { $fields } → { $documents }
+as-of-invalid = Enter the moment as a date and a time, e.g. 2026-11-02 09:10.

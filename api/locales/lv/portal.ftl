@@ -377,3 +377,4 @@ access-group-done = { $count ->
    *[other] Piekļuve piešķirta { $count } dalībniekiem; paroles nosūtītas e-pastā.
 }
 copied-what = { $fields } → { $documents }
+as-of-invalid = Ievadiet brīdi kā datumu un laiku, piemēram, 2026-11-02 09:10.

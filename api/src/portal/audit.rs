@@ -82,10 +82,9 @@ pub async fn search(
     let variables = json!({"number": blank(&query.number), "institution": blank(&query.institution),
         "holder": blank(&query.holder), "complete": complete, "after": blank(&query.after)});
     let hits: Option<Value> = if asked {
-        match portal.run::<Value>(&visit, SEARCH, variables).await {
+        match portal.load::<Value>(&visit, SEARCH, variables).await {
             Ok(data) => Some(data),
-            Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-            Err(Failed::Errors(errors)) => return failure_page(&visit, &errors),
+            Err(page) => return page,
         }
     } else {
         None
@@ -286,10 +285,9 @@ async fn history_page(
         Err(response) => return response,
     };
     let lang = visit.lang;
-    let data: Value = match portal.run(visit, HISTORY, json!({"id": id})).await {
+    let data: Value = match portal.load(visit, HISTORY, json!({"id": id})).await {
         Ok(data) => data,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+        Err(page) => return page,
     };
     // The moment to compare with: a `datetime-local` value, read as UTC.
     let at = query.at.as_deref().and_then(|raw| {
@@ -299,12 +297,11 @@ async fn history_page(
     });
     let then: Option<Value> = match at {
         Some(at) => match portal
-            .run::<Value>(visit, AS_OF, json!({"id": id, "at": at.to_rfc3339()}))
+            .load::<Value>(visit, AS_OF, json!({"id": id, "at": at.to_rfc3339()}))
             .await
         {
             Ok(data) => Some(data["certificateAsOf"].clone()),
-            Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-            Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+            Err(page) => return page,
         },
         None => None,
     };
@@ -373,6 +370,9 @@ async fn history_page(
             label for="at" { (lang.t("as-of-moment")) }
             input id="at" name="at" type="datetime-local" value=(query.at.clone().unwrap_or_default());
             button.secondary type="submit" { (lang.t("as-of-show")) }
+        }
+        @if query.at.as_deref().is_some_and(|raw| !raw.is_empty()) && at.is_none() {
+            p.error role="alert" { (lang.t("as-of-invalid")) }
         }
         @if let Some(then) = &then {
             @let before: HashMap<(String, String), String> = facts(then, lang).into_iter().map(|(s, f, t)| ((s, f), t)).collect();

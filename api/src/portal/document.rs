@@ -314,12 +314,11 @@ pub async fn esco_add(
         document: Option<HashMap<String, HashMap<String, Value>>>,
     }
     let now = match portal
-        .run::<Now>(&visit, OUTCOMES_NOW, json!({"id": id}))
+        .load::<Now>(&visit, OUTCOMES_NOW, json!({"id": id}))
         .await
     {
         Ok(now) => now,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(&visit, &errors),
+        Err(page) => return page,
     };
     let current = now
         .document
@@ -575,7 +574,7 @@ async fn render(
         Err(response) => return response,
     };
     let data = match portal
-        .run::<Data>(
+        .load::<Data>(
             visit,
             DOCUMENT,
             json!({"id": id, "language": visit.lang.api()}),
@@ -583,8 +582,7 @@ async fn render(
         .await
     {
         Ok(data) => data,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+        Err(page) => return page,
     };
     let lang = visit.lang;
     let doc = &data.document;

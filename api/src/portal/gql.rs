@@ -56,6 +56,21 @@ impl Portal {
         self.execute(visit, query, variables, false).await
     }
 
+    /// A page's data, or the answer to give instead: the login page when the session has
+    /// ended (coming back here afterwards), the errors in the visitor's language otherwise.
+    pub async fn load<T: DeserializeOwned>(
+        &self,
+        visit: &Visit,
+        query: &str,
+        variables: Value,
+    ) -> Result<T, axum::response::Response> {
+        match self.run(visit, query, variables).await {
+            Ok(data) => Ok(data),
+            Err(Failed::Unauthenticated { expired }) => Err(visit.to_login(expired)),
+            Err(Failed::Errors(errors)) => Err(super::failure_page(visit, &errors)),
+        }
+    }
+
     /// Reads the session's remaining time without extending it (the honest countdown).
     pub async fn seconds_left(&self, visit: &Visit) -> Option<i64> {
         #[derive(serde::Deserialize)]

@@ -1,12 +1,11 @@
 //! Home (R-BASE): the next steps as the manual lists them, and the institution's mobilities
 //! with where each stands.
 
-use super::gql::Failed;
 use super::i18n::Lang;
 use super::layout::{page, Chrome};
 use super::operations as op;
 use super::visit::Visit;
-use super::{failure_page, html_page, Portal};
+use super::{html_page, Portal};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
@@ -105,12 +104,11 @@ pub async fn home(Extension(portal): Extension<Portal>, visit: Visit) -> Respons
         return documents_home(&portal, &visit, user).await;
     }
     let data = match portal
-        .run::<Data>(&visit, op::HOME, serde_json::Value::Null)
+        .load::<Data>(&visit, op::HOME, serde_json::Value::Null)
         .await
     {
         Ok(data) => data,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(&visit, &errors),
+        Err(page) => return page,
     };
     let chrome = Chrome {
         visit: &visit,
@@ -186,12 +184,11 @@ struct MyDocument {
 async fn documents_home(portal: &Portal, visit: &Visit, user: super::layout::UserBar) -> Response {
     let lang = visit.lang;
     let data = match portal
-        .run::<MyDocuments>(visit, op::MY_DOCUMENTS, serde_json::Value::Null)
+        .load::<MyDocuments>(visit, op::MY_DOCUMENTS, serde_json::Value::Null)
         .await
     {
         Ok(data) => data,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+        Err(page) => return page,
     };
     let chrome = Chrome {
         visit,

@@ -6,7 +6,7 @@ use super::gql::Failed;
 use super::layout::{notice, page, Chrome};
 use super::operations as op;
 use super::visit::Visit;
-use super::{failure_page, html_page, Portal};
+use super::{html_page, Portal};
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -84,12 +84,11 @@ async fn render(
         Err(response) => return response,
     };
     let data = match portal
-        .run::<Data>(visit, op::INSTITUTION, serde_json::Value::Null)
+        .load::<Data>(visit, op::INSTITUTION, serde_json::Value::Null)
         .await
     {
         Ok(data) => data,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+        Err(page) => return page,
     };
     let lang = visit.lang;
     let institution = data.institution;

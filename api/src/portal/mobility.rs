@@ -10,7 +10,7 @@ use super::i18n::Lang;
 use super::layout::{notice, page, Chrome};
 use super::operations as op;
 use super::visit::Visit;
-use super::{failure_page, html_page, Portal};
+use super::{html_page, Portal};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -127,12 +127,11 @@ async fn request_page(
         );
     }
     let reference = match portal
-        .run::<Reference>(visit, op::REFERENCE, serde_json::Value::Null)
+        .load::<Reference>(visit, op::REFERENCE, serde_json::Value::Null)
         .await
     {
         Ok(data) => data.reference_data,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+        Err(page) => return page,
     };
     let lang = visit.lang;
     let chrome = Chrome {
@@ -419,7 +418,7 @@ pub async fn grant_group(
         return refused_form(&portal, &visit);
     }
     let data = match portal
-        .run::<MobilityData>(
+        .load::<MobilityData>(
             &visit,
             op::MOBILITY,
             json!({"id": id, "language": visit.lang.api()}),
@@ -427,8 +426,7 @@ pub async fn grant_group(
         .await
     {
         Ok(data) => data.mobility,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(&visit, &errors),
+        Err(page) => return page,
     };
     let ids: Vec<String> = data
         .documents
@@ -498,7 +496,7 @@ pub(super) async fn show_with(
         Err(response) => return response,
     };
     let data = match portal
-        .run::<MobilityData>(
+        .load::<MobilityData>(
             visit,
             op::MOBILITY,
             json!({"id": id, "language": visit.lang.api()}),
@@ -506,8 +504,7 @@ pub(super) async fn show_with(
         .await
     {
         Ok(data) => data.mobility,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+        Err(page) => return page,
     };
     let lang = visit.lang;
     let is_nec = user.role == "NEC";

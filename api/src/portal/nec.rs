@@ -9,7 +9,7 @@ use super::layout::{notice, page, Chrome};
 use super::mobility::{show_with, Named, Shown};
 use super::operations as op;
 use super::visit::{encode, Visit};
-use super::{failure_page, html_page, Portal};
+use super::{html_page, Portal};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -74,12 +74,11 @@ pub async fn queue(
         Err(response) => return response,
     };
     let data = match portal
-        .run::<Data>(&visit, op::QUEUE, json!({"after": query.after}))
+        .load::<Data>(&visit, op::QUEUE, json!({"after": query.after}))
         .await
     {
         Ok(data) => data.nec_queue,
-        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
-        Err(Failed::Errors(errors)) => return failure_page(&visit, &errors),
+        Err(page) => return page,
     };
     let lang = visit.lang;
     let chrome = Chrome {
