@@ -321,3 +321,17 @@ pub async fn upload_photo_as(
         .await;
     Ok(sha)
 }
+
+/// Step 1 of R-SIGN from the portal's form (`portal::signatures::upload`): the same rules as
+/// `POST /signatures/uploads`, for the browser session's caller.
+pub async fn upload_signature_as(
+    state: &AppState,
+    correlation_id: Uuid,
+    token: Option<String>,
+    bytes: Vec<u8>,
+) -> Result<commands::signatures::Uploaded, CommandError> {
+    let request = RequestContext::new(correlation_id, token);
+    let principal = request.reader(&state.services, &state.projector).await?;
+    let context = request.as_principal(principal);
+    commands::signatures::upload(&state.services, &context, principal, bytes).await
+}

@@ -262,7 +262,10 @@ fn router(state: AppState, lifecycle: Lifecycle) -> Router {
 
 /// The portal's pages (see `crate::portal`): every one reads and writes through the schema.
 fn portal_routes() -> Router<AppState> {
-    use crate::portal::{account, assets, audit, document, home, institution, mobility, nec};
+    use crate::portal::{
+        account, assets, audit, document, document_signatures, home, institution, mobility, nec,
+        signatures,
+    };
     use axum::routing::post;
     Router::new()
         .route("/", get(home::home))
@@ -317,6 +320,27 @@ fn portal_routes() -> Router<AppState> {
             )),
         )
         .route("/documents/{id}/photo/remove", post(document::remove_photo))
+        .route(
+            "/documents/{id}/signatures",
+            post(document_signatures::choose),
+        )
+        .route("/signatures", get(signatures::show))
+        .route(
+            "/signatures/upload",
+            post(signatures::upload).layer(axum::extract::DefaultBodyLimit::max(
+                images::MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/signatures/uploads/{id}", get(signatures::upload_page))
+        .route(
+            "/signatures/uploads/{id}/rect",
+            post(signatures::choose_rect),
+        )
+        .route(
+            "/signatures/uploads/{id}/activate",
+            post(signatures::activate),
+        )
+        .route("/signatures/{id}/{what}", post(signatures::manage))
         .route("/nec/queue", get(nec::queue))
         .route("/nec/documents", get(audit::search))
         .route("/nec/documents/{id}/history", get(audit::history))

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::account::account_id_for;
 use domain::document::{Document, DocumentCommand, Editor};
 use domain::reference::{self, DocumentLanguage, LanguageActivity, Stay};
-use domain::signature::{SignatureKind, SignatureLibrary};
+use domain::signature::{SignatureChoice, SignatureKind, SignatureLibrary};
 use domain::values::CountryCode;
 use domain::{Personal, Refusal};
 use eventstore::error::CommandError;
@@ -64,21 +64,27 @@ async fn image(services: &Services, sha256: &str) -> Result<Option<pdf::Image>, 
 async fn signatory(
     services: &Services,
     owner: Uuid,
-    chosen: impl Fn(SignatureKind) -> Option<Uuid>,
+    chosen: impl Fn(SignatureKind) -> SignatureChoice,
     as_of: Option<DateTime<Utc>>,
 ) -> Result<pdf::Signatory, CommandError> {
     let library: SignatureLibrary = match as_of {
         Some(at) => services.store.signatures.load_as_of(owner, at).await?,
         None => services.store.signatures.load(owner).await?,
     };
-    let pick = |kind| {
-        chosen(kind)
-            .and_then(|id| library.signatures().iter().find(|s| s.id == id))
-            .or_else(|| library.default_of(kind))
+    // A chosen signature removed since falls back to the default, as the API documents.
+    let pick = |kind| match chosen(kind) {
+        SignatureChoice::Empty => None,
+        SignatureChoice::Default => library.default_of(kind),
+        SignatureChoice::Use(id) => library
+            .signatures()
+            .iter()
+            .find(|s| s.id == id)
+            .or_else(|| library.default_of(kind)),
     };
+    // The stored signature's name only tells the library's entries apart; the certificate
+    // prints the signatory (contact person or mentor) from the data, set by the caller.
     let mut signatory = pdf::Signatory::default();
     if let Some(s) = pick(SignatureKind::Signature) {
-        signatory.name = Some(s.name.to_string());
         signatory.signature = image(services, s.sha256.as_str()).await?;
     }
     if let Some(s) = pick(SignatureKind::Stamp) {
@@ -132,10 +138,38 @@ pub async fn certificate_data(
         Some(photo) => image(services, photo.sha256().as_str()).await?,
         None => None,
     };
-    let host_signatory = match document.host_email() {
-        Some(email) => signatory(services, account_id_for(email), |_| None, as_of).await?,
+    let mut sending_signatory = signatory(
+        services,
+        institution_id,
+        |kind| document.signature_choice(kind),
+        as_of,
+    )
+    .await?;
+    sending_signatory.name = personal(base.contact_person.as_ref());
+    sending_signatory.position = text(base.contact_position.as_ref());
+    sending_signatory.date = sending_signatory.signature.is_some().then_some(issue_date);
+    let mut host_signatory = match document.host_email() {
+        Some(email) => {
+            signatory(
+                services,
+                account_id_for(email),
+                |_| SignatureChoice::Default,
+                as_of,
+            )
+            .await?
+        }
         None => pdf::Signatory::default(),
     };
+    host_signatory.name = [
+        personal(h.mentor_first_name()),
+        personal(h.mentor_last_name()),
+    ]
+    .into_iter()
+    .flatten()
+    .reduce(|first, last| format!("{first} {last}"));
+    host_signatory.position = text(h.position());
+    // A printed signature is dated as issued; without one the date is written by hand.
+    host_signatory.date = host_signatory.signature.is_some().then_some(issue_date);
     Ok(pdf::CertificateData {
         language: match lang {
             DocumentLanguage::En => pdf::DocumentLanguage::En,
@@ -164,6 +198,11 @@ pub async fn certificate_data(
             phone: personal(base.phone.as_ref()),
             email: base.email.known().map(ToString::to_string),
             website: base.website.as_ref().map(|w| w.as_str().to_string()),
+            organisation_type: base
+                .organisation_type
+                .as_ref()
+                .map(|t| t.text_in(lang).to_string()),
+            contact_position: text(base.contact_position.as_ref()),
         },
         host: pdf::HostOrganisation {
             name: text(h.name()).unwrap_or_default(),
@@ -217,20 +256,13 @@ pub async fn certificate_data(
                     writing: cefr(s.level(LanguageActivity::Writing)),
                 })
                 .collect(),
-            language_skills: None,
             digital_skills: text(o.digital_skills()),
             organisational_skills: text(o.organisational_skills()),
             communication_skills: text(o.communication_skills()),
             other_skills: text(o.other_skills()),
         },
         signatures: pdf::Signatures {
-            sending: signatory(
-                services,
-                institution_id,
-                |kind| document.chosen_signature(kind),
-                as_of,
-            )
-            .await?,
+            sending: sending_signatory,
             host: host_signatory,
         },
     })

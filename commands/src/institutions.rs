@@ -6,7 +6,9 @@ use crate::secrets;
 use crate::Services;
 use domain::account::{account_id_for, AccountCommand};
 use domain::institution::{BaseData, InstitutionCommand};
-use domain::values::{Address, CountryCode, Email, InstitutionName, PersonName, Phone, Website};
+use domain::values::{
+    Address, CountryCode, Email, InstitutionName, PersonName, Phone, ShortText, Website,
+};
 use domain::{Personal, Refusal};
 use eventstore::error::CommandError;
 use eventstore::store::CommandContext;
@@ -23,6 +25,8 @@ pub struct BaseDataChange {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
+    pub organisation_type: Option<String>,
+    pub contact_position: Option<String>,
 }
 
 fn optional<T>(
@@ -79,6 +83,18 @@ impl BaseDataChange {
                 current.website.clone(),
                 Website::parse,
                 "website",
+            )?,
+            organisation_type: optional(
+                self.organisation_type,
+                current.organisation_type.clone(),
+                |v| domain::institution::organisation_type(v, "organisationType"),
+                "organisationType",
+            )?,
+            contact_position: optional(
+                self.contact_position,
+                current.contact_position.clone(),
+                |v| ShortText::parse_field("contactPosition", v),
+                "contactPosition",
             )?,
         })
     }

@@ -4,7 +4,7 @@ use crate::auth::Principal;
 use crate::Services;
 use domain::account::AccountRole;
 use domain::signature::{
-    CutRect, PreparedVariant, SignatureCommand, SignatureKind, SignatureLibrary,
+    CutRect, PreparedVariant, SignatureChoice, SignatureCommand, SignatureKind, SignatureLibrary,
 };
 use domain::values::ContentHash;
 use domain::Refusal;
@@ -182,8 +182,8 @@ pub async fn library(
     services.store.signatures.load(owner(principal)?).await
 }
 
-/// R-SIGN: a document of the institution uses another of its stored signatures or stamps
-/// (`None` returns to the default).
+/// R-SIGN: a document of the institution uses another of its stored signatures or stamps,
+/// the default again, or leaves that box empty.
 #[tracing::instrument(name = "choose_document_signature", skip_all, fields(document = %document_id))]
 pub async fn choose_for_document(
     services: &Services,
@@ -191,7 +191,7 @@ pub async fn choose_for_document(
     principal: &Principal,
     document_id: Uuid,
     kind: SignatureKind,
-    signature_id: Option<Uuid>,
+    choice: SignatureChoice,
 ) -> Result<(), CommandError> {
     crate::documents::load_authorized(
         services,
@@ -200,7 +200,7 @@ pub async fn choose_for_document(
         crate::documents::DocumentOperation::ChooseSignature,
     )
     .await?;
-    if let Some(id) = signature_id {
+    if let SignatureChoice::Use(id) = choice {
         let library = library(services, principal).await?;
         if !library
             .signatures()
@@ -217,11 +217,41 @@ pub async fn choose_for_document(
             document_id,
             domain::document::DocumentCommand::ChooseSignature {
                 kind,
-                signature_id,
+                choice,
                 by: domain::document::Editor::Institution,
             },
             ctx,
             services.clock.now(),
         )
         .await
+}
+
+/// R-SIGN: keeping the library: rename, make the default of its kind, or remove (the caller's
+/// own library only; a removed default leaves that kind without one).
+#[tracing::instrument(name = "manage_signature", skip_all, fields(signature = %signature_id))]
+pub async fn manage(
+    services: &Services,
+    ctx: &CommandContext,
+    principal: &Principal,
+    signature_id: Uuid,
+    change: LibraryChange,
+) -> Result<(), CommandError> {
+    let owner = owner(principal)?;
+    let command = match change {
+        LibraryChange::Rename(name) => SignatureCommand::Rename { signature_id, name },
+        LibraryChange::MakeDefault => SignatureCommand::SetDefault { signature_id },
+        LibraryChange::Remove => SignatureCommand::Remove { signature_id },
+    };
+    services
+        .store
+        .signatures
+        .execute(owner, command, ctx, services.clock.now())
+        .await
+}
+
+/// What `manage` does to one stored signature or stamp.
+pub enum LibraryChange {
+    Rename(String),
+    MakeDefault,
+    Remove,
 }

@@ -85,6 +85,12 @@ pub struct SendingInstitution {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
+    /// The type of organisation, e.g. "Vocational school".
+    #[serde(default)]
+    pub organisation_type: Option<String>,
+    /// The contact (reference) person's position.
+    #[serde(default)]
+    pub contact_position: Option<String>,
 }
 
 /// Section 4: the host organisation and the mentor (R-HOSTORG).
@@ -147,8 +153,6 @@ pub struct LearningOutcomes {
     /// Languages with CEFR self-assessment levels, printed as a small table.
     #[serde(default)]
     pub languages: Vec<LanguageSkill>,
-    /// Free text about language skills, printed below the table.
-    pub language_skills: Option<String>,
     pub digital_skills: Option<String>,
     pub organisational_skills: Option<String>,
     pub communication_skills: Option<String>,
@@ -191,8 +195,13 @@ pub struct Signatures {
 /// stamping on paper.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signatory {
+    /// The person who signs: the sending side's contact person, the host's mentor.
     pub name: Option<String>,
     pub position: Option<String>,
+    /// The date beside the signature: the issue date when a signature image is printed;
+    /// none leaves the line to be written by hand.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
     pub signature: Option<Image>,
     pub stamp: Option<Image>,
 }

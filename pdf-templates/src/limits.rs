@@ -25,11 +25,13 @@ pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
 
 /// Refuses dates outside [`DATE_YEARS`].
 pub(crate) fn check_dates(data: &CertificateData) -> Result<(), RenderError> {
-    let dates: [(&'static str, Option<NaiveDate>); 4] = [
+    let dates: [(&'static str, Option<NaiveDate>); 6] = [
         ("issue_date", Some(data.issue_date)),
         ("holder.date_of_birth", data.holder.date_of_birth),
         ("mobility.start_date", Some(data.mobility.start_date)),
         ("mobility.end_date", Some(data.mobility.end_date)),
+        ("signatures.sending.date", data.signatures.sending.date),
+        ("signatures.host.date", data.signatures.host.date),
     ];
     for (field, date) in dates {
         if let Some(date) = date.filter(|date| !DATE_YEARS.contains(&date.year())) {

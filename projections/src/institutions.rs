@@ -24,10 +24,12 @@ async fn write_base(
 ) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO institutions (id, name, address, country, contact_person, phone, email, website,
-                                   primary_account, registered_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+                                   primary_account, registered_at, updated_at,
+                                   organisation_type, contact_position)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET name = $2, address = $3, country = $4, contact_person = $5,
-             phone = $6, email = $7, website = $8, primary_account = $9, updated_at = $10",
+             phone = $6, email = $7, website = $8, primary_account = $9, updated_at = $10,
+             organisation_type = $11, contact_position = $12",
     )
     .bind(id)
     .bind(base.name.as_str())
@@ -39,6 +41,8 @@ async fn write_base(
     .bind(base.website.as_ref().map(|w| w.as_str()))
     .bind(primary_account)
     .bind(at)
+    .bind(organisation_type(base))
+    .bind(base.contact_position.as_ref().map(|p| p.as_str()))
     .execute(conn)
     .await?;
     Ok(())
@@ -52,7 +56,8 @@ async fn change_base(
 ) -> anyhow::Result<()> {
     sqlx::query(
         "UPDATE institutions SET name = $2, address = $3, country = $4, contact_person = $5,
-             phone = $6, email = $7, website = $8, updated_at = $9
+             phone = $6, email = $7, website = $8, updated_at = $9,
+             organisation_type = $10, contact_position = $11
          WHERE id = $1",
     )
     .bind(id)
@@ -64,6 +69,8 @@ async fn change_base(
     .bind(plain(Some(&base.email)))
     .bind(base.website.as_ref().map(|w| w.as_str()))
     .bind(at)
+    .bind(organisation_type(base))
+    .bind(base.contact_position.as_ref().map(|p| p.as_str()))
     .execute(conn)
     .await?;
     Ok(())
@@ -117,12 +124,21 @@ pub struct InstitutionRow {
     pub primary_account: Uuid,
     pub registered_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub organisation_type: Option<String>,
+    pub contact_position: Option<String>,
+}
+
+/// The list code, or the free text where the list lacks it.
+fn organisation_type(base: &BaseData) -> Option<&str> {
+    base.organisation_type
+        .as_ref()
+        .map(|t| t.code().unwrap_or_else(|| t.text_in(Default::default())))
 }
 
 pub async fn find(pool: &PgPool, id: Uuid) -> anyhow::Result<Option<InstitutionRow>> {
     Ok(sqlx::query_as(
         "SELECT id, name, address, country, contact_person, phone, email, website,
-                primary_account, registered_at, updated_at
+                primary_account, registered_at, updated_at, organisation_type, contact_position
            FROM institutions WHERE id = $1",
     )
     .bind(id)

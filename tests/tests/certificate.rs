@@ -500,17 +500,49 @@ async fn a_signature_is_prepared_in_three_steps_and_goes_into_later_certificates
         list.data()["signatures"],
         json!([{"name": "Direktore A. Kalniņa", "kind": "SIGNATURE", "isDefault": true}])
     );
-    let after = get(
-        &app,
+    // The signature rows print the institution's contact person and position (issue 22),
+    // never the name the library's entry was given.
+    app.gql_as(
         &session,
-        &format!("/documents/{}/certificate.pdf", docs[0]),
+        "mutation { updateBaseData(input: {contactPerson: \"Anna Kalniņa\", contactPosition: \"Direktore\", organisationType: \"VET_PROVIDER\"}) { contactPosition organisationType } }",
+        json!({}),
     )
     .await
-    .bytes()
-    .await
-    .unwrap();
+    .data();
+    let pdf = async || {
+        get(
+            &app,
+            &session,
+            &format!("/documents/{}/certificate.pdf", docs[0]),
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap()
+    };
+    let flat = |pdf: &[u8]| -> String {
+        pdftotext(pdf, None)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let after = pdf().await;
     assert_ne!(before, after, "the default signature is inserted");
-    // The document may go back to no signature (there is no other stored one here).
+    let text = flat(&after);
+    assert!(!text.contains("Direktore A. Kalniņa"), "{text}");
+    let today = app.clock_now().format("%d/%m/%Y").to_string();
+    for expected in [
+        "Anna Kalniņa",
+        "Direktore",
+        "Contact person's position",
+        "Vocational education and training provider",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing: {text}");
+    }
+    // The issue date, and again beside the printed signature.
+    assert_eq!(text.matches(&today).count(), 2, "{text}");
+
+    // A document may choose no signature at all ("one, sending or host, is enough").
     let unknown = app
         .gql_as(
             &session,
@@ -519,11 +551,83 @@ async fn a_signature_is_prepared_in_three_steps_and_goes_into_later_certificates
         )
         .await;
     assert_eq!(unknown.code(), "NOT_FOUND");
-    let text: String = pdftotext(&after, None)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    assert!(text.contains("Direktore A. Kalniņa"));
+    let both = app
+        .gql_as(
+            &session,
+            "mutation($d: ID!) { chooseDocumentSignature(documentId: $d, kind: SIGNATURE, signatureId: $d, leaveEmpty: true) }",
+            json!({"d": docs[0]}),
+        )
+        .await;
+    assert_eq!(both.field(), "leaveEmpty");
+    app.gql_as(
+        &session,
+        "mutation($d: ID!) { chooseDocumentSignature(documentId: $d, kind: SIGNATURE, leaveEmpty: true) }",
+        json!({"d": docs[0]}),
+    )
+    .await
+    .data();
+    let choices = app
+        .gql_as(
+            &session,
+            "query($d: ID!) { document(id: $d) { signatureChoices { kind mode signatureId } } }",
+            json!({"d": docs[0]}),
+        )
+        .await;
+    assert_eq!(
+        choices.data()["document"]["signatureChoices"],
+        json!([
+            {"kind": "SIGNATURE", "mode": "EMPTY", "signatureId": null},
+            {"kind": "STAMP", "mode": "DEFAULT", "signatureId": null}
+        ])
+    );
+    let empty = flat(&pdf().await);
+    assert!(empty.contains("Anna Kalniņa"));
+    assert_eq!(
+        empty.matches(&today).count(),
+        1,
+        "no signature, no date: {empty}"
+    );
+    app.gql_as(
+        &session,
+        "mutation($d: ID!) { chooseDocumentSignature(documentId: $d, kind: SIGNATURE) }",
+        json!({"d": docs[0]}),
+    )
+    .await
+    .data();
+    assert_eq!(
+        pdf().await,
+        after,
+        "the default again gives the same certificate"
+    );
+
+    // The library: rename, remove (the default goes with it).
+    app.gql_as(
+        &session,
+        "mutation($id: ID!) { renameSignature(signatureId: $id, name: \"Direktores paraksts\") makeSignatureDefault(signatureId: $id) }",
+        json!({"id": upload_id}),
+    )
+    .await
+    .data();
+    let list = app
+        .gql_as(&session, "{ signatures { name isDefault } }", json!({}))
+        .await;
+    assert_eq!(
+        list.data()["signatures"],
+        json!([{"name": "Direktores paraksts", "isDefault": true}])
+    );
+    assert_eq!(pdf().await, after, "a new name changes no certificate");
+    app.gql_as(
+        &session,
+        "mutation($id: ID!) { removeSignature(signatureId: $id) }",
+        json!({"id": upload_id}),
+    )
+    .await
+    .data();
+    let list = app
+        .gql_as(&session, "{ signatures { name } }", json!({}))
+        .await;
+    assert_eq!(list.data()["signatures"], json!([]));
+    assert_eq!(flat(&pdf().await).matches(&today).count(), 1);
 }
 
 /// Issue 22: a stay the document does not state is not printed as "physical".

@@ -912,3 +912,213 @@ async fn a_photo_is_uploaded_by_choosing_a_file_seen_and_removed() {
     browser.wait_for("#photo-error", WAIT).await;
     let _ = std::fs::remove_file(&file);
 }
+
+/// A signature on white paper: a dark stroke in a white 200 × 100 image.
+fn signature_on_paper() -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(200, 100, |x, y| {
+        if (x as i32 - 2 * y as i32).abs() < 3 {
+            image::Rgba([20, 20, 120, 255])
+        } else {
+            image::Rgba([255, 255, 255, 255])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn a_signature_is_drawn_with_the_mouse_activated_and_seen_in_the_downloaded_pdf() {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let app = spawn_app().await;
+    let (session, password, _) = app.institution_session("Skola", "info@skola.lv").await;
+    let (_, _, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    app.complete_document(&session, &docs[0]).await;
+    app.gql_as(
+        &session,
+        "mutation { updateBaseData(input: {contactPerson: \"Anna Kalniņa\", contactPosition: \"Direktore\"}) { name } }",
+        serde_json::json!({}),
+    )
+    .await
+    .data();
+    let browser = Browser::start_with_language("en").await;
+    log_in(&app, &browser, "info@skola.lv", &password).await;
+    browser.click("nav a[href='/signatures']").await;
+    browser.wait_for("input#image", WAIT).await;
+    assert!(browser
+        .page_text()
+        .await
+        .contains("No signature or stamp is stored yet."));
+    check_page(&browser, "signatures-empty").await;
+
+    // Step 1: a file.
+    let file = std::env::temp_dir().join(format!("signature-{}.png", uuid::Uuid::new_v4()));
+    std::fs::write(&file, signature_on_paper()).unwrap();
+    let input = browser
+        .client()
+        .find(fantoccini::Locator::Css("#image"))
+        .await
+        .expect("the file input");
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    browser
+        .submit("form[action='/signatures/upload'] button[type=submit]")
+        .await;
+    browser.wait_for("#cutter img", WAIT).await;
+    let _ = std::fs::remove_file(&file);
+
+    // Step 2: a rectangle drawn with the mouse fills the four fields.
+    let image = browser
+        .client()
+        .find(fantoccini::Locator::Css("#cutter img"))
+        .await
+        .unwrap();
+    // The image must be laid out before the mouse can be placed on it.
+    let deadline = std::time::Instant::now() + WAIT;
+    while browser
+        .execute(
+            "const i = document.querySelector('#cutter img'); return i.complete && i.naturalWidth > 0",
+            vec![],
+        )
+        .await
+        != serde_json::json!(true)
+    {
+        assert!(std::time::Instant::now() < deadline, "the image never loaded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: image.clone(),
+            duration: None,
+            x: -80.0,
+            y: -40.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveToElement {
+            element: image.clone(),
+            duration: Some(Duration::from_millis(100)),
+            x: 60.0,
+            y: 30.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    browser
+        .client()
+        .perform_actions(drag)
+        .await
+        .expect("the rectangle drawn");
+    // The fields' current values (the properties; the attributes keep the page's values).
+    let value = |name: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .execute(
+                    &format!("return Number(document.getElementById('rect-{name}').value)"),
+                    vec![],
+                )
+                .await
+                .as_i64()
+                .unwrap_or(-1)
+        }
+    };
+    let (x, y, w, h) = (
+        value("x").await,
+        value("y").await,
+        value("width").await,
+        value("height").await,
+    );
+    // The image is shown at its own size: 200 × 100, centre (100, 50).
+    assert!((18..=22).contains(&x) && (8..=12).contains(&y), "{x},{y}");
+    assert!(
+        (138..=142).contains(&w) && (68..=72).contains(&h),
+        "{w}×{h}"
+    );
+    assert!(!browser
+        .execute(
+            "return document.querySelector('#cutter .cut-box').hidden",
+            vec![]
+        )
+        .await
+        .as_bool()
+        .unwrap());
+    check_page(&browser, "signature-draw").await;
+    browser
+        .submit("form[action$='/rect'] button[type=submit]")
+        .await;
+
+    // Step 3: the four variants side by side; the transparent one is activated.
+    browser.wait_for("fieldset.variants", WAIT).await;
+    let variants = browser
+        .execute(
+            "return [...document.querySelectorAll('fieldset.variants img')].filter(i => i.complete && i.naturalWidth > 0).length",
+            vec![],
+        )
+        .await;
+    assert_eq!(variants.as_i64(), Some(4), "four variants loaded");
+    check_page(&browser, "signature-variants").await;
+    browser
+        .click("input[name=variant][value=TRANSPARENT]")
+        .await;
+    browser.fill("#name", "Direktores paraksts").await;
+    browser
+        .submit("form[action$='/activate'] button[type=submit]")
+        .await;
+    browser.wait_for_text("Direktores paraksts", WAIT).await;
+    assert!(browser.exists("ul.library .badge").await, "the default");
+    check_page(&browser, "signatures").await;
+
+    // The document offers it as its default, and the downloaded PDF carries it.
+    browser
+        .goto(&format!("{}/documents/{}", app.address, docs[0]))
+        .await;
+    browser.wait_for("#choice-signature", WAIT).await;
+    assert!(browser
+        .text("#choice-signature")
+        .await
+        .contains("The default (Direktores paraksts)"));
+    browser.click("a[href$='/certificate.pdf']").await;
+    let (path, pdf) = browser
+        .downloaded_file(".pdf", Duration::from_secs(30))
+        .await;
+    assert!(pdf.starts_with(b"%PDF"));
+    let images = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    let list = String::from_utf8_lossy(&images.stdout).to_string();
+    // The signature's transparency is a soft mask: only a signature image brings one here.
+    assert!(list.contains("smask"), "no signature in the PDF:\n{list}");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(text.contains("Anna Kalniņa"), "{text}");
+    assert!(!text.contains("Direktores paraksts"), "{text}");
+
+    // "None" for this document: the PDF comes out without it.
+    browser.select("#choice-signature", "EMPTY").await;
+    browser
+        .submit("form[action$='/signatures'] button[type=submit]")
+        .await;
+    browser
+        .wait_for("#choice-signature option[value=EMPTY][selected]", WAIT)
+        .await;
+    let choices = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { signatureChoices { kind mode } } }",
+            serde_json::json!({"id": docs[0]}),
+        )
+        .await;
+    assert_eq!(
+        choices.data()["document"]["signatureChoices"][0]["mode"],
+        "EMPTY"
+    );
+    check_page(&browser, "document-signature-choice").await;
+    browser.close().await;
+}

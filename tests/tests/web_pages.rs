@@ -866,3 +866,122 @@ async fn the_certificate_language_is_chosen_on_the_document_page() {
         assert_eq!(language().await, chosen);
     }
 }
+
+/// R-SIGN without JavaScript: the rectangle typed as four numbers, the variant chosen, the
+/// signature kept; another institution's session cannot open the upload, and a rectangle
+/// outside the image is refused beside its field.
+#[tokio::test]
+async fn a_signature_is_prepared_from_the_keyboard_and_stays_in_its_own_library() {
+    let app = spawn_app().await;
+    let mut school = Visitor::new(&app).speaking("en");
+    let password = register(&app, &mut school, "Skola", "info@skola.lv").await;
+    log_in(&mut school, "info@skola.lv", &password).await;
+    let session = school.cookies["europass_session"].clone();
+    let uploaded: serde_json::Value = app
+        .client
+        .post(format!("{}/signatures/uploads", app.address))
+        .bearer_auth(&session)
+        .body(europass_tests::png(200, 100))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let upload = uploaded["uploadId"].as_str().unwrap().to_string();
+    let page = school
+        .get(&format!(
+            "/signatures/uploads/{upload}?width=200&height=100"
+        ))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(
+        page.body.contains("value=\"200\""),
+        "the whole image at first"
+    );
+
+    let outside = school
+        .post(
+            &format!("/signatures/uploads/{upload}/rect"),
+            &[
+                ("rect-x", "150"),
+                ("rect-y", "0"),
+                ("rect-width", "100"),
+                ("rect-height", "50"),
+            ],
+        )
+        .await;
+    assert_eq!(outside.status, 422);
+    assert!(
+        outside
+            .by_id("rect-width-error")
+            .is_some_and(|e| e.contains("inside the image")),
+        "{}",
+        outside.text()
+    );
+    let typed = school
+        .post(
+            &format!("/signatures/uploads/{upload}/rect"),
+            &[("rect-x", "a")],
+        )
+        .await;
+    assert!(typed.by_id("rect-x-error").is_some(), "{}", typed.text());
+
+    let cut = school
+        .post(
+            &format!("/signatures/uploads/{upload}/rect"),
+            &[
+                ("rect-x", "10"),
+                ("rect-y", "10"),
+                ("rect-width", "120"),
+                ("rect-height", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(cut.status, 200);
+    assert_eq!(cut.body.matches("name=\"variant\"").count(), 4);
+    let unnamed = school
+        .post(
+            &format!("/signatures/uploads/{upload}/activate"),
+            &[("variant", "GREYSCALE"), ("name", " "), ("kind", "STAMP")],
+        )
+        .await;
+    assert!(unnamed.by_id("name-error").is_some(), "{}", unnamed.text());
+    let done = school
+        .post(
+            &format!("/signatures/uploads/{upload}/activate"),
+            &[
+                ("variant", "GREYSCALE"),
+                ("name", "Skolas zīmogs"),
+                ("kind", "STAMP"),
+            ],
+        )
+        .await;
+    assert!(done.path.starts_with("/signatures"), "{}", done.path);
+    assert!(done.text().contains("Skolas zīmogs"), "{}", done.text());
+    assert!(done.text().contains("Stamp"), "{}", done.text());
+
+    // Another institution: the upload is not theirs, and their library is empty.
+    let mut other = Visitor::new(&app).speaking("en");
+    let other_password = register(&app, &mut other, "Cita skola", "info@cita.lv").await;
+    log_in(&mut other, "info@cita.lv", &other_password).await;
+    let foreign = other.get(&format!("/signatures/uploads/{upload}")).await;
+    assert_eq!(foreign.status, 404, "{}", foreign.text());
+    assert!(
+        !foreign.body.contains("/files/"),
+        "no image of another's library"
+    );
+    let theirs = other.get("/signatures").await;
+    assert!(!theirs.text().contains("Skolas zīmogs"));
+    let removed = other
+        .post(&format!("/signatures/{upload}/remove"), &[])
+        .await;
+    assert_eq!(removed.status, 422, "{}", removed.text());
+    let list = app
+        .gql_as(&session, "{ signatures { name } }", serde_json::json!({}))
+        .await;
+    assert_eq!(
+        list.data()["signatures"],
+        serde_json::json!([{"name": "Skolas zīmogs"}])
+    );
+}

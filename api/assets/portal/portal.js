@@ -45,3 +45,68 @@ if (timer) {
 
 const errors = document.getElementById("errors");
 if (errors) errors.focus();
+
+// R-SIGN step 2: the rectangle drawn with the mouse (or a finger) on the image fills the four
+// number fields; the fields stay the way to do it with the keyboard, and typing in them moves
+// the drawn box. Coordinates are the image's own pixels, whatever size it is shown at.
+const cutter = document.getElementById("cutter");
+if (cutter) {
+  const image = cutter.querySelector("img");
+  const box = cutter.querySelector(".cut-box");
+  const field = (name) => document.getElementById(`rect-${name}`);
+  const scale = () => image.naturalWidth / image.getBoundingClientRect().width;
+  const draw = () => {
+    const [x, y, w, h] = ["x", "y", "width", "height"].map((n) => Number(field(n).value));
+    if (!(w > 0 && h > 0)) {
+      box.hidden = true;
+      return;
+    }
+    const s = scale();
+    Object.assign(box.style, {
+      left: `${x / s}px`,
+      top: `${y / s}px`,
+      width: `${w / s}px`,
+      height: `${h / s}px`,
+    });
+    box.hidden = false;
+  };
+  const at = (event) => {
+    const r = image.getBoundingClientRect();
+    const s = scale();
+    const clamp = (v, max) => Math.round(Math.min(Math.max(v, 0), max));
+    return [
+      clamp((event.clientX - r.left) * s, image.naturalWidth),
+      clamp((event.clientY - r.top) * s, image.naturalHeight),
+    ];
+  };
+  let start = null;
+  const set = (a, b) => {
+    field("x").value = Math.min(a[0], b[0]);
+    field("y").value = Math.min(a[1], b[1]);
+    field("width").value = Math.abs(a[0] - b[0]);
+    field("height").value = Math.abs(a[1] - b[1]);
+    draw();
+  };
+  cutter.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    cutter.setPointerCapture(event.pointerId);
+    start = at(event);
+    set(start, start);
+  });
+  cutter.addEventListener("pointermove", (event) => {
+    if (start) set(start, at(event));
+  });
+  const end = (event) => {
+    if (!start) return;
+    set(start, at(event));
+    start = null;
+  };
+  cutter.addEventListener("pointerup", end);
+  cutter.addEventListener("pointercancel", () => {
+    start = null;
+  });
+  for (const name of ["x", "y", "width", "height"]) field(name).addEventListener("input", draw);
+  if (image.complete) draw();
+  else image.addEventListener("load", draw);
+  window.addEventListener("resize", draw);
+}

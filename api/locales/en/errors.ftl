@@ -163,6 +163,7 @@ reason-RECTANGLE_NOT_CHOSEN = First select the part of the image you want to use
 reason-FOUR_VARIANTS_REQUIRED = The signature could not be prepared; please select the part of the image again.
 reason-UNKNOWN_VARIANT = Choose one of the four variants offered.
 reason-SIGNATURE_NOT_FOUND = The signature or stamp was not found; upload it again or choose another one.
+reason-EMPTY_OR_CHOSEN = Either choose a signature or leave the box empty, not both.
 reason-FILE_NOT_FOUND = The file was not found; it may have been replaced or removed.
 
 

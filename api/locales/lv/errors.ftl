@@ -167,6 +167,7 @@ reason-RECTANGLE_NOT_CHOSEN = Vispirms iezīmējiet attēla daļu, ko vēlaties 
 reason-FOUR_VARIANTS_REQUIRED = Parakstu neizdevās sagatavot; lūdzu, vēlreiz iezīmējiet attēla daļu.
 reason-UNKNOWN_VARIANT = Izvēlieties vienu no četriem piedāvātajiem variantiem.
 reason-SIGNATURE_NOT_FOUND = Paraksts vai zīmogs nav atrasts; augšupielādējiet to vēlreiz vai izvēlieties citu.
+reason-EMPTY_OR_CHOSEN = Izvēlieties parakstu vai atstājiet lauku tukšu, ne abus reizē.
 reason-FILE_NOT_FOUND = Fails nav atrasts; iespējams, tas ir aizstāts vai dzēsts.
 
 

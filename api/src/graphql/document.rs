@@ -445,6 +445,24 @@ impl DocumentView {
             .collect()
     }
 
+    /// R-SIGN: what the certificate carries in the sending institution's box of each kind
+    /// (the default, a chosen signature, or nothing). For the institution and NEC staff;
+    /// empty for hosts and participants.
+    async fn signature_choices(&self) -> Vec<super::signature::SignatureChoiceView> {
+        if !self.may(DocumentOperation::ReadIssuedCertificates) {
+            return vec![];
+        }
+        [
+            domain::signature::SignatureKind::Signature,
+            domain::signature::SignatureKind::Stamp,
+        ]
+        .into_iter()
+        .map(|kind| {
+            super::signature::SignatureChoiceView::new(kind, self.doc.signature_choice(kind))
+        })
+        .collect()
+    }
+
     /// No mandatory field is empty: the certificate can be issued.
     async fn complete(&self) -> bool {
         self.doc.missing_fields().is_empty()

@@ -236,6 +236,8 @@ impl AccountMutation {
             phone: input.phone,
             email: input.email,
             website: input.website,
+            organisation_type: input.organisation_type,
+            contact_position: input.contact_position,
         };
         let id = mutate(ctx, async |c| {
             c.authorize(Operation::EditOwnInstitution)?;

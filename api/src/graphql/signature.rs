@@ -78,6 +78,71 @@ pub struct SignatureView {
     pub is_default: bool,
 }
 
+/// How a document's box is filled.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum SignatureChoiceMode {
+    /// The institution's default of that kind, as it is when the certificate is issued.
+    Default,
+    /// The stored signature or stamp `signatureId`.
+    Chosen,
+    /// Nothing: the box stays empty (to sign on paper, or because the other side signs).
+    Empty,
+}
+
+/// One box of a document's certificate (R-SIGN): the signature or the stamp.
+#[derive(SimpleObject)]
+pub struct SignatureChoiceView {
+    /// Which box.
+    pub kind: SignatureKind,
+    /// Default, a chosen one, or empty.
+    pub mode: SignatureChoiceMode,
+    /// The chosen signature's id when `mode` is `CHOSEN`.
+    pub signature_id: Option<ID>,
+}
+
+impl SignatureChoiceView {
+    pub fn new(kind: signature::SignatureKind, choice: signature::SignatureChoice) -> Self {
+        let (mode, signature_id) = match choice {
+            signature::SignatureChoice::Default => (SignatureChoiceMode::Default, None),
+            signature::SignatureChoice::Use(id) => {
+                (SignatureChoiceMode::Chosen, Some(ID(id.to_string())))
+            }
+            signature::SignatureChoice::Empty => (SignatureChoiceMode::Empty, None),
+        };
+        Self {
+            kind: kind.into(),
+            mode,
+            signature_id,
+        }
+    }
+}
+
+/// An upload of the caller's library between step 1 and step 3 (R-SIGN), to return to.
+#[derive(SimpleObject)]
+pub struct SignatureUploadView {
+    /// The upload's id.
+    pub id: ID,
+    /// SHA-256 (hex) of the uploaded image; view it with `GET /files/{sha256}`.
+    pub sha256: Option<String>,
+    /// The rectangle chosen in step 2, once chosen.
+    pub rect: Option<RectView>,
+    /// The four variants of the rectangle (empty until it is chosen).
+    pub variants: Vec<VariantView>,
+}
+
+/// A rectangle of an uploaded image, in pixels from its top-left corner.
+#[derive(SimpleObject)]
+pub struct RectView {
+    /// Left edge.
+    pub x: u32,
+    /// Top edge.
+    pub y: u32,
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+}
+
 #[derive(Default)]
 pub struct SignatureQuery;
 
@@ -101,6 +166,48 @@ impl SignatureQuery {
                 is_default: library.default_of(s.kind).map(|d| d.id) == Some(s.id),
             })
             .collect())
+    }
+
+    /// R-SIGN: one upload of the caller's library, to continue with step 2 or 3. Null with
+    /// NOT_FOUND when the caller's library has no such upload.
+    async fn signature_upload(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The upload's id, as `POST /signatures/uploads` answered it.")]
+        upload_id: ID,
+    ) -> ApiResult<Option<SignatureUploadView>> {
+        let id = parse_id(ctx, "uploadId", &upload_id)?;
+        let principal = principal(ctx).await?;
+        let library = signatures::library(&state(ctx).services, principal)
+            .await
+            .map_err(|e| fail(ctx, e))?;
+        let Some(upload) = library.upload(id) else {
+            return Err(fail(
+                ctx,
+                domain::Refusal::not_found("SIGNATURE_NOT_FOUND", "upload not found"),
+            ));
+        };
+        let (width, height) = upload.rect.map_or((0, 0), |r| (r.width, r.height));
+        Ok(Some(SignatureUploadView {
+            id: upload_id,
+            sha256: upload.original.map(|s| s.as_str().to_string()),
+            rect: upload.rect.map(|r| RectView {
+                x: r.x,
+                y: r.y,
+                width: r.width,
+                height: r.height,
+            }),
+            variants: upload
+                .variants
+                .iter()
+                .map(|v| VariantView {
+                    code: v.code.clone(),
+                    sha256: v.sha256.as_str().to_string(),
+                    width,
+                    height,
+                })
+                .collect(),
+        }))
     }
 
     /// R-PDF: where the sending institution and NEC staff download a document's certificate
@@ -166,7 +273,8 @@ impl SignatureMutation {
     }
 
     /// The sending institution: a document uses another stored signature or stamp of the
-    /// institution instead of the default. Answers true.
+    /// institution instead of the default, the default again, or leaves the box empty ("one
+    /// signature, sending or host, is enough"). Answers true.
     async fn choose_document_signature(
         &self,
         ctx: &Context<'_>,
@@ -174,26 +282,75 @@ impl SignatureMutation {
         #[graphql(desc = "Which box: the signature or the stamp.")] kind: SignatureKind,
         #[graphql(
             desc = "A signature of that kind from `signatures`; null: the default \
-                          again."
+                          again (or nothing, with `leaveEmpty`)."
         )]
         signature_id: Option<ID>,
+        #[graphql(
+            desc = "True: this document's box stays empty (then `signatureId` must be \
+                          null). Default false."
+        )]
+        leave_empty: Option<bool>,
     ) -> ApiResult<bool> {
         mutate(ctx, async |c| {
             let document_id = c.id("documentId", &document_id)?;
             let signature_id = signature_id.map(|s| c.id("signatureId", &s)).transpose()?;
-            let kind = kind.into();
+            let choice = match (signature_id, leave_empty.unwrap_or(false)) {
+                (Some(_), true) => {
+                    return Err(domain::Refusal::validation(
+                        "leaveEmpty",
+                        "EMPTY_OR_CHOSEN",
+                        "either choose a signature or leave the box empty, not both",
+                    )
+                    .into())
+                }
+                (Some(id), false) => signature::SignatureChoice::Use(id),
+                (None, true) => signature::SignatureChoice::Empty,
+                (None, false) => signature::SignatureChoice::Default,
+            };
             signatures::choose_for_document(
                 c.services,
                 &c.command,
                 c.principal,
                 document_id,
-                kind,
-                signature_id,
+                kind.into(),
+                choice,
             )
             .await
         })
         .await?;
         Ok(true)
+    }
+
+    /// R-SIGN: a new name for one of the caller's signatures or stamps (only to tell them
+    /// apart; the certificate prints the signatory's name from the document). Answers true.
+    async fn rename_signature(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The signature's id from `signatures`.")] signature_id: ID,
+        #[graphql(desc = "The new name.")] name: String,
+    ) -> ApiResult<bool> {
+        manage(ctx, &signature_id, signatures::LibraryChange::Rename(name)).await
+    }
+
+    /// R-SIGN: one of the caller's signatures or stamps becomes the default of its kind, for
+    /// every certificate issued from now on. Answers true.
+    async fn make_signature_default(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The signature's id from `signatures`.")] signature_id: ID,
+    ) -> ApiResult<bool> {
+        manage(ctx, &signature_id, signatures::LibraryChange::MakeDefault).await
+    }
+
+    /// R-SIGN: removes one of the caller's signatures or stamps. Certificates already issued
+    /// keep it; if it was the default, its kind has no default until one is chosen. Answers
+    /// true.
+    async fn remove_signature(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The signature's id from `signatures`.")] signature_id: ID,
+    ) -> ApiResult<bool> {
+        manage(ctx, &signature_id, signatures::LibraryChange::Remove).await
     }
 
     /// R-SIGN step 3: stores one variant, named, as a signature or stamp of the caller's
@@ -229,4 +386,17 @@ impl SignatureMutation {
         .await?;
         Ok(true)
     }
+}
+
+async fn manage(
+    ctx: &Context<'_>,
+    signature_id: &ID,
+    change: signatures::LibraryChange,
+) -> ApiResult<bool> {
+    mutate(ctx, async |c| {
+        let signature_id = c.id("signatureId", signature_id)?;
+        signatures::manage(c.services, &c.command, c.principal, signature_id, change).await
+    })
+    .await?;
+    Ok(true)
 }

@@ -104,6 +104,10 @@ pub struct Institution {
     pub email: Option<String>,
     /// Website.
     pub website: Option<String>,
+    /// The type of organisation: a code of `referenceData.hostOrganisationTypes`, or a free text.
+    pub organisation_type: Option<String>,
+    /// The contact (reference) person's position, printed beside the signature.
+    pub contact_position: Option<String>,
     /// When the institution registered.
     pub registered_at: DateTime<Utc>,
     /// When its base data last changed.
@@ -135,6 +139,8 @@ impl From<InstitutionRow> for Institution {
             phone: row.phone,
             email: row.email,
             website: row.website,
+            organisation_type: row.organisation_type,
+            contact_position: row.contact_position,
             registered_at: row.registered_at,
             updated_at: row.updated_at,
             missing_base_data: missing,
@@ -213,4 +219,10 @@ pub struct BaseDataInput {
     pub email: Option<String>,
     /// Website, e.g. `https://rvt.lv`.
     pub website: Option<String>,
+    /// The type of organisation: a code of `referenceData.hostOrganisationTypes` (e.g.
+    /// `SCHOOL`), or a free text where the list lacks it; empty clears it.
+    pub organisation_type: Option<String>,
+    /// The contact (reference) person's position, at most 200 characters; printed beside
+    /// the signature.
+    pub contact_position: Option<String>,
 }

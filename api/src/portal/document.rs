@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 pub const DOCUMENT: &str = "query Document($id: ID!, $language: Language) { \
   document(id: $id) { id europassNumber mobilityId language holderName complete \
+    signatureChoices { kind mode signatureId } \
     participantAccess { email lockedFrom lockedNow } \
     missingFields(language: $language) { section field label sectionLabel } \
     personalData { surname firstName dateOfBirth nationality address email photoSha256 } \
@@ -82,6 +83,7 @@ struct Doc {
     project: HashMap<String, Value>,
     learning_outcomes: HashMap<String, Value>,
     participant_access: Option<ParticipantAccess>,
+    signature_choices: Vec<super::document_signatures::BoxChoice>,
 }
 
 #[derive(Deserialize)]
@@ -618,6 +620,16 @@ async fn render(
         vec![]
     };
     let may_download = matches!(user.role.as_str(), "INSTITUTION_USER" | "NEC");
+    // The institution's library, for the document's choice of signature and stamp.
+    let library = if is_institution {
+        match super::signatures::library(portal, visit).await {
+            Ok(library) => library,
+            Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
+            Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+        }
+    } else {
+        vec![]
+    };
     let chrome = Chrome {
         visit,
         user: Some(user),
@@ -694,6 +706,7 @@ async fn render(
         @if section == "learningOutcomes" { (esco) }
         @if is_institution {
             (access_panel(visit, doc))
+            (super::document_signatures::panel(visit, lang, &doc.id, &doc.signature_choices, &library))
         }
     };
     html_page(visit, status, page(&chrome, &title, body))

@@ -20,15 +20,31 @@ use std::collections::HashMap;
 #[serde(rename_all = "camelCase")]
 struct Data {
     institution: Institution,
+    reference_data: Reference,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Reference {
+    host_organisation_types: Vec<Coded>,
+}
+
+#[derive(Deserialize)]
+struct Coded {
+    code: String,
+    en: String,
+    lv: String,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Institution {
     name: String,
+    organisation_type: Option<String>,
     address: Option<String>,
     country: Option<String>,
     contact_person: Option<String>,
+    contact_position: Option<String>,
     phone: Option<String>,
     email: Option<String>,
     website: Option<String>,
@@ -45,11 +61,13 @@ struct User {
     added_at: chrono::DateTime<chrono::Utc>,
 }
 
-const BASE_FIELDS: [&str; 7] = [
+const BASE_FIELDS: [&str; 9] = [
     "name",
+    "organisationType",
     "address",
     "country",
     "contactPerson",
+    "contactPosition",
     "phone",
     "email",
     "website",
@@ -101,9 +119,11 @@ async fn render(
         let mut form = FormState::default();
         for (name, value) in [
             ("name", Some(institution.name.clone())),
+            ("organisationType", institution.organisation_type.clone()),
             ("address", institution.address.clone()),
             ("country", institution.country.clone()),
             ("contactPerson", institution.contact_person.clone()),
+            ("contactPosition", institution.contact_position.clone()),
             ("phone", institution.phone.clone()),
             ("email", institution.email.clone()),
             ("website", institution.website.clone()),
@@ -114,6 +134,27 @@ async fn render(
         form
     });
     let user_form = user_form.unwrap_or_default();
+    // The list in the page's language; a free text given through the API stays choosable.
+    let mut types: Vec<(String, String)> = data
+        .reference_data
+        .host_organisation_types
+        .iter()
+        .map(|t| {
+            let label = if lang == super::i18n::Lang::Lv {
+                &t.lv
+            } else {
+                &t.en
+            };
+            (t.code.clone(), label.clone())
+        })
+        .collect();
+    if let Some(other) = institution
+        .organisation_type
+        .as_ref()
+        .filter(|v| !types.iter().any(|(code, _)| code == *v))
+    {
+        types.push((other.clone(), other.clone()));
+    }
     let chrome = Chrome {
         visit,
         user: Some(user),
@@ -135,9 +176,11 @@ async fn render(
         form method="post" action="/institution" novalidate {
             (csrf(&visit.csrf))
             (Field::new("name", lang.t("field-name")).required().autocomplete("organization").input(&base, lang))
+            (Field::new("organisationType", lang.t("field-organisationType")).select(&base, lang, &types))
             (Field::new("address", lang.t("field-address")).required().autocomplete("street-address").input(&base, lang))
             (Field::new("country", lang.t("field-country")).required().hint(lang.t("country-hint")).autocomplete("country").input(&base, lang))
-            (Field::new("contactPerson", lang.t("field-contactPerson")).required().autocomplete("name").input(&base, lang))
+            (Field::new("contactPerson", lang.t("field-contactPerson")).required().autocomplete("name").hint(lang.t("contact-person-hint")).input(&base, lang))
+            (Field::new("contactPosition", lang.t("field-contactPosition")).autocomplete("organization-title").input(&base, lang))
             (Field::new("phone", lang.t("field-phone")).kind("tel").required().autocomplete("tel").input(&base, lang))
             (Field::new("email", lang.t("field-institution-email")).kind("email").autocomplete("email").input(&base, lang))
             (Field::new("website", lang.t("field-website")).kind("url").autocomplete("url").input(&base, lang))

@@ -71,6 +71,9 @@ pub fn page(chrome: &Chrome, title: &str, body: Markup) -> Markup {
                                     li { a href="/mobilities/new" { (chrome.t("nav-request")) } }
                                     li { a href="/institution" { (chrome.t("nav-institution")) } }
                                 }
+                                @if user.role == "INSTITUTION_USER" || user.role == "HOST" {
+                                    li { a href="/signatures" { (chrome.t("nav-signatures")) } }
+                                }
                                 @if user.role == "NEC" {
                                     li { a href="/nec/queue" { (chrome.t("nav-queue")) } }
                                     li { a href="/nec/documents" { (chrome.t("nav-search")) } }

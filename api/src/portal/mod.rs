@@ -9,6 +9,7 @@ pub mod account;
 pub mod assets;
 pub mod audit;
 pub mod document;
+pub mod document_signatures;
 pub mod form;
 pub mod gql;
 pub mod home;
@@ -18,6 +19,7 @@ pub mod layout;
 pub mod mobility;
 pub mod nec;
 pub mod operations;
+pub mod signatures;
 pub mod visit;
 
 use crate::graphql::EuropassSchema;

@@ -28,7 +28,7 @@ pub const HOME: &str = "query Home { nextSteps { kind labelEn labelLv available 
 
 pub const MY_DOCUMENTS: &str = "query MyDocuments { myDocuments(first: 50) { edges { node { id europassNumber holderName complete } } } }";
 
-pub const INSTITUTION: &str = "query Institution { institution { name address country contactPerson phone email website missingBaseData users { accountId name email addedAt } } me { isPrimaryUser } }";
+pub const INSTITUTION: &str = "query Institution { institution { name organisationType address country contactPerson contactPosition phone email website missingBaseData users { accountId name email addedAt } } me { isPrimaryUser } referenceData { hostOrganisationTypes { code en lv } } }";
 
 pub const UPDATE_BASE_DATA: &str = "mutation UpdateBaseData($input: BaseDataInput!) { updateBaseData(input: $input) { missingBaseData } }";
 
@@ -51,6 +51,24 @@ pub const APPROVE: &str =
     "mutation Approve($id: ID!) { approveMobility(mobilityId: $id) { id status } }";
 
 pub const REJECT: &str = "mutation Reject($id: ID!, $reason: String!) { rejectMobility(mobilityId: $id, reason: $reason) { id status } }";
+
+pub const SIGNATURES: &str = "query Signatures { signatures { id name kind sha256 isDefault } }";
+
+pub const SIGNATURE_UPLOAD: &str = "query SignatureUpload($id: ID!) { signatureUpload(uploadId: $id) { id sha256 rect { x y width height } variants { code sha256 width height } } }";
+
+pub const CHOOSE_SIGNATURE_RECT: &str = "mutation ChooseSignatureRect($id: ID!, $rect: RectInput!) { chooseSignatureRectangle(uploadId: $id, rect: $rect) { code } }";
+
+pub const ACTIVATE_SIGNATURE: &str = "mutation ActivateSignature($id: ID!, $variant: String!, $name: String!, $kind: SignatureKind!, $makeDefault: Boolean) { activateSignature(uploadId: $id, variant: $variant, name: $name, kind: $kind, makeDefault: $makeDefault) }";
+
+pub const RENAME_SIGNATURE: &str = "mutation RenameSignature($id: ID!, $name: String!) { renameSignature(signatureId: $id, name: $name) }";
+
+pub const MAKE_SIGNATURE_DEFAULT: &str =
+    "mutation MakeSignatureDefault($id: ID!) { makeSignatureDefault(signatureId: $id) }";
+
+pub const REMOVE_SIGNATURE: &str =
+    "mutation RemoveSignature($id: ID!) { removeSignature(signatureId: $id) }";
+
+pub const CHOOSE_DOCUMENT_SIGNATURE: &str = "mutation ChooseDocumentSignature($id: ID!, $kind: SignatureKind!, $signatureId: ID, $leaveEmpty: Boolean) { chooseDocumentSignature(documentId: $id, kind: $kind, signatureId: $signatureId, leaveEmpty: $leaveEmpty) }";
 
 /// Every operation above, for the test that validates them against the schema.
 pub const ALL: &[&str] = &[
@@ -98,6 +116,14 @@ pub const ALL: &[&str] = &[
     super::document::GRANT_PARTICIPANT,
     super::document::LOCK_PARTICIPANT,
     super::document::UNLOCK_PARTICIPANT,
+    SIGNATURES,
+    SIGNATURE_UPLOAD,
+    CHOOSE_SIGNATURE_RECT,
+    ACTIVATE_SIGNATURE,
+    RENAME_SIGNATURE,
+    MAKE_SIGNATURE_DEFAULT,
+    REMOVE_SIGNATURE,
+    CHOOSE_DOCUMENT_SIGNATURE,
 ];
 
 #[cfg(test)]

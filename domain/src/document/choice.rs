@@ -20,7 +20,7 @@ pub enum ChoiceInput {
 }
 
 impl Choice {
-    pub(super) fn parse(
+    pub fn parse(
         input: ChoiceInput,
         list: &'static [ListEntry],
         field: &str,

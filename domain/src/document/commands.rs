@@ -46,13 +46,13 @@ pub enum DocumentCommand {
         by: Editor,
         at: DateTime<Utc>,
     },
-    /// R-LANG: the institution chooses the certificate's language.
-    /// R-SIGN: another stored signature or stamp for this document (None: the default).
+    /// R-SIGN: another stored signature or stamp for this document, the default, or none.
     ChooseSignature {
         kind: crate::signature::SignatureKind,
-        signature_id: Option<Uuid>,
+        choice: crate::signature::SignatureChoice,
         by: Editor,
     },
+    /// R-LANG: the institution chooses the certificate's language.
     SetLanguage {
         language: DocumentLanguage,
         by: Editor,

@@ -49,9 +49,13 @@ pub enum DocumentEvent {
     LanguageChanged {
         language: DocumentLanguage,
     },
+    /// `signature_id` None and `left_empty` false: the default again. `left_empty` came
+    /// later (issue 22); older events read as false.
     SignatureChosen {
         kind: crate::signature::SignatureKind,
         signature_id: Option<Uuid>,
+        #[serde(default)]
+        left_empty: bool,
     },
     ParticipantAccessGranted {
         email: Personal<Email>,

@@ -85,6 +85,9 @@ pub struct Document {
     /// R-SIGN: signatures chosen for this document instead of the owner's defaults, by kind.
     #[serde(default)]
     chosen_signatures: Vec<(crate::signature::SignatureKind, Uuid)>,
+    /// R-SIGN: the sides (by kind) this document's certificate leaves empty.
+    #[serde(default)]
+    empty_signatures: Vec<crate::signature::SignatureKind>,
 }
 
 impl Document {
@@ -94,6 +97,19 @@ impl Document {
             .iter()
             .find(|(k, _)| *k == kind)
             .map(|(_, id)| *id)
+    }
+
+    /// What this document's certificate carries in the institution's box of `kind`.
+    pub fn signature_choice(
+        &self,
+        kind: crate::signature::SignatureKind,
+    ) -> crate::signature::SignatureChoice {
+        use crate::signature::SignatureChoice;
+        if self.empty_signatures.contains(&kind) {
+            return SignatureChoice::Empty;
+        }
+        self.chosen_signature(kind)
+            .map_or(SignatureChoice::Default, SignatureChoice::Use)
     }
 
     pub fn is_created(&self) -> bool {
@@ -473,17 +489,22 @@ impl Document {
                 }
                 Ok(vec![DocumentEvent::LearningOutcomesSaved { by, changes }])
             }
-            DocumentCommand::ChooseSignature {
-                kind,
-                signature_id,
-                by,
-            } => {
+            DocumentCommand::ChooseSignature { kind, choice, by } => {
                 self.require_created()?;
                 Self::require_institution(by, "choose the document's signature")?;
-                if self.chosen_signature(kind) == signature_id {
+                if self.signature_choice(kind) == choice {
                     return Ok(vec![]);
                 }
-                Ok(vec![DocumentEvent::SignatureChosen { kind, signature_id }])
+                let (signature_id, left_empty) = match choice {
+                    crate::signature::SignatureChoice::Default => (None, false),
+                    crate::signature::SignatureChoice::Use(id) => (Some(id), false),
+                    crate::signature::SignatureChoice::Empty => (None, true),
+                };
+                Ok(vec![DocumentEvent::SignatureChosen {
+                    kind,
+                    signature_id,
+                    left_empty,
+                }])
             }
             DocumentCommand::SetLanguage { language, by } => {
                 self.require_created()?;
@@ -707,10 +728,18 @@ impl Aggregate for Document {
             }
             DocumentEvent::CopyReceived { changes, .. } => self.apply_changes(changes),
             DocumentEvent::LanguageChanged { language } => self.language = language,
-            DocumentEvent::SignatureChosen { kind, signature_id } => {
+            DocumentEvent::SignatureChosen {
+                kind,
+                signature_id,
+                left_empty,
+            } => {
                 self.chosen_signatures.retain(|(k, _)| *k != kind);
+                self.empty_signatures.retain(|k| *k != kind);
                 if let Some(id) = signature_id {
                     self.chosen_signatures.push((kind, id));
+                }
+                if left_empty {
+                    self.empty_signatures.push(kind);
                 }
             }
             DocumentEvent::ParticipantAccessGranted { email } => {

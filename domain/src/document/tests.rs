@@ -1482,6 +1482,63 @@ fn the_document_is_english_by_default_and_the_institution_may_choose_latvian() {
     assert_eq!(err.reason, "EDITOR_NOT_ALLOWED");
 }
 
+#[test]
+fn a_side_of_the_certificate_may_be_left_empty_and_returned_to_the_default() {
+    use crate::signature::{SignatureChoice, SignatureKind};
+    let choose = |choice| DocumentCommand::ChooseSignature {
+        kind: SignatureKind::Stamp,
+        choice,
+        by: Editor::Institution,
+    };
+    let empty = then(complete(), choose(SignatureChoice::Empty));
+    assert_eq!(
+        replay(empty.clone()).signature_choice(SignatureKind::Stamp),
+        SignatureChoice::Empty
+    );
+    // The signature box is untouched by the stamp's choice.
+    assert_eq!(
+        replay(empty.clone()).signature_choice(SignatureKind::Signature),
+        SignatureChoice::Default
+    );
+    Given::with(())
+        .given(empty.clone())
+        .when(choose(SignatureChoice::Empty))
+        .then_expect_events(vec![]);
+    let chosen = then(empty, choose(SignatureChoice::Use(Uuid::from_u128(7))));
+    assert_eq!(
+        replay(chosen.clone()).signature_choice(SignatureKind::Stamp),
+        SignatureChoice::Use(Uuid::from_u128(7))
+    );
+    let back = then(chosen, choose(SignatureChoice::Default));
+    assert_eq!(
+        replay(back).signature_choice(SignatureKind::Stamp),
+        SignatureChoice::Default
+    );
+    let err = refusal(
+        complete(),
+        DocumentCommand::ChooseSignature {
+            kind: SignatureKind::Stamp,
+            choice: SignatureChoice::Empty,
+            by: Editor::Host,
+        },
+    );
+    assert_eq!(err.reason, "EDITOR_NOT_ALLOWED");
+}
+
+#[test]
+fn a_signature_choice_recorded_before_empty_sides_existed_still_reads() {
+    let old = serde_json::json!({"SignatureChosen": {"kind": "stamp", "signature_id": null}});
+    let event: DocumentEvent = serde_json::from_value(old).unwrap();
+    assert_eq!(
+        event,
+        DocumentEvent::SignatureChosen {
+            kind: crate::signature::SignatureKind::Stamp,
+            signature_id: None,
+            left_empty: false,
+        }
+    );
+}
+
 // Erasure (R-ERASE)
 
 fn erase(reason: &str) -> DocumentCommand {

@@ -1,5 +1,10 @@
-use crate::values::{Address, CountryCode, Email, InstitutionName, PersonName, Phone, Website};
+use crate::document::{Choice, ChoiceInput};
+use crate::reference::HOST_ORGANISATION_TYPES;
+use crate::values::{
+    Address, CountryCode, Email, InstitutionName, PersonName, Phone, ShortText, Website,
+};
 use crate::Personal;
+use crate::Refusal;
 use serde::{Deserialize, Serialize};
 
 /// The institution's base data as a whole (R-BASE). Events carry the complete set so that a
@@ -14,6 +19,28 @@ pub struct BaseData {
     pub phone: Option<Personal<Phone>>,
     pub email: Personal<Email>,
     pub website: Option<Website>,
+    /// The type of organisation (the host organisations' list, or a free text); printed in
+    /// the certificate's section 3. Added in issue 22: older events read as none.
+    #[serde(default)]
+    pub organisation_type: Option<Choice>,
+    /// The reference (contact) person's position, printed beside the name and signature.
+    #[serde(default)]
+    pub contact_position: Option<ShortText>,
+}
+
+/// An organisation type as one string: a code of the list, else a free text.
+pub fn organisation_type(raw: &str, field: &str) -> Result<Choice, Refusal> {
+    let input = if HOST_ORGANISATION_TYPES.iter().any(|e| e.code == raw.trim()) {
+        ChoiceInput::Listed(raw.trim().to_string())
+    } else {
+        ChoiceInput::Other(raw.to_string())
+    };
+    Choice::parse(
+        input,
+        HOST_ORGANISATION_TYPES,
+        field,
+        "UNKNOWN_ORGANISATION_TYPE",
+    )
 }
 
 impl BaseData {
@@ -27,6 +54,8 @@ impl BaseData {
             phone: None,
             email: Personal::new(email),
             website: None,
+            organisation_type: None,
+            contact_position: None,
         }
     }
 
@@ -40,6 +69,14 @@ impl BaseData {
             ("phone", self.phone != next.phone),
             ("email", self.email != next.email),
             ("website", self.website != next.website),
+            (
+                "organisationType",
+                self.organisation_type != next.organisation_type,
+            ),
+            (
+                "contactPosition",
+                self.contact_position != next.contact_position,
+            ),
         ]
         .into_iter()
         .filter(|(_, changed)| *changed)

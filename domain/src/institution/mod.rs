@@ -7,7 +7,7 @@ mod name_key;
 #[cfg(test)]
 mod tests;
 
-pub use base_data::BaseData;
+pub use base_data::{organisation_type, BaseData};
 pub use commands::InstitutionCommand;
 pub use events::InstitutionEvent;
 pub use name_key::InstitutionNameKey;

@@ -29,6 +29,18 @@ pub struct CutRect {
     pub height: u32,
 }
 
+/// R-SIGN: which signature (or stamp) a document's certificate carries on one side. "One
+/// signature, sending or host, is enough", so a side may be left empty for this document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignatureChoice {
+    /// The owner's default of that kind, whichever it is when the certificate is issued.
+    Default,
+    /// This stored signature or stamp.
+    Use(Uuid),
+    /// Nothing: the box stays empty (for signing on paper, or because the other side signs).
+    Empty,
+}
+
 /// One prepared variant: its code (AS_IS, GREYSCALE, BLACK_AND_WHITE, TRANSPARENT) and image.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreparedVariant {
@@ -68,6 +80,11 @@ pub enum SignatureCommand {
     Remove {
         signature_id: Uuid,
     },
+    /// A new name to tell it by (the certificate never prints it).
+    Rename {
+        signature_id: Uuid,
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -91,6 +108,10 @@ pub enum SignatureEvent {
     SignatureRemoved {
         signature_id: Uuid,
     },
+    SignatureRenamed {
+        signature_id: Uuid,
+        name: ShortText,
+    },
 }
 
 impl DomainEvent for SignatureEvent {
@@ -101,6 +122,7 @@ impl DomainEvent for SignatureEvent {
             Self::SignatureActivated { .. } => "SignatureActivated",
             Self::DefaultChosen { .. } => "DefaultChosen",
             Self::SignatureRemoved { .. } => "SignatureRemoved",
+            Self::SignatureRenamed { .. } => "SignatureRenamed",
         }
         .into()
     }
@@ -116,6 +138,19 @@ pub struct SignatureLibrary {
     signatures: Vec<ActiveSignature>,
     default_signature: Option<Uuid>,
     default_stamp: Option<Uuid>,
+    /// The uploaded image of each upload, and the rectangle chosen, for a portal that returns
+    /// to an upload (added in issue 22: older snapshots read as empty).
+    #[serde(default)]
+    originals: BTreeMap<Uuid, ContentHash>,
+    #[serde(default)]
+    rects: BTreeMap<Uuid, CutRect>,
+}
+
+/// An upload as a portal shows it again: the image and, once chosen, the rectangle.
+pub struct UploadView<'a> {
+    pub original: Option<&'a ContentHash>,
+    pub rect: Option<&'a CutRect>,
+    pub variants: &'a [PreparedVariant],
 }
 
 fn not_found(what: &str) -> Refusal {
@@ -130,6 +165,16 @@ impl SignatureLibrary {
     /// The prepared variants of an upload (empty until a rectangle was chosen).
     pub fn variants(&self, upload_id: Uuid) -> Option<&[PreparedVariant]> {
         self.uploads.get(&upload_id).map(Vec::as_slice)
+    }
+
+    /// An upload of this library, or `None` when there is no such upload.
+    pub fn upload(&self, upload_id: Uuid) -> Option<UploadView<'_>> {
+        let variants = self.uploads.get(&upload_id)?;
+        Some(UploadView {
+            original: self.originals.get(&upload_id),
+            rect: self.rects.get(&upload_id),
+            variants,
+        })
     }
 
     pub fn default_of(&self, kind: SignatureKind) -> Option<&ActiveSignature> {
@@ -217,6 +262,9 @@ impl SignatureLibrary {
                     .iter()
                     .find(|s| s.id == signature_id)
                     .ok_or_else(|| not_found("signature"))?;
+                if self.default_of(signature.kind).map(|d| d.id) == Some(signature_id) {
+                    return Ok(vec![]);
+                }
                 Ok(vec![SignatureEvent::DefaultChosen {
                     signature_id,
                     kind: signature.kind,
@@ -227,6 +275,21 @@ impl SignatureLibrary {
                     return Err(not_found("signature"));
                 }
                 Ok(vec![SignatureEvent::SignatureRemoved { signature_id }])
+            }
+            SignatureCommand::Rename { signature_id, name } => {
+                let signature = self
+                    .signatures
+                    .iter()
+                    .find(|s| s.id == signature_id)
+                    .ok_or_else(|| not_found("signature"))?;
+                let name = ShortText::parse_field("name", &name)?;
+                if signature.name == name {
+                    return Ok(vec![]);
+                }
+                Ok(vec![SignatureEvent::SignatureRenamed {
+                    signature_id,
+                    name,
+                }])
             }
         }
     }
@@ -253,15 +316,17 @@ impl Aggregate for SignatureLibrary {
 
     fn apply(&mut self, event: Self::Event) {
         match event {
-            SignatureEvent::ImageUploaded { upload_id, .. } => {
+            SignatureEvent::ImageUploaded { upload_id, sha256 } => {
                 self.uploads.insert(upload_id, vec![]);
+                self.originals.insert(upload_id, sha256);
             }
             SignatureEvent::VariantsPrepared {
                 upload_id,
                 variants,
-                ..
+                rect,
             } => {
                 self.uploads.insert(upload_id, variants);
+                self.rects.insert(upload_id, rect);
             }
             SignatureEvent::SignatureActivated { signature } => {
                 self.signatures.retain(|s| s.id != signature.id);
@@ -271,6 +336,11 @@ impl Aggregate for SignatureLibrary {
                 SignatureKind::Signature => self.default_signature = Some(signature_id),
                 SignatureKind::Stamp => self.default_stamp = Some(signature_id),
             },
+            SignatureEvent::SignatureRenamed { signature_id, name } => {
+                if let Some(s) = self.signatures.iter_mut().find(|s| s.id == signature_id) {
+                    s.name = name;
+                }
+            }
             SignatureEvent::SignatureRemoved { signature_id } => {
                 self.signatures.retain(|s| s.id != signature_id);
                 if self.default_signature == Some(signature_id) {

@@ -133,3 +133,78 @@ fn removing_the_default_leaves_none() {
     assert!(lib.default_of(SignatureKind::Signature).is_none());
     assert!(lib.signatures().is_empty());
 }
+
+fn library_with_one() -> SignatureLibrary {
+    let mut lib = SignatureLibrary::default();
+    let events = Given::with(())
+        .given(prepared())
+        .when(activate("AS_IS", false))
+        .inspect_result()
+        .unwrap();
+    for e in prepared().into_iter().chain(events) {
+        lib.apply(e);
+    }
+    lib
+}
+
+#[test]
+fn a_signature_is_renamed_and_an_unknown_one_is_not_found() {
+    let mut lib = library_with_one();
+    let events = lib
+        .decide(SignatureCommand::Rename {
+            signature_id: Uuid::from_u128(1),
+            name: "Rektore".into(),
+        })
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    for e in events {
+        lib.apply(e);
+    }
+    assert_eq!(lib.signatures()[0].name.to_string(), "Rektore");
+    // The same name again changes nothing.
+    let again = lib.decide(SignatureCommand::Rename {
+        signature_id: Uuid::from_u128(1),
+        name: "Rektore".into(),
+    });
+    assert_eq!(again.unwrap(), vec![]);
+    let err = lib
+        .decide(SignatureCommand::Rename {
+            signature_id: Uuid::from_u128(1),
+            name: "  ".into(),
+        })
+        .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("name"));
+    let err = lib
+        .decide(SignatureCommand::Rename {
+            signature_id: Uuid::from_u128(9),
+            name: "X".into(),
+        })
+        .unwrap_err();
+    assert_eq!(err.reason, "SIGNATURE_NOT_FOUND");
+}
+
+#[test]
+fn making_the_default_the_default_again_writes_nothing() {
+    let lib = library_with_one();
+    let events = lib
+        .decide(SignatureCommand::SetDefault {
+            signature_id: Uuid::from_u128(1),
+        })
+        .unwrap();
+    assert_eq!(events, vec![]);
+}
+
+#[test]
+fn an_upload_is_shown_again_with_its_image_rectangle_and_variants() {
+    let mut lib = SignatureLibrary::default();
+    let mut events = prepared();
+    lib.apply(events.remove(0));
+    let upload = lib.upload(Uuid::from_u128(1)).unwrap();
+    assert_eq!(upload.original.unwrap().as_str(), hash('f'));
+    assert!(upload.rect.is_none() && upload.variants.is_empty());
+    lib.apply(events.remove(0));
+    let upload = lib.upload(Uuid::from_u128(1)).unwrap();
+    assert_eq!(upload.rect.unwrap().width, 10);
+    assert_eq!(upload.variants.len(), 4);
+    assert!(lib.upload(Uuid::from_u128(2)).is_none());
+}
