@@ -390,3 +390,26 @@ pub async fn notifications_of(
     .fetch_all(&services.pool)
     .await?)
 }
+
+/// R-HOST: when the host first logged in, for the document it was invited from. An
+/// institution that only wrote the address into a document (no password sent from it) learns
+/// nothing of the person, as for the first-login notice.
+pub async fn host_first_login(
+    services: &Services,
+    document_id: Uuid,
+    document: &domain::document::Document,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, CommandError> {
+    let Some(email) = document.host_email() else {
+        return Ok(None);
+    };
+    let account: domain::account::Account = services
+        .store
+        .accounts
+        .load(domain::account::account_id_for(email))
+        .await?;
+    Ok(account
+        .grants()
+        .contains(&document_id)
+        .then(|| account.first_login_at())
+        .flatten())
+}

@@ -531,6 +531,10 @@ async fn a_host_gets_its_password_from_the_document_page_and_fills_its_sections_
         .await;
     browser.submit("form[action$='/access/host'] button").await;
     browser.wait_for_text("Saved.", WAIT).await;
+    assert!(browser
+        .page_text()
+        .await
+        .contains("The host has not logged in yet"));
     let host_password = app
         .smtp
         .wait_for("host@host.de", "password:")
@@ -593,6 +597,34 @@ async fn a_host_gets_its_password_from_the_document_page_and_fills_its_sections_
         .unwrap()
         .status();
     assert_eq!(status, 403);
+    // The host keeps signatures and stamps of its own side.
+    assert!(browser.exists("nav a[href='/signatures']").await);
+    // The institution sees when the host first logged in (R-HOST).
+    let first = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { hostFirstLoginAt } }",
+            serde_json::json!({"id": doc}),
+        )
+        .await;
+    assert!(
+        first.data()["document"]["hostFirstLoginAt"].is_string(),
+        "{:?}",
+        first.data()
+    );
+    let institution_page = reqwest::Client::new()
+        .get(format!("{}/documents/{doc}", app.address))
+        .header("cookie", format!("europass_session={session}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        institution_page.contains("The host first logged in on"),
+        "{institution_page}"
+    );
 }
 
 #[tokio::test]

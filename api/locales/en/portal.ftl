@@ -427,3 +427,5 @@ signature-choice-default = The default ({ $name })
 signature-choice-no-default = The default (none stored)
 signature-choice-empty = None: leave the box empty
 signatures-manage = Manage signatures and stamps
+access-host-first-login = The host first logged in on { $date }.
+access-host-not-yet = The host has not logged in yet with a password sent from this document.

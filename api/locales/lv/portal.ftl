@@ -431,3 +431,5 @@ signature-choice-default = Noklusētais ({ $name })
 signature-choice-no-default = Noklusētais (nav saglabāts)
 signature-choice-empty = Neviens: atstāt lauku tukšu
 signatures-manage = Pārvaldīt parakstus un zīmogus
+access-host-first-login = Uzņēmējorganizācija pirmo reizi pieteicās { $date }.
+access-host-not-yet = Uzņēmējorganizācija vēl nav pieteikusies ar paroli, kas nosūtīta no šī dokumenta.

@@ -445,6 +445,18 @@ impl DocumentView {
             .collect()
     }
 
+    /// R-HOST: when the host invited from this document (`sendHostPassword`) first logged
+    /// in; null before that, for a host never sent a password from this document, and for
+    /// anyone but the institution and NEC staff.
+    async fn host_first_login_at(&self, ctx: &Context<'_>) -> ApiResult<Option<DateTime<Utc>>> {
+        if !self.may(DocumentOperation::ReadIssuedCertificates) {
+            return Ok(None);
+        }
+        commands::access::host_first_login(&state(ctx).services, self.id, &self.doc)
+            .await
+            .map_err(|e| fail(ctx, e))
+    }
+
     /// R-SIGN: what the certificate carries in the sending institution's box of each kind
     /// (the default, a chosen signature, or nothing). For the institution and NEC staff;
     /// empty for hosts and participants.

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 pub const DOCUMENT: &str = "query Document($id: ID!, $language: Language) { \
   document(id: $id) { id europassNumber mobilityId language holderName complete \
-    signatureChoices { kind mode signatureId } \
+    signatureChoices { kind mode signatureId } hostFirstLoginAt \
     participantAccess { email lockedFrom lockedNow } \
     missingFields(language: $language) { section field label sectionLabel } \
     personalData { surname firstName dateOfBirth nationality address email photoSha256 } \
@@ -84,6 +84,7 @@ struct Doc {
     learning_outcomes: HashMap<String, Value>,
     participant_access: Option<ParticipantAccess>,
     signature_choices: Vec<super::document_signatures::BoxChoice>,
+    host_first_login_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -1057,6 +1058,10 @@ fn access_panel(visit: &Visit, doc: &Doc) -> Markup {
                     (csrf(&visit.csrf))
                     p { (lang.ta("access-host-send", &[("email", host_email.clone().into())])) }
                     button.secondary type="submit" { (lang.t("access-host-button")) }
+                }
+                @match doc.host_first_login_at {
+                    Some(at) => p { (lang.ta("access-host-first-login", &[("date", lang.date_time(at).into())])) },
+                    None => p.hint { (lang.t("access-host-not-yet")) },
                 }
             }
             h3 { (lang.t("access-participant")) }

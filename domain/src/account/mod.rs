@@ -75,6 +75,9 @@ pub struct Account {
     /// `AccountEvent::ExternalAccountOpened`).
     #[serde(default)]
     grants_recorded: bool,
+    /// When the account first logged in (issue 22; a snapshot from before reads as none).
+    #[serde(default)]
+    first_login_at: Option<DateTime<Utc>>,
 }
 
 /// What inviting an e-mail to a document does to its account.
@@ -120,6 +123,11 @@ impl Account {
     /// The institution name given when registration started.
     pub fn institution_name(&self) -> Option<&InstitutionName> {
         self.institution_name.as_ref()
+    }
+
+    /// When the account first logged in, if it has.
+    pub fn first_login_at(&self) -> Option<DateTime<Utc>> {
+        self.first_login_at
     }
 
     /// The documents this host or participant account was granted.
@@ -295,7 +303,10 @@ impl Aggregate for Account {
             AccountEvent::DocumentAccessRevoked { document_id } => {
                 self.grants.remove(&document_id);
             }
-            AccountEvent::FirstLoggedIn { .. } => self.logged_in_before = true,
+            AccountEvent::FirstLoggedIn { at } => {
+                self.logged_in_before = true;
+                self.first_login_at = Some(at);
+            }
             AccountEvent::PasswordResetRequested {
                 token_hash,
                 expires_at,

@@ -499,7 +499,13 @@ fn only_the_first_login_is_recorded() {
     let mut events = host_opened();
     events.push(AccountEvent::FirstLoggedIn { at: t0() });
     Given::with(())
-        .given(events)
+        .given(events.clone())
         .when(AccountCommand::RecordLogin { at: t0() })
         .then_expect_events(vec![]);
+    let mut account = Account::default();
+    assert_eq!(account.first_login_at(), None);
+    for e in events {
+        account.apply(e);
+    }
+    assert_eq!(account.first_login_at(), Some(t0()));
 }
