@@ -234,6 +234,38 @@ pub async fn certificate(
     .await
 }
 
+/// `GET /documents/{id}/certificate-preview.png`: the first page of the certificate a download
+/// would give now, for the same people; nothing is issued or recorded.
+pub async fn certificate_preview(
+    State(state): State<AppState>,
+    Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let operation = async |c: Caller<'_>| {
+        let id = document_id(&id)?;
+        commands::certificates::preview(&c.state.services, c.principal, id).await
+    };
+    serve(
+        &state,
+        correlation_id,
+        &headers,
+        Credentials::BearerOrSession,
+        operation,
+        |png| {
+            (
+                [
+                    (header::CONTENT_TYPE, "image/png"),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                png,
+            )
+                .into_response()
+        },
+    )
+    .await
+}
+
 /// `GET /mobilities/{id}/certificates.zip`: the certificates of every complete document of a
 /// mobility in one archive (incomplete documents are left out).
 pub async fn certificates_zip(

@@ -245,6 +245,10 @@ fn router(state: AppState, lifecycle: Lifecycle) -> Router {
         )
         .route("/documents/{id}/certificate.pdf", get(files::certificate))
         .route(
+            "/documents/{id}/certificate-preview.png",
+            get(files::certificate_preview),
+        )
+        .route(
             "/mobilities/{id}/certificates.zip",
             get(files::certificates_zip),
         )

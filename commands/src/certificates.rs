@@ -344,6 +344,35 @@ pub async fn issue(
     })
 }
 
+/// The first page of the certificate a download would give now, as a PNG preview (issue 22):
+/// for the same people, from the same complete document; nothing is recorded, since nothing
+/// is issued.
+#[tracing::instrument(name = "preview_certificate", skip_all, fields(document = %document_id))]
+pub async fn preview(
+    services: &Services,
+    principal: &Principal,
+    document_id: Uuid,
+) -> Result<Vec<u8>, CommandError> {
+    let (document, _) = load_authorized(
+        services,
+        principal,
+        document_id,
+        DocumentOperation::IssueCertificate,
+    )
+    .await?;
+    document.ensure_complete()?;
+    let data =
+        certificate_data(services, &document, services.clock.now().date_naive(), None).await?;
+    let renderer = services.renderer.clone();
+    tokio::task::spawn_blocking(move || renderer.first_page_png(&data, PREVIEW_WIDTH_PX))
+        .await
+        .map_err(CommandError::failure)?
+        .map_err(|e| CommandError::failure(anyhow::anyhow!("previewing a certificate: {e}")))
+}
+
+/// Wide enough to read on a screen, small enough to load at once (about 100 KB).
+const PREVIEW_WIDTH_PX: u32 = 700;
+
 /// R-AUDIT: re-creates an issued certificate from the state it was issued from (document,
 /// base data and signatures as of that moment) and says whether its SHA-256 matches the one
 /// recorded. A different template version cannot match and is reported as such.

@@ -77,6 +77,40 @@ impl Renderer {
     /// many pages) come back as [`RenderError`]s naming the field; a panic inside Typst comes
     /// back as [`RenderError::Panicked`] instead of unwinding into the caller.
     pub fn render(&self, data: &CertificateData) -> Result<Rendered, RenderError> {
+        self.with_document(data, |document| self.export(document, data))
+    }
+
+    /// The certificate's first page as a PNG, `width_px` pixels wide (a preview on the
+    /// document's page before download: the same compile as [`render`](Self::render), so
+    /// what it shows is what the PDF prints).
+    pub fn first_page_png(
+        &self,
+        data: &CertificateData,
+        width_px: u32,
+    ) -> Result<Vec<u8>, RenderError> {
+        self.with_document(data, |document| {
+            let page = document
+                .pages()
+                .first()
+                .ok_or_else(|| RenderError::Export(vec!["the certificate has no page".into()]))?;
+            let width_pt = page.frame.size().x.to_pt().max(1.0);
+            let options = typst_render::RenderOptions {
+                pixel_per_pt: typst::utils::Scalar::new(f64::from(width_px) / width_pt),
+                render_bleed: false,
+            };
+            typst_render::render(page, &options)
+                .encode_png()
+                .map_err(|e| RenderError::Export(vec![e.to_string()]))
+        })
+    }
+
+    /// Checks the data, compiles the template and hands the document to `then`, inside the
+    /// panic guard and the cache eviction every render needs.
+    fn with_document<T>(
+        &self,
+        data: &CertificateData,
+        then: impl FnOnce(&PagedDocument) -> Result<T, RenderError>,
+    ) -> Result<T, RenderError> {
         limits::check_dates(data)?;
         let json = template_json(data, &|c| self.assets.printable(c))?;
         let images = ImageSlot::ALL.map(|slot| slot.get(data));
@@ -89,7 +123,7 @@ impl Renderer {
 
         let result = catch_unwind(AssertUnwindSafe(|| {
             let world = CertificateWorld::new(&self.assets, json, images, data.issue_date);
-            self.compile(&world, data)
+            self.compile(&world).and_then(|document| then(&document))
         }));
         // After every render, success or not, so memory stays bounded.
         typst::comemo::evict(CACHE_MAX_AGE);
@@ -100,11 +134,7 @@ impl Renderer {
         })
     }
 
-    fn compile(
-        &self,
-        world: &CertificateWorld<'_>,
-        data: &CertificateData,
-    ) -> Result<Rendered, RenderError> {
+    fn compile(&self, world: &CertificateWorld<'_>) -> Result<PagedDocument, RenderError> {
         // Warnings (e.g. a font lacking a glyph) are not fatal; the tests check the output.
         let Warned { output, .. } = typst::compile::<PagedDocument>(world);
         let document = output.map_err(|errors| RenderError::Compile(messages(errors)))?;
@@ -115,6 +145,15 @@ impl Renderer {
                 max: MAX_PAGES,
             });
         }
+        Ok(document)
+    }
+
+    fn export(
+        &self,
+        document: &PagedDocument,
+        data: &CertificateData,
+    ) -> Result<Rendered, RenderError> {
+        let pages = document.pages().len();
         let date = data.issue_date;
         let timestamp =
             Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
@@ -126,7 +165,7 @@ impl Renderer {
             standards: self.standards.clone(),
             ..PdfOptions::default()
         };
-        let pdf = typst_pdf::pdf(&document, &options)
+        let pdf = typst_pdf::pdf(document, &options)
             .map_err(|errors| RenderError::Export(messages(errors)))?;
         let sha256 = hex::encode(Sha256::digest(&pdf));
         Ok(Rendered {

@@ -490,3 +490,19 @@ fn dates_outside_four_digit_years_are_refused() {
         })
     ));
 }
+
+#[test]
+fn the_first_page_is_previewed_as_a_png_of_the_asked_width() {
+    let png = renderer().first_page_png(&english(), 600).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    // IHDR: width and height, big-endian, after the signature and the chunk's header.
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+    assert_eq!(width, 600);
+    // A4 portrait: 297/210 as tall as wide.
+    assert!((845..=852).contains(&height), "{height}");
+    // The same checks as the PDF: bad data are refused the same way.
+    let mut bad = english();
+    bad.holder.nationality = Some("bell \u{7}".into());
+    assert!(renderer().first_page_png(&bad, 600).is_err());
+}

@@ -313,6 +313,8 @@ fn rest_routes() -> Vec<(&'static str, Rest)> {
         ("/files/{sha256}", Rest::Decided),
         ("/signatures/uploads", Rest::Decided),
         ("/documents/{id}/certificate.pdf", Rest::Decided),
+        // The PDF's first page, for exactly the people the PDF is for.
+        ("/documents/{id}/certificate-preview.png", Rest::Decided),
         ("/mobilities/{id}/certificates.zip", Rest::Decided),
     ]
 }
@@ -446,6 +448,12 @@ async fn every_rest_endpoint_answers_each_relation_as_the_rules_decide() {
             "/documents/{id}/certificate.pdf",
             "GET",
             pdf,
+            [200, 200, 403, 403, 404],
+        ),
+        (
+            "/documents/{id}/certificate-preview.png",
+            "GET",
+            format!("/documents/{doc}/certificate-preview.png"),
             [200, 200, 403, 403, 404],
         ),
         (

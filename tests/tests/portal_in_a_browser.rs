@@ -1110,6 +1110,33 @@ async fn a_signature_is_drawn_with_the_mouse_activated_and_seen_in_the_downloade
         .text("#choice-signature")
         .await
         .contains("The default (Direktores paraksts)"));
+    // The first page is shown before the download: a page-sized PNG from the same template.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let width = browser
+            .execute(
+                "const i = document.querySelector('figure.preview img'); return i && i.complete ? i.naturalWidth : 0",
+                vec![],
+            )
+            .await;
+        if width.as_i64() == Some(700) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no preview: {width}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let issued_before = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { certificates { sha256 } } }",
+            serde_json::json!({"id": docs[0]}),
+        )
+        .await;
+    assert_eq!(
+        issued_before.data()["document"]["certificates"],
+        serde_json::json!([]),
+        "a preview issues nothing"
+    );
     browser.click("a[href$='/certificate.pdf']").await;
     let (path, pdf) = browser
         .downloaded_file(".pdf", Duration::from_secs(30))

@@ -429,3 +429,5 @@ signature-choice-empty = None: leave the box empty
 signatures-manage = Manage signatures and stamps
 access-host-first-login = The host first logged in on { $date }.
 access-host-not-yet = The host has not logged in yet with a password sent from this document.
+preview-alt = The first page of the certificate as it will be printed
+preview-caption = First page, as the PDF will print it now (click to enlarge).

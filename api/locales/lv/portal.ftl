@@ -433,3 +433,5 @@ signature-choice-empty = Neviens: atstāt lauku tukšu
 signatures-manage = Pārvaldīt parakstus un zīmogus
 access-host-first-login = Uzņēmējorganizācija pirmo reizi pieteicās { $date }.
 access-host-not-yet = Uzņēmējorganizācija vēl nav pieteikusies ar paroli, kas nosūtīta no šī dokumenta.
+preview-alt = Apliecinājuma pirmā lappuse, kā tā tiks izdrukāta
+preview-caption = Pirmā lappuse, kā PDF to tagad izdrukās (noklikšķiniet, lai palielinātu).

@@ -660,6 +660,14 @@ async fn render(
                 p { span.badge.complete { (lang.t("complete")) } }
                 @if may_download {
                     p { a.button href=(format!("/documents/{}/certificate.pdf", doc.id)) download { (lang.t("download-pdf")) } }
+                    // What the download will print, before it is issued (and recorded).
+                    figure.preview {
+                        a href=(format!("/documents/{}/certificate-preview.png", doc.id)) {
+                            img src=(format!("/documents/{}/certificate-preview.png", doc.id))
+                                alt=(lang.t("preview-alt")) width="700" height="990" loading="lazy";
+                        }
+                        figcaption { (lang.t("preview-caption")) }
+                    }
                 }
             } @else {
                 p { span.badge.incomplete { (lang.ta("missing-count", &[("count", (doc.missing_fields.len() as i64).into())])) } }
