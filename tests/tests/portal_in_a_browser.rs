@@ -656,7 +656,38 @@ async fn the_host_organisation_is_copied_to_two_other_documents() {
     browser.check(&format!("#copy-target-{}", docs[1])).await;
     browser.check(&format!("#copy-target-{}", docs[2])).await;
     check_page(&browser, "document-copy-lv").await;
+    // First what will change: each target's value now beside the one it will get.
     browser.submit("details#copy button[type=submit]").await;
+    browser.wait_for("main table", WAIT).await;
+    let preview = browser.page_text().await;
+    assert_eq!(
+        browser
+            .execute(
+                "return document.querySelectorAll('main table').length",
+                vec![]
+            )
+            .await
+            .as_i64(),
+        Some(2),
+        "one table per target: {preview}"
+    );
+    assert!(
+        preview.contains("Berufsschule München") && preview.contains("nav aizpildīts"),
+        "{preview}"
+    );
+    assert_eq!(
+        app.gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { hostOrganisation { name } } }",
+            serde_json::json!({"id": docs[1]}),
+        )
+        .await
+        .data()["document"]["hostOrganisation"]["name"],
+        serde_json::Value::Null,
+        "a preview copies nothing"
+    );
+    check_page(&browser, "copy-preview-lv").await;
+    browser.submit("main form button[type=submit]").await;
     browser
         .wait_for_text("Nokopēts uz 2 dokumentiem.", WAIT)
         .await;

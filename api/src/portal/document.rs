@@ -481,7 +481,9 @@ fn copy_panel(visit: &Visit, doc: &Doc, section: &str, targets: &[Sibling]) -> M
                         }
                     }
                     p.hint { (lang.t("copy-hint")) }
-                    button type="submit" { (lang.t("copy-button")) }
+                    button type="submit" name="step" value="preview" { (lang.t("copy-preview-button")) }
+                    " "
+                    button.secondary type="submit" { (lang.t("copy-button")) }
                 }
             }
         }
@@ -509,6 +511,17 @@ pub async fn copy(
             .map(|(_, v)| v.clone())
             .collect()
     };
+    if posted.iter().any(|(k, v)| k == "step" && v == "preview") {
+        return super::copy_preview::render(
+            &portal,
+            &visit,
+            &id,
+            &section,
+            &all("field"),
+            &all("target"),
+        )
+        .await;
+    }
     let input = json!({"sourceDocument": id, "section": section, "fields": all("field"), "targets": all("target")});
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod assets;
 pub mod audit;
+pub mod copy_preview;
 pub mod document;
 pub mod document_signatures;
 pub mod form;

@@ -124,6 +124,7 @@ pub const ALL: &[&str] = &[
     MAKE_SIGNATURE_DEFAULT,
     REMOVE_SIGNATURE,
     CHOOSE_DOCUMENT_SIGNATURE,
+    super::copy_preview::COPY_VALUES,
 ];
 
 #[cfg(test)]
