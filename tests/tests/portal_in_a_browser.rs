@@ -1212,3 +1212,104 @@ async fn a_signature_is_drawn_with_the_mouse_activated_and_seen_in_the_downloade
     check_page(&browser, "document-signature-choice").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_locked_participant_reads_the_document_but_cannot_save_and_never_sees_the_pdf() {
+    let app = spawn_app().await;
+    let (session, password, _) = app.institution_session("Skola", "info@skola.lv").await;
+    let (_, _, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    let doc = &docs[0];
+    app.complete_document(&session, doc).await;
+    app.save_section(
+        &session,
+        "savePersonalData",
+        doc,
+        serde_json::json!({"email": "anna@skola.lv"}),
+    )
+    .await
+    .data();
+    // The institution gives access and locks it from a date chosen with the date picker.
+    let browser = Browser::start_with_language("en").await;
+    log_in(&app, &browser, "info@skola.lv", &password).await;
+    browser
+        .goto(&format!("{}/documents/{doc}", app.address))
+        .await;
+    browser
+        .submit("form[action$='/access/participant'] button")
+        .await;
+    browser.wait_for("#lockFrom", WAIT).await;
+    browser.fill("#lockFrom", "2026-11-02").await;
+    browser.submit("form[action$='/access/lock'] button").await;
+    browser
+        .wait_for("form[action$='/access/unlock']", WAIT)
+        .await;
+    let emailed = app
+        .smtp
+        .wait_for("anna@skola.lv", "password:")
+        .await
+        .after("password: ");
+
+    // The participant: logs in, chooses a password, reads, cannot save.
+    browser.delete_cookies().await;
+    browser.goto(&format!("{}/login", app.address)).await;
+    browser.fill("#email", "anna@skola.lv").await;
+    browser.fill("#password", &emailed).await;
+    browser.submit("main form button[type=submit]").await;
+    browser.wait_for("#currentPassword", WAIT).await;
+    browser.fill("#currentPassword", &emailed).await;
+    browser.fill("#newPassword", "Dalibniece-2026-parole").await;
+    browser.submit("main form button[type=submit]").await;
+    browser
+        .wait_for_text("Your password has been changed", WAIT)
+        .await;
+    browser
+        .goto(&format!(
+            "{}/documents/{doc}?section=personalData",
+            app.address
+        ))
+        .await;
+    browser.wait_for("form.section", WAIT).await;
+    let page = browser.page_text().await;
+    assert!(page.contains("Bērziņa"), "reads its data: {page}");
+    assert!(page.contains("locked"), "the lock is said: {page}");
+    for absent in [
+        "a[href$='/certificate.pdf']",
+        "figure.preview",
+        "section.access",
+        "section.signature-choice",
+        "nav a[href='/signatures']",
+    ] {
+        assert!(
+            !browser.exists(absent).await,
+            "{absent} shown to a participant"
+        );
+    }
+    check_page(&browser, "participant-document-locked").await;
+    browser.fill("#surname", "Ozoliņa").await;
+    browser.submit("form.section button[type=submit]").await;
+    browser.wait_for("#errors", WAIT).await;
+    let read = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { personalData { surname } } }",
+            serde_json::json!({"id": doc}),
+        )
+        .await;
+    assert_eq!(
+        read.data()["document"]["personalData"]["surname"],
+        "Bērziņa",
+        "nothing saved"
+    );
+    // The certificate stays closed to the participant's session.
+    let token = browser.cookie("europass_session").await.unwrap().0;
+    for path in ["certificate.pdf", "certificate-preview.png"] {
+        let status = reqwest::Client::new()
+            .get(format!("{}/documents/{doc}/{path}", app.address))
+            .header("cookie", format!("europass_session={token}"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 403, "{path}");
+    }
+}
