@@ -985,3 +985,50 @@ async fn a_signature_is_prepared_from_the_keyboard_and_stays_in_its_own_library(
         serde_json::json!([{"name": "Skolas zīmogs"}])
     );
 }
+
+/// A defect seen in a screenshot (issue 22): the personal-data form showed the host
+/// organisation's address (both sections have `address` and `email`), so saving the personal
+/// data would have given the participant the host's address.
+#[tokio::test]
+async fn each_section_shows_its_own_values_where_two_sections_share_a_field_name() {
+    let app = spawn_app().await;
+    let mut school = Visitor::new(&app).speaking("en");
+    let password = register(&app, &mut school, "Skola", "info@skola.lv").await;
+    log_in(&mut school, "info@skola.lv", &password).await;
+    let session = school.cookies["europass_session"].clone();
+    let (_, _, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    let doc = &docs[0];
+    app.save_section(
+        &session,
+        "savePersonalData",
+        doc,
+        serde_json::json!({"address": "Dzirnavu iela 1, Rīga", "email": "anna@skola.lv"}),
+    )
+    .await
+    .data();
+    app.save_section(
+        &session,
+        "saveHostOrganisation",
+        doc,
+        serde_json::json!({"address": "Musterstraße 1", "email": "host@host.de"}),
+    )
+    .await
+    .data();
+    let personal = school
+        .get(&format!("/documents/{doc}?section=personalData"))
+        .await;
+    assert!(
+        personal.body.contains("Dzirnavu iela 1, Rīga") && !personal.body.contains("Musterstraße"),
+        "{}",
+        personal.text()
+    );
+    assert!(personal.body.contains("value=\"anna@skola.lv\""));
+    let host = school
+        .get(&format!("/documents/{doc}?section=hostOrganisation"))
+        .await;
+    assert!(
+        host.body.contains("Musterstraße 1") && host.body.contains("value=\"host@host.de\""),
+        "{}",
+        host.text()
+    );
+}
