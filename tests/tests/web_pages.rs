@@ -1032,3 +1032,70 @@ async fn each_section_shows_its_own_values_where_two_sections_share_a_field_name
         host.text()
     );
 }
+
+/// Every form route of the portal refuses a post without the CSRF field (403, the "form
+/// expired" page) before its handler runs: the check is the `GenuineForm` extractor, so no
+/// handler can leave it out. Nothing is written and nothing is sent.
+#[tokio::test]
+async fn every_form_route_refuses_a_post_without_its_csrf_field_and_writes_nothing() {
+    let app = spawn_app().await;
+    let mut school = Visitor::new(&app).speaking("en");
+    let password = register(&app, &mut school, "Skola", "info@skola.lv").await;
+    log_in(&mut school, "info@skola.lv", &password).await;
+    let session = school.cookies["europass_session"].clone();
+    let (_, mobility, docs) = app.approved_mobility_for(&session, 1, "A").await;
+    let doc = &docs[0];
+    app.projected().await;
+    let events = app.event_count().await;
+    let mails = app.smtp.all().len();
+    let x = "00000000-0000-4000-8000-000000000000";
+    let routes = [
+        "/login".to_string(),
+        "/logout".into(),
+        "/register".into(),
+        "/register/resend".into(),
+        "/confirm-registration".into(),
+        "/password".into(),
+        "/password/forgot".into(),
+        "/password/reset".into(),
+        "/institution".into(),
+        "/institution/users".into(),
+        "/institution/users/remove".into(),
+        "/mobilities/new".into(),
+        format!("/mobilities/{mobility}/participants"),
+        format!("/documents/{doc}/sections/personalData"),
+        format!("/documents/{doc}/language"),
+        format!("/documents/{doc}/access/host"),
+        format!("/documents/{doc}/copy/project"),
+        format!("/documents/{doc}/esco"),
+        format!("/documents/{doc}/photo/remove"),
+        format!("/documents/{doc}/signatures"),
+        format!("/signatures/uploads/{x}/rect"),
+        format!("/signatures/uploads/{x}/activate"),
+        format!("/signatures/{x}/remove"),
+        format!("/nec/documents/{doc}/erase"),
+        format!("/nec/mobilities/{mobility}/approve"),
+        format!("/nec/mobilities/{mobility}/reject"),
+    ];
+    for route in &routes {
+        let page = school
+            .post_raw(route, &[("surname", "X"), ("reason", "r")], &[])
+            .await;
+        assert_eq!(page.status, 403, "{route}: {}", page.text());
+    }
+    // Multipart forms read their own field: refused too.
+    for route in [
+        format!("/documents/{doc}/photo/upload"),
+        "/signatures/upload".to_string(),
+    ] {
+        let page = school.post_raw(&route, &[("photo", "x")], &[]).await;
+        assert!(
+            (400..500).contains(&page.status),
+            "{route}: {}",
+            page.status
+        );
+    }
+    app.projected().await;
+    assert_eq!(app.event_count().await, events, "nothing written");
+    assert_eq!(app.smtp.all().len(), mails, "nothing sent");
+}

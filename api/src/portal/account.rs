@@ -7,29 +7,27 @@ use super::layout::{notice, page, Chrome};
 use super::operations as op;
 use super::visit::{encode, local_path, Visit};
 use super::{html_page, Portal};
+use crate::portal::genuine::GenuineForm;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form, Json};
+use axum::{Extension, Json};
 use maud::html;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
-
-type Posted = Form<HashMap<String, String>>;
 
 fn field<'a>(posted: &'a HashMap<String, String>, name: &str) -> &'a str {
     posted.get(name).map_or("", |v| v.as_str())
 }
 
 /// A form post that is not genuine (CSRF token or origin) changes nothing.
-pub fn refused_form(portal: &Portal, visit: &Visit) -> Response {
+pub fn refused_form(visit: &Visit) -> Response {
     let chrome = Chrome::anonymous(visit);
     let body = html! {
         p { (visit.lang.t("form-expired")) }
         p { a href=(local_path(Some(&visit.here))) { (visit.lang.t("form-expired-again")) } }
     };
-    let _ = portal;
     html_page(
         visit,
         StatusCode::FORBIDDEN,
@@ -92,11 +90,8 @@ fn login_page(visit: &Visit, form: &FormState, query: &LoginQuery, status: Statu
 pub async fn login(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     #[derive(Deserialize)]
     struct Data {
         login: Login,
@@ -142,11 +137,8 @@ pub async fn login(
 pub async fn logout(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(_): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     if visit.logged_in() {
         let _ = portal
             .run::<serde_json::Value>(&visit, op::LOGOUT, json!({}))
@@ -208,11 +200,8 @@ fn check_your_mail(visit: &Visit, started: &Started) -> Response {
 pub async fn register(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Data {
@@ -251,11 +240,8 @@ fn resend_page(visit: &Visit, form: &FormState, status: StatusCode) -> Response 
 pub async fn resend(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Data {
@@ -300,11 +286,8 @@ pub async fn confirm_form(visit: Visit, Query(query): Query<TokenQuery>) -> Resp
 pub async fn confirm(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Data {
@@ -383,11 +366,8 @@ fn forgot_page(visit: &Visit, form: &FormState, sent: bool, status: StatusCode) 
 pub async fn forgot(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let variables = json!({"email": field(&posted, "email")});
     match portal
         .run::<serde_json::Value>(&visit, op::REQUEST_RESET, variables)
@@ -433,11 +413,8 @@ fn reset_page(visit: &Visit, form: &FormState, status: StatusCode) -> Response {
 pub async fn reset(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let variables =
         json!({"token": field(&posted, "token"), "newPassword": field(&posted, "newPassword")});
     let mut anonymous = visit.clone();
@@ -512,11 +489,8 @@ fn change_page(
 pub async fn change(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let variables = json!({"currentPassword": field(&posted, "currentPassword"), "newPassword": field(&posted, "newPassword")});
     match portal
         .run::<serde_json::Value>(&visit, op::CHANGE_PASSWORD, variables)

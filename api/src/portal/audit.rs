@@ -4,17 +4,17 @@
 //! check that each can be produced again; erasure of the participant's data with a reason and
 //! a confirmation.
 
-use super::account::refused_form;
 use super::form::{csrf, Field, FormState};
 use super::gql::Failed;
 use super::i18n::Lang;
 use super::layout::{notice, page, Chrome};
 use super::visit::{encode, Visit};
 use super::{failure_page, html_page, Portal};
+use crate::portal::genuine::GenuineForm;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Extension;
 use maud::html;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -462,11 +462,8 @@ pub async fn erase(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Form<HashMap<String, String>>,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let mut form = FormState::with_values(posted.clone());
     if posted.get("confirm").map(String::as_str) != Some("on") {
         form.add(Some("confirm"), visit.lang.t("erase-not-confirmed"));

@@ -1,7 +1,6 @@
 //! A document's choice of signature and stamp (R-SIGN): the institution's default of each
 //! kind, another stored one, or none ("one signature, sending or host, is enough").
 
-use super::account::refused_form;
 use super::form::csrf;
 use super::gql::Failed;
 use super::i18n::Lang;
@@ -9,9 +8,10 @@ use super::operations as op;
 use super::signatures::{kind_label, Stored};
 use super::visit::{encode, Visit};
 use super::{failure_page, Portal};
+use crate::portal::genuine::GenuineForm;
 use axum::extract::Path;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Extension;
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -85,11 +85,8 @@ pub async fn choose(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Form<HashMap<String, String>>,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     for kind in KINDS {
         let Some(value) = posted.get(&field_name(kind)) else {
             continue;

@@ -1,16 +1,16 @@
 //! The institution's base data (R-BASE) and its additional users (R-USERS).
 
-use super::account::refused_form;
 use super::form::{csrf, Field, FormState};
 use super::gql::Failed;
 use super::layout::{notice, page, Chrome};
 use super::operations as op;
 use super::visit::Visit;
 use super::{html_page, Portal};
+use crate::portal::genuine::GenuineForm;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Extension;
 use maud::html;
 use serde::Deserialize;
 use serde_json::json;
@@ -229,8 +229,6 @@ async fn render(
     )
 }
 
-type Posted = Form<HashMap<String, String>>;
-
 fn present(posted: &HashMap<String, String>, name: &str) -> serde_json::Value {
     match posted.get(name).map(|v| v.trim()) {
         Some(v) if !v.is_empty() => json!(v),
@@ -243,11 +241,8 @@ fn present(posted: &HashMap<String, String>, name: &str) -> serde_json::Value {
 pub async fn save(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let mut input = serde_json::Map::new();
     for name in BASE_FIELDS {
         input.insert(name.to_string(), present(&posted, name));
@@ -280,11 +275,8 @@ pub async fn save(
 pub async fn add_user(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let get = |name: &str| posted.get(name).cloned().unwrap_or_default();
     let variables = json!({"name": get("userName"), "email": get("userEmail")});
     match portal
@@ -323,11 +315,8 @@ pub async fn add_user(
 pub async fn remove_user(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let variables = json!({"accountId": posted.get("accountId").cloned().unwrap_or_default()});
     match portal
         .run::<serde_json::Value>(&visit, op::REMOVE_USER, variables)

@@ -2,7 +2,6 @@
 //! stands, its documents with holder, Europass number and completeness (R-COMPLETE), and the
 //! certificates to download (R-PDF). NEC staff decide on the same page (R-APPROVE).
 
-use super::account::refused_form;
 use super::form::{csrf, Field, FormState};
 use super::gql::Failed;
 use super::home::{status_badge, Connection, Labels};
@@ -11,10 +10,11 @@ use super::layout::{notice, page, Chrome};
 use super::operations as op;
 use super::visit::Visit;
 use super::{html_page, Portal};
+use crate::portal::genuine::GenuineForm;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Extension;
 use maud::html;
 use serde::Deserialize;
 use serde_json::json;
@@ -224,17 +224,12 @@ async fn request_page(
     html_page(visit, status, page(&chrome, &lang.t("request-title"), body))
 }
 
-type Posted = Form<Vec<(String, String)>>;
-
 pub async fn request(
     Extension(portal): Extension<Portal>,
     visit: Visit,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<Vec<(String, String)>>,
 ) -> Response {
     let posted: HashMap<String, String> = posted.into_iter().collect();
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let get = |name: &str| {
         posted
             .get(name)
@@ -412,11 +407,8 @@ pub async fn grant_group(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Form<HashMap<String, String>>,
+    GenuineForm(_): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let data = match portal
         .load::<MobilityData>(
             &visit,

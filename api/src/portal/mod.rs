@@ -12,6 +12,7 @@ pub mod copy_preview;
 pub mod document;
 pub mod document_signatures;
 pub mod form;
+pub mod genuine;
 pub mod gql;
 pub mod home;
 pub mod i18n;

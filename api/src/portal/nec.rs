@@ -1,7 +1,6 @@
 //! The NEC's queue (R-APPROVE): requests oldest first with their age, the overdue ones
 //! marked; approve from the queue, reject with a reason on the request's page.
 
-use super::account::refused_form;
 use super::form::{csrf, FormState};
 use super::gql::Failed;
 use super::home::Labels;
@@ -10,10 +9,11 @@ use super::mobility::{show_with, Named, Shown};
 use super::operations as op;
 use super::visit::{encode, Visit};
 use super::{html_page, Portal};
+use crate::portal::genuine::GenuineForm;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Extension;
 use maud::html;
 use serde::Deserialize;
 use serde_json::json;
@@ -149,17 +149,12 @@ pub async fn queue(
     )
 }
 
-type Posted = Form<HashMap<String, String>>;
-
 pub async fn approve(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     match portal
         .run::<serde_json::Value>(&visit, op::APPROVE, json!({"id": id}))
         .await
@@ -190,11 +185,8 @@ pub async fn reject(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let reason = posted.get("reason").cloned().unwrap_or_default();
     match portal
         .run::<serde_json::Value>(&visit, op::REJECT, json!({"id": id, "reason": reason}))

@@ -10,10 +10,11 @@ use super::layout::{notice, page, Chrome};
 use super::operations as op;
 use super::visit::{encode, Visit};
 use super::{html_page, Portal};
+use crate::portal::genuine::GenuineForm;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Extension;
 use maud::html;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -192,7 +193,7 @@ pub async fn upload(
         }
     }
     if !visit.form_is_genuine(token.as_deref()) {
-        return refused_form(&portal, &visit);
+        return refused_form(&visit);
     }
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         let mut form = FormState::default();
@@ -351,18 +352,13 @@ async fn render_upload(
     )
 }
 
-type Posted = Form<HashMap<String, String>>;
-
 /// Step 2's post: the rectangle; the variants appear on the same page.
 pub async fn choose_rect(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let lang = visit.lang;
     let mut form = FormState::with_values(posted.clone());
     let mut rect = serde_json::Map::new();
@@ -415,11 +411,8 @@ pub async fn activate(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let get = |name: &str| posted.get(name).cloned().unwrap_or_default();
     let kind = if get("kind") == "STAMP" {
         "STAMP"
@@ -452,11 +445,8 @@ pub async fn manage(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path((id, what)): Path<(String, String)>,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let (operation, variables) = match what.as_str() {
         "rename" => (
             op::RENAME_SIGNATURE,

@@ -1,6 +1,7 @@
 //! R-HOST, R-PART: the host's password, the participant's access and its lock.
 
 use super::*;
+use crate::portal::genuine::GenuineForm;
 
 /// Who else works on the document (R-HOST, R-PART): the host's password, the participant's
 /// access and its lock.
@@ -68,11 +69,8 @@ pub async fn access(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path((id, what)): Path<(String, String)>,
-    Form(posted): Form<HashMap<String, String>>,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let (operation, variables) = match what.as_str() {
         "host" => (SEND_HOST_PASSWORD, json!({"id": id})),
         "participant" => (GRANT_PARTICIPANT, json!({"id": id})),

@@ -1,6 +1,7 @@
 //! R-COPY: the copy panel of a section, and the copy (after its preview, `copy_preview`).
 
 use super::*;
+use crate::portal::genuine::GenuineForm;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -117,15 +118,8 @@ pub async fn copy(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path((id, section)): Path<(String, String)>,
-    Form(posted): Form<Vec<(String, String)>>,
+    GenuineForm(posted): GenuineForm<Vec<(String, String)>>,
 ) -> Response {
-    let csrf_field = posted
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str());
-    if !visit.form_is_genuine(csrf_field) {
-        return refused_form(&portal, &visit);
-    }
     let all = |name: &str| -> Vec<String> {
         posted
             .iter()

@@ -1,6 +1,7 @@
 //! R-OUTCOMES: the ESCO search beside the learning outcomes, and "add text".
 
 use super::*;
+use crate::portal::genuine::GenuineForm;
 
 pub const ESCO_SEARCH: &str = "query Esco($text: String!, $kind: EscoKind!, $language: EscoLanguage!) { escoSearch(text: $text, kind: $kind, language: $language, first: 10) { uri preferredLabel description kind } }";
 pub const OUTCOMES_NOW: &str = "query OutcomesNow($id: ID!) { document(id: $id) { learningOutcomes { activities jobRelatedSkills digitalSkills organisationalSkills communicationSkills otherSkills } } }";
@@ -96,11 +97,8 @@ pub async fn esco_add(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Form<HashMap<String, String>>,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let field = posted.get("field").map(String::as_str).unwrap_or_default();
     let Some(field) = ESCO_TARGETS.iter().find(|f| **f == field).copied() else {
         return crate::portal::not_found(visit).await;

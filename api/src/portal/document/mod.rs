@@ -10,11 +10,12 @@ use super::i18n::Lang;
 use super::layout::{notice, page, Chrome};
 use super::visit::{encode, Visit};
 use super::{failure_page, html_page, Portal};
+use crate::portal::genuine::GenuineForm;
 use crate::portal::gql::Failed;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Extension;
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -394,11 +395,8 @@ pub async fn set_language(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Form<HashMap<String, String>>,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let language = if posted.get("language").map(String::as_str) == Some("EN") {
         "EN"
     } else {

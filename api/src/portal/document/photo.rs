@@ -1,6 +1,7 @@
 //! R-PERSONAL: the holder's photo, uploaded by choosing a file, replaced, removed.
 
 use super::*;
+use crate::portal::genuine::GenuineForm;
 
 /// The photo of the personal data (R-PERSONAL): shown, replaced by choosing a file (the
 /// portrait is the file input's label: a click on it opens the choice), removed.
@@ -54,7 +55,7 @@ pub async fn upload_photo(
         }
     }
     if !visit.form_is_genuine(token.as_deref()) {
-        return refused_form(&portal, &visit);
+        return refused_form(&visit);
     }
     let lang = visit.lang;
     let shown = Shown {
@@ -112,11 +113,8 @@ pub async fn remove_photo(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
-    Form(posted): Form<HashMap<String, String>>,
+    GenuineForm(_): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     match portal
         .run::<Value>(&visit, REMOVE_PHOTO, json!({"id": id}))
         .await

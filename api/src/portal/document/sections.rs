@@ -1,6 +1,7 @@
 //! The four sections' forms: their fields, the input each post becomes, and the save.
 
 use super::*;
+use crate::portal::genuine::GenuineForm;
 
 pub(super) fn section_fields(
     section: &str,
@@ -253,18 +254,13 @@ pub(super) fn field_names(section: &str) -> Vec<String> {
     names.iter().map(|n| n.to_string()).collect()
 }
 
-type Posted = Form<Vec<(String, String)>>;
-
 pub async fn save(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path((id, section)): Path<(String, String)>,
-    Form(posted): Posted,
+    GenuineForm(posted): GenuineForm<Vec<(String, String)>>,
 ) -> Response {
     let posted: HashMap<String, String> = posted.into_iter().collect();
-    if !visit.form_is_genuine(posted.get("csrf").map(String::as_str)) {
-        return refused_form(&portal, &visit);
-    }
     let Some(section) = SECTIONS.iter().find(|s| **s == section).copied() else {
         return crate::portal::not_found(visit).await;
     };
