@@ -436,6 +436,22 @@ async fn a_document_is_filled_section_by_section_in_latvian_until_complete() {
     browser.fill("#nationality", "LV").await;
     browser.submit(save).await;
     browser.wait_for_text("Saglabāts.", WAIT).await;
+    // The photo: the portrait is the file input's label; the chosen file is uploaded.
+    let portrait = std::env::temp_dir().join(format!("portrait-{}.png", uuid::Uuid::new_v4()));
+    std::fs::write(&portrait, europass_tests::png(300, 400)).unwrap();
+    browser
+        .client()
+        .find(fantoccini::Locator::Css("#photo"))
+        .await
+        .expect("the photo's file input")
+        .send_keys(portrait.to_str().unwrap())
+        .await
+        .unwrap();
+    browser
+        .submit("form.photo-upload button[type=submit]")
+        .await;
+    browser.wait_for("img.portrait", WAIT).await;
+    let _ = std::fs::remove_file(&portrait);
     // The missing fields link to their section and field.
     browser
         .click("ul.missing a[href*='section=hostOrganisation']")
@@ -494,6 +510,19 @@ async fn a_document_is_filled_section_by_section_in_latvian_until_complete() {
         .expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout).to_string();
     assert!(text.contains("ķieģeļu"), "{text}");
+    // The photo is printed: the certificate carries an image (no signature is stored here).
+    let images = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    let list = String::from_utf8_lossy(&images.stdout).to_string();
+    assert!(
+        list.lines()
+            .skip(2)
+            .any(|l| l.split_whitespace().nth(2) == Some("image")),
+        "no photo in the PDF:\n{list}"
+    );
     // The saved language skill is kept in the form, and a further row is offered.
     browser
         .click("nav.tabs a[href*='section=learningOutcomes']")
