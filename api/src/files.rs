@@ -266,6 +266,35 @@ pub async fn certificate_preview(
     .await
 }
 
+/// `GET /documents/{id}/credential.json`: the latest issued certificate as a European Digital
+/// Credential (issue 23), for the people the PDF is for.
+pub async fn credential(
+    State(state): State<AppState>,
+    Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let operation = async |c: Caller<'_>| {
+        let id = document_id(&id)?;
+        commands::credentials::credential(&c.state.services, c.principal, id).await
+    };
+    serve(
+        &state,
+        correlation_id,
+        &headers,
+        Credentials::BearerOrSession,
+        operation,
+        |credential| {
+            (
+                [(header::CONTENT_TYPE, "application/ld+json")],
+                credential.to_string(),
+            )
+                .into_response()
+        },
+    )
+    .await
+}
+
 /// `GET /mobilities/{id}/certificates.zip`: the certificates of every complete document of a
 /// mobility in one archive (incomplete documents are left out).
 pub async fn certificates_zip(

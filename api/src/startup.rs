@@ -248,6 +248,7 @@ fn router(state: AppState, lifecycle: Lifecycle) -> Router {
             "/documents/{id}/certificate-preview.png",
             get(files::certificate_preview),
         )
+        .route("/documents/{id}/credential.json", get(files::credential))
         .route(
             "/mobilities/{id}/certificates.zip",
             get(files::certificates_zip),

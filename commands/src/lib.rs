@@ -15,6 +15,7 @@ pub mod auth;
 pub mod blobs;
 pub mod certificates;
 pub mod clock;
+pub mod credentials;
 pub mod documents;
 pub mod erasure;
 pub mod files;

@@ -35,6 +35,7 @@ fn matrix() -> Vec<(&'static str, Who, String)> {
         ("notifications", AnyLoggedIn, "{ notifications { nodes { kind } } }".into()),
         ("escoSearch", AnyLoggedIn, "{ escoSearch(text: \"weld\", kind: OCCUPATION, language: EN) { uri } }".into()),
         ("certificateUrl", AnyLoggedIn, format!("{{ certificateUrl(documentId: \"{X}\") }}")),
+        ("credentialUrl", AnyLoggedIn, format!("{{ credentialUrl(documentId: \"{X}\") }}")),
         ("certificateHistory", AnyLoggedIn, format!("{{ certificateHistory(documentId: \"{X}\") {{ totalCount }} }}")),
         ("certificateAsOf", AnyLoggedIn, format!("{{ certificateAsOf(documentId: \"{X}\", at: \"2026-11-02T09:00:00Z\") {{ europassNumber }} }}")),
         ("institution", AnyLoggedIn, format!("{{ institution(id: \"{X}\") {{ name }} }}")),
@@ -315,6 +316,8 @@ fn rest_routes() -> Vec<(&'static str, Rest)> {
         ("/documents/{id}/certificate.pdf", Rest::Decided),
         // The PDF's first page, for exactly the people the PDF is for.
         ("/documents/{id}/certificate-preview.png", Rest::Decided),
+        // The certificate as a European Digital Credential: the PDF's people.
+        ("/documents/{id}/credential.json", Rest::Decided),
         ("/mobilities/{id}/certificates.zip", Rest::Decided),
     ]
 }
@@ -454,6 +457,12 @@ async fn every_rest_endpoint_answers_each_relation_as_the_rules_decide() {
             "/documents/{id}/certificate-preview.png",
             "GET",
             format!("/documents/{doc}/certificate-preview.png"),
+            [200, 200, 403, 403, 404],
+        ),
+        (
+            "/documents/{id}/credential.json",
+            "GET",
+            format!("/documents/{doc}/credential.json"),
             [200, 200, 403, 403, 404],
         ),
         (

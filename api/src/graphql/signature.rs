@@ -234,6 +234,32 @@ impl SignatureQuery {
             state(ctx).services.public_url
         )))
     }
+
+    /// Issue 23: where the sending institution and NEC staff download the latest issued
+    /// certificate as a European Digital Credential (JSON-LD, the EDC application profile;
+    /// `GET`, with the session's bearer token). Null (with an error) as for `certificateUrl`;
+    /// the download itself refuses a certificate not issued yet (NOT_ISSUED) or an erased
+    /// holder's (PARTICIPANT_DATA_ERASED).
+    async fn credential_url(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document's id.")] document_id: ID,
+    ) -> ApiResult<Option<String>> {
+        let id = parse_id(ctx, "documentId", &document_id)?;
+        let principal = principal(ctx).await?;
+        commands::documents::load_authorized(
+            &state(ctx).services,
+            principal,
+            id,
+            commands::documents::DocumentOperation::IssueCertificate,
+        )
+        .await
+        .map_err(|e| fail(ctx, e))?;
+        Ok(Some(format!(
+            "{}/documents/{id}/credential.json",
+            state(ctx).services.public_url
+        )))
+    }
 }
 
 #[derive(Default)]

@@ -1,0 +1,401 @@
+//! Issue 23, first part: an issued Europass Mobility certificate as a European Digital
+//! Credential (ELM 3, JSON-LD, the EDC application profile). The values are the certificate's
+//! as issued (`certificate_data` as of the issue), in the certificate's language; the display
+//! image is the certificate's first page. Sealing, the QR code and public verification are
+//! the issue's later parts.
+//!
+//! The shape follows the EU's own sample and conforms to `EDC-generic-no-cv.ttl`
+//! (tests/fixtures/edc): the holder as a `Person` with the claim, a `LearningActivity`, the
+//! mobility (period, host organisation and country, programme), each learning outcome field as
+//! a `LearningAchievement`, each language with its CEFR levels as an assessed achievement.
+
+use crate::auth::Principal;
+use crate::certificates::certificate_data;
+use crate::documents::{load_authorized, DocumentOperation};
+use crate::Services;
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::Refusal;
+use eventstore::error::CommandError;
+use pdf_templates as pdf;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// The NEC as issuer. The legal identifier is the Academic Information Centre's registration
+/// number in Latvia's register of enterprises.
+struct Issuer {
+    name_en: &'static str,
+    name_lv: &'static str,
+    registration: &'static str,
+}
+
+const NEC: Issuer = Issuer {
+    name_en: "Academic Information Centre – National Europass Centre of Latvia",
+    name_lv: "Akadēmiskās informācijas centrs – Latvijas Nacionālais Europass centrs",
+    registration: "90001800413",
+};
+
+/// The width of the display image (the certificate's first page).
+const DISPLAY_WIDTH_PX: u32 = 700;
+
+/// The credential of a document's latest issued certificate: for the people the PDF is for.
+#[tracing::instrument(name = "export_credential", skip_all, fields(document = %document_id))]
+pub async fn credential(
+    services: &Services,
+    principal: &Principal,
+    document_id: Uuid,
+) -> Result<Value, CommandError> {
+    let (document, _) = load_authorized(
+        services,
+        principal,
+        document_id,
+        DocumentOperation::IssueCertificate,
+    )
+    .await?;
+    if document.is_erased() {
+        return Err(Refusal::rejected(
+            "PARTICIPANT_DATA_ERASED",
+            "the participant's data were erased: no credential can be produced",
+        )
+        .into());
+    }
+    let issued = document.issued_certificates().last().ok_or_else(|| {
+        Refusal::rejected(
+            "NOT_ISSUED",
+            "the certificate has not been issued yet: download its PDF first",
+        )
+    })?;
+    let at = issued.at;
+    let data = certificate_data(services, &document, at.date_naive(), Some(at)).await?;
+    let renderer = services.renderer.clone();
+    let for_image = data.clone();
+    let png =
+        tokio::task::spawn_blocking(move || renderer.first_page_png(&for_image, DISPLAY_WIDTH_PX))
+            .await
+            .map_err(CommandError::failure)?
+            .map_err(|e| CommandError::failure(anyhow::anyhow!("the credential's image: {e}")))?;
+    let host_country = document
+        .host_organisation()
+        .country()
+        .map(|c| c.as_str().to_string());
+    Ok(build(&Input {
+        document_id,
+        data: &data,
+        issued_at: at,
+        host_country: host_country.as_deref(),
+        first_page_png: &png,
+    }))
+}
+
+/// What the credential is made of.
+pub struct Input<'a> {
+    pub document_id: Uuid,
+    pub data: &'a pdf::CertificateData,
+    pub issued_at: DateTime<Utc>,
+    /// The host country, ISO 3166-1 alpha-2 (as the document stores it).
+    pub host_country: Option<&'a str>,
+    pub first_page_png: &'a [u8],
+}
+
+/// The credential as JSON-LD (pure: the same input gives the same document).
+pub fn build(input: &Input) -> Value {
+    let data = input.data;
+    let (tag, language) = match data.language {
+        pdf::DocumentLanguage::Lv => ("lv", "LAV"),
+        pdf::DocumentLanguage::En => ("en", "ENG"),
+    };
+    let text = |value: &str| json!({ tag: value });
+    let concept = |id: String| json!({"id": id, "type": "Concept"});
+    let language_concept = concept(format!(
+        "http://publications.europa.eu/resource/authority/language/{language}"
+    ));
+    let id = |kind: &str, n: usize| format!("urn:epass:{kind}:{}:{n}", input.document_id);
+    let issuer = json!({
+        "id": id("org", 1),
+        "type": "Organisation",
+        "legalName": {"en": NEC.name_en, "lv": NEC.name_lv},
+        "location": {
+            "id": id("location", 1),
+            "type": "Location",
+            "address": {
+                "id": id("address", 1),
+                "type": "Address",
+                "countryCode": concept(country_iri("LV")),
+            },
+        },
+        "eIDASIdentifier": {
+            "id": id("legalIdentifier", 1),
+            "type": "LegalIdentifier",
+            "notation": format!("NTRLV-{}", NEC.registration),
+            "spatial": concept(country_iri("LV")),
+        },
+        "registration": {
+            "id": id("legalIdentifier", 2),
+            "type": "LegalIdentifier",
+            "notation": NEC.registration,
+            "spatial": concept(country_iri("LV")),
+        },
+    });
+    let awarded = json!({
+        "id": id("awardingProcess", 1),
+        "type": "AwardingProcess",
+        "awardingBody": issuer,
+    });
+    let mut host = json!({
+        "id": id("org", 2),
+        "type": "Organisation",
+        "legalName": text(&data.host.name),
+    });
+    if let Some(country) = input.host_country {
+        let mut address = json!({
+            "id": id("address", 2),
+            "type": "Address",
+            "countryCode": concept(country_iri(country)),
+        });
+        if let Some(full) = &data.host.address {
+            address["fullAddress"] =
+                json!({"id": id("note", 1), "type": "Note", "noteLiteral": text(full)});
+        }
+        host["location"] = json!({"id": id("location", 2), "type": "Location", "address": address});
+    }
+    let mobility = &data.mobility;
+    let mut activity = json!({
+        "id": id("learningActivity", 1),
+        "type": "LearningActivity",
+        "title": text(match data.language {
+            pdf::DocumentLanguage::Lv => "Europass mobilitāte",
+            pdf::DocumentLanguage::En => "Europass Mobility",
+        }),
+        "description": text(&mobility.objective),
+        "awardedBy": awarded,
+        "temporal": {
+            "id": id("period", 1),
+            "type": "PeriodOfTime",
+            "startDate": midnight(mobility.start_date),
+            "endDate": midnight(mobility.end_date),
+        },
+        "directedBy": host,
+    });
+    if let Some(location) = host.get("location") {
+        activity["location"] = location.clone();
+    }
+    if let Some(programme) = &mobility.programme {
+        let mut grant = json!({"id": id("grant", 1), "type": "Grant", "title": text(programme)});
+        if let Some(number) = &mobility.project_number {
+            grant["identifier"] = json!({
+                "id": id("identifier", 2),
+                "type": "Identifier",
+                "schemeName": "project number",
+                "notation": number,
+            });
+        }
+        activity["learningOpportunity"] = json!({
+            "id": id("learningOpportunity", 1),
+            "type": "LearningOpportunity",
+            "title": text(programme),
+            "providedBy": host,
+            "grant": grant,
+        });
+    }
+    let outcomes = &data.outcomes;
+    let mut achievements = vec![];
+    let skills = [
+        Some(outcomes.activities.as_str()),
+        outcomes.job_related_skills.as_deref(),
+        outcomes.digital_skills.as_deref(),
+        outcomes.organisational_skills.as_deref(),
+        outcomes.communication_skills.as_deref(),
+        outcomes.other_skills.as_deref(),
+    ];
+    for value in skills
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.trim().is_empty())
+    {
+        let n = achievements.len() + 1;
+        achievements.push(json!({
+            "id": id("learningAchievement", n),
+            "type": "LearningAchievement",
+            "title": text(first_line(value)),
+            "awardedBy": awarded,
+            "specifiedBy": {
+                "id": id("learningAchievementSpec", n),
+                "type": "LearningAchievementSpecification",
+                "title": text(first_line(value)),
+                "learningOutcome": {
+                    "id": id("learningOutcome", n),
+                    "type": "LearningOutcome",
+                    "title": text(value),
+                },
+            },
+        }));
+    }
+    for skill in &outcomes.languages {
+        let n = achievements.len() + 1;
+        let levels = cefr_levels(skill);
+        achievements.push(json!({
+            "id": id("learningAchievement", n),
+            "type": "LearningAchievement",
+            "title": text(&skill.language),
+            "awardedBy": awarded,
+            "provenBy": {
+                "id": id("learningAssessment", n),
+                "type": "LearningAssessment",
+                "title": text(&format!("{} (CEFR)", skill.language)),
+                "awardedBy": awarded,
+                "grade": {"id": id("note", n + 10), "type": "Note", "noteLiteral": text(&levels)},
+            },
+        }));
+    }
+    if !achievements.is_empty() {
+        activity["influences"] = Value::Array(achievements);
+    }
+    let holder = &data.holder;
+    let mut person = json!({
+        "id": id("person", 1),
+        "type": "Person",
+        "givenName": text(&holder.first_names),
+        "familyName": text(&holder.surname),
+        "fullName": text(&format!("{} {}", holder.first_names, holder.surname)),
+        "hasClaim": activity,
+    });
+    if let Some(born) = holder.date_of_birth {
+        person["dateOfBirth"] = json!(midnight(born));
+    }
+    let issued = input.issued_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let title = if data.is_try_out() {
+        "Europass Mobility (Europass Try Out: not a certificate)"
+    } else {
+        "Europass Mobility"
+    };
+    json!({
+        "@context": [
+            "https://www.w3.org/2018/credentials/v1",
+            "http://data.europa.eu/snb/model/context/edc-ap",
+        ],
+        "id": format!("urn:epass:credential:{}", input.document_id),
+        "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+        "credentialSchema": {
+            "id": "http://data.europa.eu/snb/model/ap/edc-generic-no-cv",
+            "type": "ShaclValidator2017",
+        },
+        "credentialProfiles": concept("http://data.europa.eu/snb/credential/e34929035b".into()),
+        "identifier": {
+            "id": id("identifier", 1),
+            "type": "Identifier",
+            "schemeName": "Europass Mobility number",
+            "notation": data.europass_number,
+        },
+        "displayParameter": {
+            "id": id("displayParameter", 1),
+            "type": "DisplayParameter",
+            "title": text(title),
+            "primaryLanguage": language_concept,
+            "language": language_concept,
+            "individualDisplay": {
+                "id": id("individualDisplay", 1),
+                "type": "IndividualDisplay",
+                "language": language_concept,
+                "displayDetail": {
+                    "id": id("displayDetail", 1),
+                    "type": "DisplayDetail",
+                    "page": 1,
+                    "image": {
+                        "id": id("mediaObject", 1),
+                        "type": "MediaObject",
+                        "content": base64::engine::general_purpose::STANDARD.encode(input.first_page_png),
+                        "contentEncoding": concept("http://data.europa.eu/snb/encoding/6146cde7dd".into()),
+                        "contentType": concept("http://publications.europa.eu/resource/authority/file-type/PNG".into()),
+                    },
+                },
+            },
+        },
+        "issuer": issuer,
+        "credentialSubject": person,
+        "issued": issued,
+        "validFrom": issued,
+    })
+}
+
+fn midnight(day: NaiveDate) -> String {
+    format!("{}T00:00:00Z", day.format("%Y-%m-%d"))
+}
+
+fn first_line(value: &str) -> &str {
+    value
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(value)
+        .trim()
+}
+
+fn cefr_levels(skill: &pdf::LanguageSkill) -> String {
+    let level =
+        |l: &Option<pdf::CefrLevel>| l.map(|l| format!("{l:?}")).unwrap_or_else(|| "–".into());
+    format!(
+        "listening {}, reading {}, spoken interaction {}, spoken production {}, writing {}",
+        level(&skill.listening),
+        level(&skill.reading),
+        level(&skill.spoken_interaction),
+        level(&skill.spoken_production),
+        level(&skill.writing),
+    )
+}
+
+/// The EU's country authority table names countries by ISO 3166-1 alpha-3.
+fn country_iri(alpha2: &str) -> String {
+    let alpha3 = ALPHA3
+        .iter()
+        .find(|(two, _)| *two == alpha2)
+        .map_or(alpha2, |(_, three)| *three);
+    format!("http://publications.europa.eu/resource/authority/country/{alpha3}")
+}
+
+/// Every country the register knows (`domain::reference::COUNTRIES`); a test checks it.
+const ALPHA3: &[(&str, &str)] = &[
+    ("AT", "AUT"),
+    ("BE", "BEL"),
+    ("BG", "BGR"),
+    ("HR", "HRV"),
+    ("CY", "CYP"),
+    ("CZ", "CZE"),
+    ("DK", "DNK"),
+    ("EE", "EST"),
+    ("FI", "FIN"),
+    ("FR", "FRA"),
+    ("DE", "DEU"),
+    ("GR", "GRC"),
+    ("HU", "HUN"),
+    ("IE", "IRL"),
+    ("IT", "ITA"),
+    ("LV", "LVA"),
+    ("LT", "LTU"),
+    ("LU", "LUX"),
+    ("MT", "MLT"),
+    ("NL", "NLD"),
+    ("PL", "POL"),
+    ("PT", "PRT"),
+    ("RO", "ROU"),
+    ("SK", "SVK"),
+    ("SI", "SVN"),
+    ("ES", "ESP"),
+    ("SE", "SWE"),
+    ("IS", "ISL"),
+    ("LI", "LIE"),
+    ("NO", "NOR"),
+    ("MK", "MKD"),
+    ("RS", "SRB"),
+    ("TR", "TUR"),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_country_of_the_register_has_its_alpha3_code() {
+        for country in domain::reference::COUNTRIES {
+            let iri = super::country_iri(country.code);
+            let code = iri.rsplit('/').next().unwrap();
+            assert_eq!(code.len(), 3, "{}: {iri}", country.code);
+        }
+    }
+}
