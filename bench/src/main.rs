@@ -1007,7 +1007,7 @@ fn figures_wanted() -> anyhow::Result<impl Fn(u32) -> bool> {
     let only: Option<Vec<u32>> = match std::env::var("BENCH_FIGURES") {
         Ok(list) => Some(
             list.split(',')
-                .map(|n| n.trim().parse().context("BENCH_FIGURES: numbers 1-8"))
+                .map(|n| n.trim().parse().context("BENCH_FIGURES: numbers 1-9"))
                 .collect::<anyhow::Result<_>>()?,
         ),
         Err(_) => None,
@@ -1106,6 +1106,9 @@ async fn run(bench: &Bench) -> anyhow::Result<Vec<Row>> {
     }
     if wanted(8) {
         portal::page(bench, &sessions, &mut rows).await?;
+    }
+    if wanted(9) {
+        portal::document_page(bench, &sessions, &mut rows).await?;
     }
     // In the order (the phases run in another order).
     rows.sort_by_key(|r| r.figure.split('.').next().unwrap_or("").to_string());

@@ -1,10 +1,13 @@
-//! Figure 8: a portal page under 8 clients, beside the API answering the same question.
+//! Figures 8 and 9: a portal page under 8 clients, beside the API answering the same question.
 //!
-//! The page is a mobility's page with 8 documents (the frame's `Who` operation, then the
+//! Figure 8 is a mobility's page with 8 documents (the frame's `Who` operation, then the
 //! mobility with its documents and their missing fields by label: two in-process GraphQL
-//! executions and the HTML). The baseline is the API's answer to the page's main
-//! operation over HTTP with a bearer token. Server time is read from each answer's
-//! `Server-Timing` header (the service's own measure, from request to response headers).
+//! executions and the HTML). Figure 9 (issue 22) is a document's page, each client its own
+//! complete document: the frame, the document with its four sections and reference lists,
+//! the copy targets, the signature library, and the HTML. The baseline is the API's answer to
+//! the page's main operation over HTTP with a bearer token. Server time is read from each
+//! answer's `Server-Timing` header (the service's own measure, from request to response
+//! headers).
 
 use crate::{ms, percentile, row, run_load, Bench, Row, PHASE_REQUESTS, PHASE_TIME};
 use anyhow::ensure;
@@ -27,10 +30,69 @@ pub async fn page(bench: &Bench, sessions: &[String], rows: &mut Vec<Row>) -> an
         .await;
     ensure!(docs.len() == clients, "{} documents", docs.len());
     let url = format!("{}/mobilities/{mobility}", bench.app.address);
+    let spec = Spec {
+        figure:
+            "8. portal page GET /mobilities/{id} (8 documents), 8 clients: server time p50 / p99",
+        urls: vec![url; clients],
+        query: api::portal::operations::MOBILITY,
+        variables: vec![json!({"id": mobility, "language": "EN"}); clients],
+        contains: "LV/2026/",
+    };
+    measure(bench, sessions, rows, spec).await
+}
+
+/// Figure 9: a document's page (its personal data section), each client its own document.
+pub async fn document_page(
+    bench: &Bench,
+    sessions: &[String],
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<()> {
+    eprintln!("9. a portal page (a document's section), 8 clients");
+    let clients = 8;
+    let (_, _, docs) = bench
+        .app
+        .approved_mobility_for(&sessions[0], clients as i32, "A")
+        .await;
+    ensure!(docs.len() == clients, "{} documents", docs.len());
+    for doc in &docs {
+        bench.app.complete_document(&sessions[0], doc).await;
+    }
+    let spec = Spec {
+        figure: "9. portal page GET /documents/{id} (a complete document), 8 clients: server time p50 / p99",
+        urls: docs
+            .iter()
+            .map(|d| format!("{}/documents/{d}?section=personalData", bench.app.address))
+            .collect(),
+        query: api::portal::document::DOCUMENT,
+        variables: docs
+            .iter()
+            .map(|d| json!({"id": d, "language": "EN"}))
+            .collect(),
+        contains: "Bērziņa",
+    };
+    measure(bench, sessions, rows, spec).await
+}
+
+/// One page figure: the page for each client, and the API's answer to its main operation.
+struct Spec {
+    figure: &'static str,
+    urls: Vec<String>,
+    query: &'static str,
+    variables: Vec<serde_json::Value>,
+    contains: &'static str,
+}
+
+async fn measure(
+    bench: &Bench,
+    sessions: &[String],
+    rows: &mut Vec<Row>,
+    spec: Spec,
+) -> anyhow::Result<()> {
+    let clients = spec.urls.len();
     let page_times = Mutex::new(vec![]);
     let api_times = Mutex::new(vec![]);
     let get_page = |client: usize| {
-        let (url, session, times) = (&url, &sessions[client], &page_times);
+        let (url, session, times) = (&spec.urls[client], &sessions[client], &page_times);
         async move {
             let response = bench
                 .http
@@ -41,19 +103,19 @@ pub async fn page(bench: &Bench, sessions: &[String], rows: &mut Vec<Row>) -> an
             ensure!(response.status() == 200, "HTTP {}", response.status());
             let time = server_time(&response);
             let body = response.text().await?;
-            ensure!(body.contains("LV/2026/"), "the page lists the documents");
+            ensure!(body.contains(spec.contains), "the page shows its data");
             times.lock().unwrap().extend(time);
             Ok(())
         }
     };
     let ask_api = |client: usize| {
-        let (session, times, mobility) = (&sessions[client], &api_times, &mobility);
+        let (session, times, variables) = (&sessions[client], &api_times, &spec.variables[client]);
         async move {
             let response = bench
                 .http
                 .post(format!("{}/graphql", bench.app.address))
                 .bearer_auth(session)
-                .json(&json!({"query": api::portal::operations::MOBILITY, "variables": {"id": mobility, "language": "EN"}}))
+                .json(&json!({"query": spec.query, "variables": variables}))
                 .send()
                 .await?;
             ensure!(response.status() == 200, "HTTP {}", response.status());
@@ -98,7 +160,7 @@ pub async fn page(bench: &Bench, sessions: &[String], rows: &mut Vec<Row>) -> an
     );
     rows.push(
         row(
-            "8. portal page GET /mobilities/{id} (8 documents), 8 clients: server time p50 / p99",
+            spec.figure,
             format!("{} / {} ({:.0} pages/s)", ms(p50), ms(p99), pages.rate()),
             format!(
                 "API, the page's main query: {} / {} ({:.0} req/s)",
