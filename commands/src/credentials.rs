@@ -243,7 +243,7 @@ pub fn build(input: &Input) -> Value {
                 "type": "LearningAssessment",
                 "title": text(&format!("{} (CEFR)", skill.language)),
                 "awardedBy": awarded,
-                "grade": {"id": id("note", n + 10), "type": "Note", "noteLiteral": text(&levels)},
+                "grade": {"id": id("grade", n), "type": "Note", "noteLiteral": text(&levels)},
             },
         }));
     }

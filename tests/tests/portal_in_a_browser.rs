@@ -97,6 +97,23 @@ async fn log_in(app: &TestApp, browser: &Browser, email: &str, password: &str) {
     browser.wait_for("#countdown", WAIT).await;
 }
 
+/// A host's or participant's first login in a fresh browser session: the e-mailed password,
+/// then the page that asks for their own.
+async fn first_log_in(app: &TestApp, browser: &Browser, email: &str, emailed: &str, own: &str) {
+    browser.delete_cookies().await;
+    browser.goto(&format!("{}/login", app.address)).await;
+    browser.fill("#email", email).await;
+    browser.fill("#password", emailed).await;
+    browser.submit("main form button[type=submit]").await;
+    browser.wait_for("#currentPassword", WAIT).await;
+    browser.fill("#currentPassword", emailed).await;
+    browser.fill("#newPassword", own).await;
+    browser.submit("main form button[type=submit]").await;
+    browser
+        .wait_for_text("Your password has been changed", WAIT)
+        .await;
+}
+
 async fn fill_base_data(browser: &Browser) {
     browser.click("a[href='/institution']").await;
     browser.wait_for("#address", WAIT).await;
@@ -570,18 +587,14 @@ async fn a_host_gets_its_password_from_the_document_page_and_fills_its_sections_
         .await
         .after("password: ");
     // The host logs in with the e-mailed password and is asked to choose its own.
-    browser.delete_cookies().await;
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#email", "host@host.de").await;
-    browser.fill("#password", &host_password).await;
-    browser.submit("main form button[type=submit]").await;
-    browser.wait_for("#currentPassword", WAIT).await;
-    browser.fill("#currentPassword", &host_password).await;
-    browser.fill("#newPassword", "Saimnieks-2026-parole").await;
-    browser.submit("main form button[type=submit]").await;
-    browser
-        .wait_for_text("Your password has been changed", WAIT)
-        .await;
+    first_log_in(
+        &app,
+        &browser,
+        "host@host.de",
+        &host_password,
+        "Saimnieks-2026-parole",
+    )
+    .await;
     // Its home lists the document; the document shows the holder's name and no personal data.
     browser.click("a[href='/']").await;
     browser
@@ -1279,18 +1292,14 @@ async fn a_locked_participant_reads_the_document_but_cannot_save_and_never_sees_
         .after("password: ");
 
     // The participant: logs in, chooses a password, reads, cannot save.
-    browser.delete_cookies().await;
-    browser.goto(&format!("{}/login", app.address)).await;
-    browser.fill("#email", "anna@skola.lv").await;
-    browser.fill("#password", &emailed).await;
-    browser.submit("main form button[type=submit]").await;
-    browser.wait_for("#currentPassword", WAIT).await;
-    browser.fill("#currentPassword", &emailed).await;
-    browser.fill("#newPassword", "Dalibniece-2026-parole").await;
-    browser.submit("main form button[type=submit]").await;
-    browser
-        .wait_for_text("Your password has been changed", WAIT)
-        .await;
+    first_log_in(
+        &app,
+        &browser,
+        "anna@skola.lv",
+        &emailed,
+        "Dalibniece-2026-parole",
+    )
+    .await;
     browser
         .goto(&format!(
             "{}/documents/{doc}?section=personalData",

@@ -219,20 +219,7 @@ impl SignatureQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The document's id.")] document_id: ID,
     ) -> ApiResult<Option<String>> {
-        let id = parse_id(ctx, "documentId", &document_id)?;
-        let principal = principal(ctx).await?;
-        commands::documents::load_authorized(
-            &state(ctx).services,
-            principal,
-            id,
-            commands::documents::DocumentOperation::IssueCertificate,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        Ok(Some(format!(
-            "{}/documents/{id}/certificate.pdf",
-            state(ctx).services.public_url
-        )))
+        download_url(ctx, &document_id, "certificate.pdf").await
     }
 
     /// Issue 23: where the sending institution and NEC staff download the latest issued
@@ -245,20 +232,7 @@ impl SignatureQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The document's id.")] document_id: ID,
     ) -> ApiResult<Option<String>> {
-        let id = parse_id(ctx, "documentId", &document_id)?;
-        let principal = principal(ctx).await?;
-        commands::documents::load_authorized(
-            &state(ctx).services,
-            principal,
-            id,
-            commands::documents::DocumentOperation::IssueCertificate,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
-        Ok(Some(format!(
-            "{}/documents/{id}/credential.json",
-            state(ctx).services.public_url
-        )))
+        download_url(ctx, &document_id, "credential.json").await
     }
 }
 
@@ -425,4 +399,27 @@ async fn manage(
     })
     .await?;
     Ok(true)
+}
+
+/// The address of one of a document's files for the people the certificate is for (the
+/// institution and NEC staff): the document rule decides, as the download itself does.
+async fn download_url(
+    ctx: &Context<'_>,
+    document_id: &ID,
+    file: &str,
+) -> ApiResult<Option<String>> {
+    let id = parse_id(ctx, "documentId", document_id)?;
+    let principal = principal(ctx).await?;
+    commands::documents::load_authorized(
+        &state(ctx).services,
+        principal,
+        id,
+        commands::documents::DocumentOperation::IssueCertificate,
+    )
+    .await
+    .map_err(|e| fail(ctx, e))?;
+    Ok(Some(format!(
+        "{}/documents/{id}/{file}",
+        state(ctx).services.public_url
+    )))
 }
