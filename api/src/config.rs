@@ -38,6 +38,31 @@ pub struct Config {
     /// Search ESCO through this web API instead of the local index.
     #[arg(long, env = "ESCO_API_URL")]
     pub esco_api_url: Option<String>,
+    /// The NEC's sealing key for European Digital Credentials (PEM, RSA) [default: a
+    /// development seal, made beside the outbox].
+    #[arg(long, env = "EDC_SEAL_KEY")]
+    pub edc_seal_key: Option<PathBuf>,
+    /// The sealing key's certificate, then its chain (PEM).
+    #[arg(long, env = "EDC_SEAL_CERT")]
+    pub edc_seal_cert: Option<PathBuf>,
+    /// The issuer of the credentials, in English.
+    #[arg(
+        long,
+        env = "EDC_ISSUER_NAME",
+        default_value = "Academic Information Centre – National Europass Centre of Latvia"
+    )]
+    pub edc_issuer_name: String,
+    /// The issuer of the credentials, in Latvian.
+    #[arg(
+        long,
+        env = "EDC_ISSUER_NAME_LV",
+        default_value = "Akadēmiskās informācijas centrs – Latvijas Nacionālais Europass centrs"
+    )]
+    pub edc_issuer_name_lv: String,
+    /// The issuer's registration number in Latvia's register of enterprises (its legal and
+    /// eIDAS identifier in the credentials).
+    #[arg(long, env = "EDC_ISSUER_REGISTRATION", default_value = "90001800413")]
+    pub edc_issuer_registration: String,
 }
 
 /// A local server: TLS over the loopback protects nothing and costs CPU on every statement.
@@ -45,6 +70,14 @@ pub const DEFAULT_DATABASE_URL: &str =
     "postgres://postgres@127.0.0.1:5432/europass?sslmode=disable";
 
 impl Config {
+    /// Where the development seal is kept: beside the outbox.
+    pub fn development_seal_dir(&self) -> PathBuf {
+        self.outbox_dir
+            .parent()
+            .unwrap_or(std::path::Path::new(""))
+            .join("development-seal")
+    }
+
     /// The configuration from the environment alone (defaults for what is unset).
     pub fn from_env() -> anyhow::Result<Self> {
         #[derive(clap::Parser)]
@@ -65,6 +98,11 @@ impl Config {
         ] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 *value = None;
+            }
+        }
+        for path in [&mut self.edc_seal_key, &mut self.edc_seal_cert] {
+            if path.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+                *path = None;
             }
         }
         self
@@ -94,6 +132,11 @@ mod tests {
             "MAIL_FROM",
             "OUTBOX_DIR",
             "ESCO_API_URL",
+            "EDC_SEAL_KEY",
+            "EDC_SEAL_CERT",
+            "EDC_ISSUER_NAME",
+            "EDC_ISSUER_NAME_LV",
+            "EDC_ISSUER_REGISTRATION",
         ] {
             assert!(
                 help.contains(&format!("env: {variable}")),

@@ -266,8 +266,8 @@ pub async fn certificate_preview(
     .await
 }
 
-/// `GET /documents/{id}/credential.json`: the latest issued certificate as a European Digital
-/// Credential (issue 23), for the people the PDF is for.
+/// `GET /documents/{id}/credential.json`: the latest issued certificate as a sealed European
+/// Digital Credential (issue 23), for the people the PDF is for.
 pub async fn credential(
     State(state): State<AppState>,
     Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
@@ -285,9 +285,16 @@ pub async fn credential(
         Credentials::BearerOrSession,
         operation,
         |credential| {
+            // A JWS in JSON serialization (RFC 7515 §9.2.2); its payload is the JSON-LD.
             (
-                [(header::CONTENT_TYPE, "application/ld+json")],
-                credential.to_string(),
+                [
+                    (header::CONTENT_TYPE, "application/jose+json".to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}\"", credential.file_name),
+                    ),
+                ],
+                credential.sealed.to_string(),
             )
                 .into_response()
         },
@@ -296,7 +303,7 @@ pub async fn credential(
 }
 
 /// `GET /mobilities/{id}/certificates.zip`: the certificates of every complete document of a
-/// mobility in one archive (incomplete documents are left out).
+/// mobility in one archive (incomplete and revoked documents are left out).
 pub async fn certificates_zip(
     State(state): State<AppState>,
     Extension(CorrelationId(correlation_id)): Extension<CorrelationId>,
@@ -325,18 +332,24 @@ pub async fn certificates_zip(
         // Rendered on every core at once, in the archive's order.
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let ctx = c.command();
-        let entries: Vec<(String, Vec<u8>)> = futures::stream::iter(documents)
+        let entries: Vec<Option<(String, Vec<u8>)>> = futures::stream::iter(documents)
             .map(|doc| {
                 let (services, ctx) = (&c.state.services, &ctx);
                 async move {
-                    let issued =
-                        commands::certificates::issue(services, ctx, c.principal, doc).await?;
-                    Ok::<_, CommandError>((issued.file_name, issued.pdf))
+                    match commands::certificates::issue(services, ctx, c.principal, doc).await {
+                        Ok(issued) => Ok(Some((issued.file_name, issued.pdf))),
+                        // A revoked certificate is no longer handed out (issue 23).
+                        Err(CommandError::Refused(r)) if r.reason == "CERTIFICATE_REVOKED" => {
+                            Ok(None)
+                        }
+                        Err(other) => Err(other),
+                    }
                 }
             })
             .buffered(cores)
             .try_collect()
             .await?;
+        let entries: Vec<_> = entries.into_iter().flatten().collect();
         crate::zip::stored_zip(&entries).map_err(CommandError::failure)
     };
     serve(

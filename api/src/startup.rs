@@ -76,13 +76,33 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", listener.local_addr().expect("bound")));
-        let services = Services::new(
+        let mut services = Services::new(
             pool.clone(),
             clock,
             mailer_from(config)?,
             public_url.clone(),
             crate::read_side::ProjectedReads::new(pool.clone()),
         );
+        let issuer = commands::credentials::Issuer {
+            name_en: config.edc_issuer_name.clone(),
+            name_lv: config.edc_issuer_name_lv.clone(),
+            registration: config.edc_issuer_registration.clone(),
+        };
+        let seals = commands::seal::Seals::new(
+            config.edc_seal_key.as_deref(),
+            config.edc_seal_cert.as_deref(),
+            &config.development_seal_dir(),
+            &issuer.name_en,
+        )?;
+        if !seals.is_configured() {
+            tracing::warn!(
+                path = %seals.development_file().display(),
+                "EDC_SEAL_KEY and EDC_SEAL_CERT are not set: European Digital Credentials \
+                 are sealed with a development seal, which no one should trust"
+            );
+        }
+        services.issuer = Arc::new(issuer);
+        services.seals = Arc::new(seals);
         let esco: Arc<dyn ::esco::EscoSearch> = match &config.esco_api_url {
             Some(url) => Arc::new(::esco::EscoWebApi::new(url.clone())?),
             None => Arc::new(::esco::LocalEsco::new(pool.clone())),
@@ -269,7 +289,7 @@ fn router(state: AppState, lifecycle: Lifecycle) -> Router {
 fn portal_routes() -> Router<AppState> {
     use crate::portal::{
         account, assets, audit, document, document_signatures, home, institution, mobility, nec,
-        signatures,
+        signatures, verify,
     };
     use axum::routing::post;
     Router::new()
@@ -351,6 +371,15 @@ fn portal_routes() -> Router<AppState> {
         .route("/nec/documents/{id}/history", get(audit::history))
         .route("/nec/documents/{id}/verify", get(audit::verify))
         .route("/nec/documents/{id}/erase", post(audit::erase))
+        .route("/nec/documents/{id}/revoke", post(audit::revoke))
+        .route("/verify", get(verify::form))
+        .route("/verify/{number}", get(verify::by_link))
+        .route(
+            "/verify/file",
+            post(verify::file).layer(axum::extract::DefaultBodyLimit::max(
+                verify::MAX_FILE_BYTES + 64 * 1024,
+            )),
+        )
         .route("/nec/mobilities/{id}/approve", post(nec::approve))
         .route("/nec/mobilities/{id}/reject", post(nec::reject))
         .fallback(crate::portal::not_found)

@@ -10,7 +10,7 @@ use domain::account::account_id_for;
 use domain::document::{Document, DocumentCommand, Editor};
 use domain::reference::{self, DocumentLanguage, LanguageActivity, Stay};
 use domain::signature::{SignatureChoice, SignatureKind, SignatureLibrary};
-use domain::values::CountryCode;
+use domain::values::{CountryCode, EuropassNumber, VerificationCode};
 use domain::{Personal, Refusal};
 use eventstore::error::CommandError;
 use eventstore::store::CommandContext;
@@ -265,7 +265,32 @@ pub async fn certificate_data(
             sending: sending_signatory,
             host: host_signatory,
         },
+        verification: Some(verification(services, document_id_of(document)?, number)),
     })
+}
+
+/// Issue 23: the link the certificate's QR code opens and the code printed beside it.
+pub fn verification(
+    services: &Services,
+    document_id: Uuid,
+    number: &EuropassNumber,
+) -> pdf::Verification {
+    let code = VerificationCode::of_document(document_id);
+    pdf::Verification {
+        url: format!(
+            "{}/verify/{}?code={}",
+            services.public_url,
+            number.slug(),
+            code.as_str()
+        ),
+        code: code.printed(),
+    }
+}
+
+fn document_id_of(document: &Document) -> Result<Uuid, CommandError> {
+    document
+        .document_id()
+        .ok_or_else(|| Refusal::not_found("DOCUMENT_NOT_FOUND", "document not found").into())
 }
 
 /// Renders in a blocking thread; a compile failure or panic is contained there.
@@ -307,6 +332,8 @@ pub async fn issue(
     )
     .await?;
     document.ensure_complete()?;
+    // Refused before anything is rendered or stored (the domain refuses the event too).
+    document.ensure_not_revoked()?;
     let now = services.clock.now();
     let data = certificate_data(services, &document, now.date_naive(), None).await?;
     let rendered = render(services, data).await?;
@@ -342,6 +369,40 @@ pub async fn issue(
         sha256: rendered.sha256,
         pdf: rendered.pdf,
     })
+}
+
+/// Issue 23: the NEC revokes a document's issued certificate, with a reason the public
+/// verification page shows. A retry (or a second revocation) writes nothing.
+#[tracing::instrument(name = "revoke_certificate", skip_all, fields(document = %document_id))]
+pub async fn revoke(
+    services: &Services,
+    ctx: &CommandContext,
+    principal: &Principal,
+    document_id: Uuid,
+    reason: &str,
+) -> Result<(), CommandError> {
+    load_authorized(
+        services,
+        principal,
+        document_id,
+        DocumentOperation::RevokeCertificate,
+    )
+    .await?;
+    let now = services.clock.now();
+    services
+        .store
+        .documents
+        .execute(
+            document_id,
+            DocumentCommand::RevokeCertificate {
+                reason: reason.to_string(),
+                at: now,
+            },
+            ctx,
+            now,
+        )
+        .await?;
+    Ok(())
 }
 
 /// The first page of the certificate a download would give now, as a PNG preview (issue 22):

@@ -1,8 +1,8 @@
-//! Issue 23, first part: an issued Europass Mobility certificate as a European Digital
-//! Credential (ELM 3, JSON-LD, the EDC application profile). The values are the certificate's
-//! as issued (`certificate_data` as of the issue), in the certificate's language; the display
-//! image is the certificate's first page. Sealing, the QR code and public verification are
-//! the issue's later parts.
+//! Issue 23: an issued Europass Mobility certificate as a European Digital Credential (ELM 3,
+//! JSON-LD, the EDC application profile), sealed by the NEC (see [`crate::seal`]). The values
+//! are the certificate's as issued (`certificate_data` as of the issue), in the certificate's
+//! language, with the register's own labels (title, programme, CEFR grid) in Latvian and
+//! English; the display image is the certificate's first page.
 //!
 //! The shape follows the EU's own sample and conforms to `EDC-generic-no-cv.ttl`
 //! (tests/fixtures/edc): the holder as a `Person` with the claim, a `LearningActivity`, the
@@ -15,36 +15,51 @@ use crate::documents::{load_authorized, DocumentOperation};
 use crate::Services;
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::reference::OwnedLabel;
 use domain::Refusal;
 use eventstore::error::CommandError;
 use pdf_templates as pdf;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-/// The NEC as issuer. The legal identifier is the Academic Information Centre's registration
-/// number in Latvia's register of enterprises.
-struct Issuer {
-    name_en: &'static str,
-    name_lv: &'static str,
-    registration: &'static str,
+/// The NEC as issuer: its names and its legal identifier (the registration number in the
+/// country's register of enterprises), configurable (`EDC_ISSUER_*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issuer {
+    pub name_en: String,
+    pub name_lv: String,
+    pub registration: String,
 }
 
-const NEC: Issuer = Issuer {
-    name_en: "Academic Information Centre – National Europass Centre of Latvia",
-    name_lv: "Akadēmiskās informācijas centrs – Latvijas Nacionālais Europass centrs",
-    registration: "90001800413",
-};
+impl Default for Issuer {
+    /// The Academic Information Centre, Latvia's National Europass Centre.
+    fn default() -> Self {
+        Self {
+            name_en: "Academic Information Centre – National Europass Centre of Latvia".into(),
+            name_lv: "Akadēmiskās informācijas centrs – Latvijas Nacionālais Europass centrs"
+                .into(),
+            registration: "90001800413".into(),
+        }
+    }
+}
 
 /// The width of the display image (the certificate's first page).
 const DISPLAY_WIDTH_PX: u32 = 700;
 
-/// The credential of a document's latest issued certificate: for the people the PDF is for.
+/// A credential as exported: the JAdES-sealed JSON, and its file name.
+pub struct SealedCredential {
+    pub sealed: Value,
+    pub file_name: String,
+}
+
+/// The sealed credential of a document's latest issued certificate: for the people the PDF is
+/// for, never for a revoked certificate or an erased holder.
 #[tracing::instrument(name = "export_credential", skip_all, fields(document = %document_id))]
 pub async fn credential(
     services: &Services,
     principal: &Principal,
     document_id: Uuid,
-) -> Result<Value, CommandError> {
+) -> Result<SealedCredential, CommandError> {
     let (document, _) = load_authorized(
         services,
         principal,
@@ -59,6 +74,7 @@ pub async fn credential(
         )
         .into());
     }
+    document.ensure_not_revoked()?;
     let issued = document.issued_certificates().last().ok_or_else(|| {
         Refusal::rejected(
             "NOT_ISSUED",
@@ -66,25 +82,45 @@ pub async fn credential(
         )
     })?;
     let at = issued.at;
-    let data = certificate_data(services, &document, at.date_naive(), Some(at)).await?;
-    let renderer = services.renderer.clone();
-    let for_image = data.clone();
-    let png =
-        tokio::task::spawn_blocking(move || renderer.first_page_png(&for_image, DISPLAY_WIDTH_PX))
-            .await
-            .map_err(CommandError::failure)?
-            .map_err(|e| CommandError::failure(anyhow::anyhow!("the credential's image: {e}")))?;
-    let host_country = document
+    // The document as it was issued, so that the credential says what the PDF says even if
+    // the document changed since (only a new download issues the changes).
+    let then = services.store.documents.load_as_of(document_id, at).await?;
+    let data = certificate_data(services, &then, at.date_naive(), Some(at)).await?;
+    let host_country = then
         .host_organisation()
         .country()
         .map(|c| c.as_str().to_string());
-    Ok(build(&Input {
-        document_id,
-        data: &data,
-        issued_at: at,
-        host_country: host_country.as_deref(),
-        first_page_png: &png,
-    }))
+    let programme = then.project().programme().cloned();
+    let issuer = services.issuer.clone();
+    let seals = services.seals.clone();
+    let renderer = services.renderer.clone();
+    let now = services.clock.now();
+    let file_name = format!(
+        "europass-mobility-{}.credential.json",
+        data.europass_number.replace('/', "-")
+    );
+    // Rendering the image and signing are CPU work (and the first development seal is made
+    // here): off the async threads.
+    let sealed = tokio::task::spawn_blocking(move || -> anyhow::Result<Value> {
+        let png = renderer
+            .first_page_png(&data, DISPLAY_WIDTH_PX)
+            .map_err(|e| anyhow::anyhow!("the credential's image: {e}"))?;
+        let credential = build(&Input {
+            document_id,
+            data: &data,
+            issued_at: at,
+            host_country: host_country.as_deref(),
+            programme: programme.as_ref(),
+            first_page_png: &png,
+            issuer: &issuer,
+        });
+        let seal = seals.for_credential(data.is_try_out())?;
+        seal.seal(&credential.to_string(), now)
+    })
+    .await
+    .map_err(CommandError::failure)?
+    .map_err(CommandError::failure)?;
+    Ok(SealedCredential { sealed, file_name })
 }
 
 /// What the credential is made of.
@@ -94,7 +130,10 @@ pub struct Input<'a> {
     pub issued_at: DateTime<Utc>,
     /// The host country, ISO 3166-1 alpha-2 (as the document stores it).
     pub host_country: Option<&'a str>,
+    /// The programme as the register labels it, in both languages.
+    pub programme: Option<&'a OwnedLabel>,
     pub first_page_png: &'a [u8],
+    pub issuer: &'a Issuer,
 }
 
 /// The credential as JSON-LD (pure: the same input gives the same document).
@@ -113,7 +152,7 @@ pub fn build(input: &Input) -> Value {
     let issuer = json!({
         "id": id("org", 1),
         "type": "Organisation",
-        "legalName": {"en": NEC.name_en, "lv": NEC.name_lv},
+        "legalName": {"en": input.issuer.name_en, "lv": input.issuer.name_lv},
         "location": {
             "id": id("location", 1),
             "type": "Location",
@@ -126,13 +165,13 @@ pub fn build(input: &Input) -> Value {
         "eIDASIdentifier": {
             "id": id("legalIdentifier", 1),
             "type": "LegalIdentifier",
-            "notation": format!("NTRLV-{}", NEC.registration),
+            "notation": format!("NTRLV-{}", input.issuer.registration),
             "spatial": concept(country_iri("LV")),
         },
         "registration": {
             "id": id("legalIdentifier", 2),
             "type": "LegalIdentifier",
-            "notation": NEC.registration,
+            "notation": input.issuer.registration,
             "spatial": concept(country_iri("LV")),
         },
     });
@@ -162,10 +201,7 @@ pub fn build(input: &Input) -> Value {
     let mut activity = json!({
         "id": id("learningActivity", 1),
         "type": "LearningActivity",
-        "title": text(match data.language {
-            pdf::DocumentLanguage::Lv => "Europass mobilitāte",
-            pdf::DocumentLanguage::En => "Europass Mobility",
-        }),
+        "title": {"en": "Europass Mobility", "lv": "Europass mobilitāte"},
         "description": text(&mobility.objective),
         "awardedBy": awarded,
         "temporal": {
@@ -179,8 +215,13 @@ pub fn build(input: &Input) -> Value {
     if let Some(location) = host.get("location") {
         activity["location"] = location.clone();
     }
-    if let Some(programme) = &mobility.programme {
-        let mut grant = json!({"id": id("grant", 1), "type": "Grant", "title": text(programme)});
+    if let Some(printed) = &mobility.programme {
+        // The register's own programmes have both names; a free text has the one printed.
+        let programme = match input.programme {
+            Some(label) => json!({"en": label.en, "lv": label.lv}),
+            None => text(printed),
+        };
+        let mut grant = json!({"id": id("grant", 1), "type": "Grant", "title": programme});
         if let Some(number) = &mobility.project_number {
             grant["identifier"] = json!({
                 "id": id("identifier", 2),
@@ -192,7 +233,7 @@ pub fn build(input: &Input) -> Value {
         activity["learningOpportunity"] = json!({
             "id": id("learningOpportunity", 1),
             "type": "LearningOpportunity",
-            "title": text(programme),
+            "title": programme,
             "providedBy": host,
             "grant": grant,
         });
@@ -243,7 +284,7 @@ pub fn build(input: &Input) -> Value {
                 "type": "LearningAssessment",
                 "title": text(&format!("{} (CEFR)", skill.language)),
                 "awardedBy": awarded,
-                "grade": {"id": id("grade", n), "type": "Note", "noteLiteral": text(&levels)},
+                "grade": {"id": id("grade", n), "type": "Note", "noteLiteral": levels},
             },
         }));
     }
@@ -264,9 +305,12 @@ pub fn build(input: &Input) -> Value {
     }
     let issued = input.issued_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let title = if data.is_try_out() {
-        "Europass Mobility (Europass Try Out: not a certificate)"
+        json!({
+            "en": "Europass Mobility (Europass Try Out: not a certificate)",
+            "lv": "Europass mobilitāte (Europass Try Out: nav apliecinājums)",
+        })
     } else {
-        "Europass Mobility"
+        json!({"en": "Europass Mobility", "lv": "Europass mobilitāte"})
     };
     json!({
         "@context": [
@@ -289,7 +333,7 @@ pub fn build(input: &Input) -> Value {
         "displayParameter": {
             "id": id("displayParameter", 1),
             "type": "DisplayParameter",
-            "title": text(title),
+            "title": title,
             "primaryLanguage": language_concept,
             "language": language_concept,
             "individualDisplay": {
@@ -329,17 +373,27 @@ fn first_line(value: &str) -> &str {
         .trim()
 }
 
-fn cefr_levels(skill: &pdf::LanguageSkill) -> String {
+/// The five levels of the CEFR self-assessment grid, named in both languages.
+fn cefr_levels(skill: &pdf::LanguageSkill) -> Value {
     let level =
         |l: &Option<pdf::CefrLevel>| l.map(|l| format!("{l:?}")).unwrap_or_else(|| "–".into());
-    format!(
-        "listening {}, reading {}, spoken interaction {}, spoken production {}, writing {}",
-        level(&skill.listening),
-        level(&skill.reading),
-        level(&skill.spoken_interaction),
-        level(&skill.spoken_production),
-        level(&skill.writing),
-    )
+    let levels = [
+        &skill.listening,
+        &skill.reading,
+        &skill.spoken_interaction,
+        &skill.spoken_production,
+        &skill.writing,
+    ]
+    .map(level);
+    let [l, r, si, sp, w] = &levels;
+    json!({
+        "en": format!(
+            "listening {l}, reading {r}, spoken interaction {si}, spoken production {sp}, writing {w}"
+        ),
+        "lv": format!(
+            "klausīšanās {l}, lasīšana {r}, dialogs {si}, monologs {sp}, rakstīšana {w}"
+        ),
+    })
 }
 
 /// The EU's country authority table names countries by ISO 3166-1 alpha-3.

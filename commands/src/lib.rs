@@ -24,9 +24,11 @@ pub mod mailer;
 pub mod mobilities;
 pub mod read_port;
 pub mod registration;
+pub mod seal;
 pub mod secrets;
 pub mod signatures;
 pub mod throttle;
+pub mod verification;
 pub mod tryout_purge;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -52,6 +54,11 @@ pub struct Services {
     pub sessions: Arc<auth::KnownSessions>,
     /// What the write side may ask the read side (see [`read_port`]).
     pub read_port: Arc<dyn read_port::ReadPort>,
+    /// Issue 23: who issues the European Digital Credentials, and the seals they carry. The
+    /// defaults (the Academic Information Centre, a development seal in the system's temporary
+    /// directory) are replaced from the configuration at start-up.
+    pub issuer: Arc<credentials::Issuer>,
+    pub seals: Arc<seal::Seals>,
 }
 
 impl Services {
@@ -73,6 +80,11 @@ impl Services {
             renderer: Arc::new(pdf_templates::Renderer::new()),
             sessions: Arc::default(),
             read_port,
+            issuer: Arc::default(),
+            seals: Arc::new(seal::Seals::development_only(
+                &std::env::temp_dir().join("europass-development-seal"),
+                credentials::Issuer::default().name_en.as_str(),
+            )),
         }
     }
 }

@@ -24,4 +24,14 @@ pub trait ReadPort: Send + Sync {
         host: &'a Email,
         among: Option<&'a [Uuid]>,
     ) -> BoxFuture<'a, anyhow::Result<Vec<HostedDocument>>>;
+
+    /// The document with this Europass number (written as `LV/2026/000123-2`), if any.
+    fn document_by_number<'a>(
+        &'a self,
+        number: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Uuid>>>;
+
+    /// The documents whose state names a stored file with this SHA-256 (photo or PDF).
+    fn documents_naming_file<'a>(&'a self, sha256: &'a str)
+        -> BoxFuture<'a, anyhow::Result<Vec<Uuid>>>;
 }

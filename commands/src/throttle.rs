@@ -133,7 +133,7 @@ pub fn decide(
 
 /// The address counted: IPv4 whole, IPv6 by its /64 network; `None` (not over HTTP): one
 /// address for all such callers.
-fn address_of(client: Option<IpAddr>) -> String {
+pub fn address_of(client: Option<IpAddr>) -> String {
     match client.map(|ip| ip.to_canonical()) {
         Some(IpAddr::V4(v4)) => v4.to_string(),
         Some(IpAddr::V6(v6)) => {

@@ -110,6 +110,8 @@ pub enum DocumentOperation {
     VerifyCertificate,
     /// Erasing the participant's personal data (R-ERASE).
     EraseParticipantData,
+    /// Revoking the issued certificate (issue 23): the NEC's decision alone.
+    RevokeCertificate,
     /// Downloading a stored file of the document.
     ReadFile(DocumentFile),
 }
@@ -117,7 +119,7 @@ pub enum DocumentOperation {
 impl DocumentOperation {
     /// Every operation, for the matrix tests (a new one must be added here too; the exhaustive
     /// match in [`document_rule`] is the compile-time half of that check).
-    pub const ALL: [DocumentOperation; 15] = [
+    pub const ALL: [DocumentOperation; 16] = [
         DocumentOperation::Read,
         DocumentOperation::ReadHolderDetails,
         DocumentOperation::ReadParticipantAccess,
@@ -131,6 +133,7 @@ impl DocumentOperation {
         DocumentOperation::IssueCertificate,
         DocumentOperation::VerifyCertificate,
         DocumentOperation::EraseParticipantData,
+        DocumentOperation::RevokeCertificate,
         DocumentOperation::ReadFile(DocumentFile::Photo),
         DocumentOperation::ReadFile(DocumentFile::IssuedCertificate),
     ];
@@ -216,6 +219,7 @@ pub fn document_rule(operation: DocumentOperation) -> Rule {
                 "the host does not get the holder's photo",
             ),
         ),
+        RevokeCertificate => (&[Auditor][..], ("NEC_ONLY", "only NEC staff can do this")),
     };
     Rule { allowed, refusal }
 }
@@ -350,6 +354,7 @@ mod tests {
             Fill => &[Owner, Host, Participant],
             UploadPhoto => &[Owner, Participant],
             ManageParticipantAccess | InviteHost | ChooseSignature => &[Owner],
+            RevokeCertificate => &[Auditor],
         }
     }
 

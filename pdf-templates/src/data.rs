@@ -32,6 +32,19 @@ pub struct CertificateData {
     pub outcomes: LearningOutcomes,
     #[serde(default)]
     pub signatures: Signatures,
+    /// Issue 23: where anyone can check the certificate, printed as a QR code with the code
+    /// beside it. `None` prints neither (a preview made before the number is final, a test).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+}
+
+/// The public verification of one certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// The page the QR code opens, e.g. `https://europass.lv/verify/LV-2026-000123-2?code=…`.
+    pub url: String,
+    /// The verification code as printed, e.g. `7KQ2M-X9D4T`.
+    pub code: String,
 }
 
 impl CertificateData {

@@ -31,6 +31,7 @@ mod data;
 mod error;
 mod image;
 mod limits;
+mod qr;
 mod renderer;
 mod template;
 mod world;
@@ -38,6 +39,7 @@ mod world;
 pub use data::{
     CefrLevel, CertificateData, DocumentLanguage, Holder, HostOrganisation, LanguageSkill,
     LearningOutcomes, MobilityDescription, MobilityMode, SendingInstitution, Signatory, Signatures,
+    Verification,
 };
 pub use error::RenderError;
 pub use image::{Image, ImageFormat, ImageSlot};

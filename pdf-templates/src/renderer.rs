@@ -120,9 +120,13 @@ impl Renderer {
             }
         }
         let images = images.map(|image| image.map(|image| Bytes::new(image.bytes.clone())));
+        let qr = match &data.verification {
+            Some(verification) => Some(Bytes::new(crate::qr::png(&verification.url)?)),
+            None => None,
+        };
 
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let world = CertificateWorld::new(&self.assets, json, images, data.issue_date);
+            let world = CertificateWorld::new(&self.assets, json, images, qr, data.issue_date);
             self.compile(&world).and_then(|document| then(&document))
         }));
         // After every render, success or not, so memory stays bounded.

@@ -25,6 +25,7 @@ pub(crate) struct Assets {
     labels_id: FileId,
     data_id: FileId,
     image_ids: [(ImageSlot, FileId); ImageSlot::ALL.len()],
+    qr_id: FileId,
 }
 
 impl Assets {
@@ -45,6 +46,7 @@ impl Assets {
             labels_id: file_id(LABELS_PATH),
             data_id: file_id(DATA_PATH),
             image_ids: ImageSlot::ALL.map(|slot| (slot, file_id(slot.virtual_path()))),
+            qr_id: file_id(QR_PATH),
         }
     }
 }
@@ -94,22 +96,28 @@ fn file_id(path: &str) -> FileId {
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
+/// The verification QR code's one fixed path (made by the renderer, never uploaded).
+pub(crate) const QR_PATH: &str = "/images/verification-qr";
+
 /// One certificate's world: the shared assets plus its data and images.
 pub(crate) struct CertificateWorld<'a> {
     assets: &'a Assets,
     data: Bytes,
     images: [Option<Bytes>; ImageSlot::ALL.len()],
+    qr: Option<Bytes>,
     today: Option<Datetime>,
 }
 
 impl<'a> CertificateWorld<'a> {
     /// `data` is the JSON the template reads; `images` are in the order of [`ImageSlot::ALL`];
+    /// `qr` is the verification QR code as a PNG;
     /// `today` is what Typst's `datetime.today()` answers (the issue date: never the clock, so
     /// the output stays reproducible).
     pub(crate) fn new(
         assets: &'a Assets,
         data: Vec<u8>,
         images: [Option<Bytes>; ImageSlot::ALL.len()],
+        qr: Option<Bytes>,
         today: NaiveDate,
     ) -> Self {
         // `None` (Typst then reports an error if the template asks) for years Typst's date
@@ -119,6 +127,7 @@ impl<'a> CertificateWorld<'a> {
             assets,
             data: Bytes::new(data),
             images,
+            qr,
             today,
         }
     }
@@ -155,6 +164,12 @@ impl World for CertificateWorld<'_> {
         }
         if id == assets.data_id {
             return Ok(self.data.clone());
+        }
+        if id == assets.qr_id {
+            return self
+                .qr
+                .clone()
+                .ok_or_else(|| FileError::NotFound(id.vpath().get_with_slash().into()));
         }
         for ((_, slot_id), image) in assets.image_ids.iter().zip(&self.images) {
             if id == *slot_id {

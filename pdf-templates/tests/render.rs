@@ -260,7 +260,8 @@ fn images_render_in_their_boxes() {
     assert!(with_images.pdf.len() > without.pdf.len());
     assert_eq!(with_images.pages, without.pages);
 
-    // poppler lists the embedded images: photo, signature (+ its alpha mask), stamp.
+    // poppler lists the embedded images: photo, signature (+ its alpha mask), stamp, and the
+    // verification QR code (in both renders).
     let path = temp_pdf(&with_images.pdf);
     match std::process::Command::new("pdfimages")
         .arg("-list")
@@ -276,7 +277,7 @@ fn images_render_in_their_boxes() {
                 .filter_map(|line| line.split_whitespace().nth(2))
                 .collect();
             let images = kinds.iter().filter(|kind| **kind == "image").count();
-            assert_eq!(images, 3, "{list}");
+            assert_eq!(images, 4, "{list}");
             assert!(
                 kinds.contains(&"smask"),
                 "the signature's transparency is lost:\n{list}"

@@ -159,6 +159,24 @@ pub async fn documents_naming_host(
     .context("documents naming a host")
 }
 
+/// The document with a Europass number, if any (the public verification asks this).
+pub async fn document_by_number(pool: &PgPool, number: &str) -> anyhow::Result<Option<uuid::Uuid>> {
+    sqlx::query_scalar("SELECT id FROM documents WHERE europass_number = $1")
+        .bind(number)
+        .fetch_optional(pool)
+        .await
+        .context("the document with a Europass number")
+}
+
+/// The documents whose state names the file `sha256` (the public verification of a PDF).
+pub async fn documents_naming_file(pool: &PgPool, sha256: &str) -> anyhow::Result<Vec<uuid::Uuid>> {
+    sqlx::query_scalar("SELECT document_id FROM document_files WHERE sha256 = $1")
+        .bind(sha256)
+        .fetch_all(pool)
+        .await
+        .context("the documents naming a file")
+}
+
 /// The complete documents of a mobility, by Europass number (the certificates' archive).
 pub async fn complete_documents_of(
     pool: &PgPool,

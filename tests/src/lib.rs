@@ -62,6 +62,11 @@ pub async fn spawn_app() -> TestApp {
         mail_from: "Europass Test <noreply@europass.test>".into(),
         outbox_dir: std::env::temp_dir().join("europass-test-outbox"),
         esco_api_url: None,
+        edc_seal_key: None,
+        edc_seal_cert: None,
+        edc_issuer_name: commands::credentials::Issuer::default().name_en,
+        edc_issuer_name_lv: commands::credentials::Issuer::default().name_lv,
+        edc_issuer_registration: commands::credentials::Issuer::default().registration,
     };
     let app = Application::build(&config, clock.clone())
         .await

@@ -221,6 +221,32 @@ impl Visitor {
         self.send(request, path).await
     }
 
+    /// A file form's post (`multipart/form-data`), with this visitor's CSRF token, as a
+    /// browser sends a chosen or dropped file.
+    pub async fn post_file(&mut self, path: &str, field: &str, name: &str, bytes: &[u8]) -> Page {
+        let boundary = format!("europass-test-{}", uuid::Uuid::new_v4().simple());
+        let mut body = format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n\
+             --{boundary}\r\ncontent-disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+             content-type: application/octet-stream\r\n\r\n",
+            self.csrf()
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("origin", self.base.clone())
+            .header("referer", format!("{}{}", self.base, self.last_page))
+            .body(body);
+        self.send(request, path).await
+    }
+
     /// A file the page links to, as the browser's session downloads it.
     pub async fn download(&mut self, path: &str) -> (u16, String, Vec<u8>) {
         let response = self

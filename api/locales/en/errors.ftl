@@ -199,3 +199,10 @@ reason-INVALID_DOCUMENT = The server could not understand what the page sent; re
 reason-QUERY_TOO_COSTLY = The page asked for too much data at once; reload the page or show fewer items.
 reason-TOO_MANY_ALIASES = The page sent too large a query; reload the page and try again.
 reason-FRAGMENT_CYCLE = The page sent a query that cannot be processed; reload the page and try again.
+
+## European Digital Credentials and public verification (issue 23)
+
+reason-NOT_ISSUED = The certificate has not been issued yet: download its PDF first.
+reason-PARTICIPANT_DATA_ERASED = The participant's personal data were erased: the certificate can no longer be produced.
+reason-CERTIFICATE_REVOKED = The National Europass Centre revoked this certificate: it is no longer issued.
+reason-INVALID_VERIFICATION_CODE = The verification code is the 10 letters and digits printed beside the QR code (for example, 7KQ2M-X9D4T).

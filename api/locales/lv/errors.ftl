@@ -203,3 +203,10 @@ reason-INVALID_DOCUMENT = Serveris nesaprata lapas nosūtītos datus; pārlādē
 reason-QUERY_TOO_COSTLY = Lapa pieprasīja pārāk daudz datu uzreiz; pārlādējiet lapu vai parādiet mazāk ierakstu.
 reason-TOO_MANY_ALIASES = Lapa nosūtīja pārāk lielu vaicājumu; pārlādējiet lapu un mēģiniet vēlreiz.
 reason-FRAGMENT_CYCLE = Lapa nosūtīja vaicājumu, ko nevar apstrādāt; pārlādējiet lapu un mēģiniet vēlreiz.
+
+## Eiropas digitālie akreditācijas dati un publiskā pārbaude (issue 23)
+
+reason-NOT_ISSUED = Apliecinājums vēl nav izsniegts: vispirms lejupielādējiet tā PDF.
+reason-PARTICIPANT_DATA_ERASED = Dalībnieka personas dati ir dzēsti: apliecinājumu vairs nevar izveidot.
+reason-CERTIFICATE_REVOKED = Nacionālais Europass centrs šo apliecinājumu ir atsaucis: tas vairs netiek izsniegts.
+reason-INVALID_VERIFICATION_CODE = Pārbaudes kods ir 10 burti un cipari, kas uzdrukāti blakus QR kodam (piemēram, 7KQ2M-X9D4T).

@@ -350,4 +350,23 @@ impl AuditMutation {
         .await?;
         Ok(true)
     }
+
+    /// Issue 23 (NEC staff only): revokes the document's issued certificate, with a reason
+    /// the public verification page shows. Afterwards neither its PDF nor its credential is
+    /// handed out again. A second revocation writes nothing. Answers true.
+    async fn revoke_certificate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The document whose certificate is revoked.")] document_id: ID,
+        #[graphql(desc = "Why (shown to anyone who verifies the certificate), at most 1000 \
+                          characters.")]
+        reason: String,
+    ) -> ApiResult<bool> {
+        mutate(ctx, async |c| {
+            let id = c.id("documentId", &document_id)?;
+            commands::certificates::revoke(c.services, &c.command, c.principal, id, &reason).await
+        })
+        .await?;
+        Ok(true)
+    }
 }

@@ -263,6 +263,14 @@ pub struct IssuedCertificateView {
     pub issued_at: DateTime<Utc>,
 }
 
+/// Why and when the NEC revoked a document's certificate (issue 23).
+#[derive(SimpleObject)]
+pub struct RevocationView {
+    pub revoked_at: DateTime<Utc>,
+    /// The reason, as the public verification page shows it.
+    pub reason: String,
+}
+
 /// One event of a document's own history (`Document.history`).
 #[derive(SimpleObject)]
 pub struct HistoryEntry {
@@ -507,6 +515,29 @@ impl DocumentView {
                 issued_at: c.at,
             })
             .collect()
+    }
+
+    /// Issue 23: the NEC's revocation of the certificate, if any: for the institution and NEC
+    /// staff (anyone holding the certificate sees it through `certificateVerification`).
+    async fn revocation(&self) -> Option<RevocationView> {
+        if !self.may(DocumentOperation::ReadIssuedCertificates) {
+            return None;
+        }
+        self.doc.revocation().map(|r| RevocationView {
+            revoked_at: r.at,
+            reason: r.reason.to_string(),
+        })
+    }
+
+    /// Issue 23: the public verification link the certificate's QR code opens (with its
+    /// code): for the institution and NEC staff; null before the first issue.
+    async fn verification_url(&self, ctx: &Context<'_>) -> Option<String> {
+        if !self.may(DocumentOperation::ReadIssuedCertificates)
+            || self.doc.issued_certificates().is_empty()
+        {
+            return None;
+        }
+        commands::verification::link_of(&state(ctx).services, &self.doc)
     }
 
     /// Every event of this document, oldest first; pages of at most 100 (default 20). For

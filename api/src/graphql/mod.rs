@@ -17,6 +17,7 @@ pub mod query_cost;
 mod reference;
 mod scalars;
 mod signature;
+pub mod verification;
 mod types;
 
 pub use errors::{document_refusal, ApiError, ApiResult};
@@ -40,6 +41,7 @@ pub struct QueryRoot(
     signature::SignatureQuery,
     audit::AuditQuery,
     esco::EscoSearchQuery,
+    verification::VerificationQuery,
 );
 
 /// What can be changed: registration and sessions, base data and users, mobility requests and

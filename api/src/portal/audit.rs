@@ -32,7 +32,7 @@ macro_rules! facts {
 pub const HISTORY: &str = concat!(
     "query History($id: ID!) { document(id: $id) { id europassNumber ",
     facts!(),
-    " certificates { sha256 language templateVersion issuedAt } } \
+    " certificates { sha256 language templateVersion issuedAt } revocation { revokedAt reason } verificationUrl } \
      certificateHistory(documentId: $id, first: 100) { edges { node { sequence eventType at section copiedFrom correlationId \
      actor { role name email } changes { field before after } } } pageInfo { hasNextPage } } }"
 );
@@ -45,6 +45,7 @@ pub const AS_OF: &str = concat!(
 
 pub const VERIFY: &str = "query Verify($id: ID!, $sha: String!) { verifyIssuedCertificate(documentId: $id, sha256: $sha) { templateVersion matches } }";
 pub const ERASE: &str = "mutation Erase($id: ID!, $reason: String!) { eraseParticipantData(documentId: $id, reason: $reason) }";
+pub const REVOKE: &str = "mutation Revoke($id: ID!, $reason: String!) { revokeCertificate(documentId: $id, reason: $reason) }";
 
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {
@@ -171,6 +172,14 @@ pub struct HistoryQuery {
     verified: Option<String>,
     matches: Option<String>,
     erased: Option<String>,
+    revoked: Option<String>,
+}
+
+/// The history page's two forms, each with its own values and errors.
+#[derive(Default)]
+struct Forms {
+    erase: FormState,
+    revoke: FormState,
 }
 
 /// A change's value as a person reads it: a choice by its label in the page's language (the
@@ -266,7 +275,7 @@ pub async fn history(
         &visit,
         &id,
         &query,
-        FormState::default(),
+        Forms::default(),
         StatusCode::OK,
     )
     .await
@@ -277,9 +286,10 @@ async fn history_page(
     visit: &Visit,
     id: &str,
     query: &HistoryQuery,
-    erase_form: FormState,
+    forms: Forms,
     status: StatusCode,
 ) -> Response {
+    let (erase_form, revoke_form) = (forms.erase, forms.revoke);
     let user = match portal.frame(visit).await {
         Ok(user) => user,
         Err(response) => return response,
@@ -327,6 +337,7 @@ async fn history_page(
     };
     let body = html! {
         @if query.erased.is_some() { (notice(&lang.t("erased-notice"))) }
+        @if query.revoked.is_some() { (notice(&lang.t("revoked-notice"))) }
         @if let Some(v) = &query.verified {
             @if query.matches.as_deref() == Some("true") {
                 (notice(&lang.ta("verify-matches", &[("version", v.clone().into())])))
@@ -410,6 +421,27 @@ async fn history_page(
                 }
             }
         }
+        @if let Some(url) = doc["verificationUrl"].as_str() {
+            p { (lang.t("verification-link")) " " a href=(url) { (url) } }
+        }
+        @if let Some(revocation) = doc["revocation"].as_object() {
+            p.warning role="status" {
+                (lang.ta("revoked-on", &[
+                    ("date", revocation["revokedAt"].as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| lang.date_time(t.with_timezone(&chrono::Utc))).unwrap_or_default().into()),
+                    ("reason", revocation["reason"].as_str().unwrap_or_default().to_string().into()),
+                ]))
+            }
+        } @else if !certificates.is_empty() && chrome.user.as_ref().is_some_and(|u| u.role == "nec") {
+            h2 id="revoke" { (lang.t("revoke-title")) }
+            p { (lang.t("revoke-intro")) }
+            (revoke_form.summary(lang))
+            form method="post" action=(format!("/nec/documents/{id}/revoke")) novalidate {
+                (csrf(&visit.csrf))
+                (Field::new("reason", lang.t("revoke-reason")).required().textarea(&revoke_form, lang))
+                (Field::new("confirm", lang.ta("revoke-confirm", &[("number", number.clone().into())])).checkbox(&revoke_form))
+                button.danger type="submit" { (lang.t("revoke-button")) }
+            }
+        }
         h2 id="erase" { (lang.t("erase-title")) }
         p { (lang.t("erase-intro")) }
         (erase_form.summary(lang))
@@ -472,7 +504,10 @@ pub async fn erase(
             &visit,
             &id,
             &HistoryQuery::default(),
-            form,
+            Forms {
+                erase: form,
+                ..Forms::default()
+            },
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
@@ -491,7 +526,57 @@ pub async fn erase(
                 &visit,
                 &id,
                 &HistoryQuery::default(),
-                form,
+                Forms {
+                    erase: form,
+                    ..Forms::default()
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// Revocation (issue 23, NEC staff): a reason and an explicit confirmation, or nothing
+/// happens.
+pub async fn revoke(
+    Extension(portal): Extension<Portal>,
+    visit: Visit,
+    Path(id): Path<String>,
+    GenuineForm(posted): GenuineForm<HashMap<String, String>>,
+) -> Response {
+    let mut form = FormState::with_values(posted.clone());
+    let failed = |form: FormState| Forms {
+        revoke: form,
+        ..Forms::default()
+    };
+    if posted.get("confirm").map(String::as_str) != Some("on") {
+        form.add(Some("confirm"), visit.lang.t("revoke-not-confirmed"));
+        return history_page(
+            &portal,
+            &visit,
+            &id,
+            &HistoryQuery::default(),
+            failed(form),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let reason = posted.get("reason").cloned().unwrap_or_default();
+    match portal
+        .run::<Value>(&visit, REVOKE, json!({"id": id, "reason": reason}))
+        .await
+    {
+        Ok(_) => visit.redirect(&format!("/nec/documents/{}/history?revoked=1", encode(&id))),
+        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
+        Err(Failed::Errors(errors)) => {
+            form.add_errors(visit.lang, &errors, &["reason"]);
+            history_page(
+                &portal,
+                &visit,
+                &id,
+                &HistoryQuery::default(),
+                failed(form),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await

@@ -255,6 +255,7 @@ mod tests {
             ("version", text("2")),
             ("fields", text("Name")),
             ("documents", text("LV/2026/000001-4")),
+            ("reason", text("wrong person")),
         ];
         for key in &en {
             for lang in Lang::ALL {

@@ -112,7 +112,7 @@ pub fn page(chrome: &Chrome, title: &str, body: Markup) -> Markup {
                     (body)
                 }
                 footer {
-                    p { (chrome.t("footer")) " · " a href="/graphiql" { "GraphiQL" } }
+                    p { (chrome.t("footer")) " · " a href="/verify" { (chrome.t("nav-verify")) } " · " a href="/graphiql" { "GraphiQL" } }
                 }
             }
         }

@@ -22,6 +22,7 @@ pub mod mobility;
 pub mod nec;
 pub mod operations;
 pub mod signatures;
+pub mod verify;
 pub mod visit;
 
 use crate::graphql::EuropassSchema;

@@ -110,6 +110,8 @@ pub const ALL: &[&str] = &[
     super::audit::AS_OF,
     super::audit::VERIFY,
     super::audit::ERASE,
+    super::audit::REVOKE,
+    super::verify::VERIFY,
     super::document::ESCO_SEARCH,
     super::document::OUTCOMES_NOW,
     super::document::SEND_HOST_PASSWORD,

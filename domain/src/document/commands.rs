@@ -85,4 +85,10 @@ pub enum DocumentCommand {
         by: Editor,
         at: DateTime<Utc>,
     },
+    /// Issue 23: the NEC withdraws the document's issued certificate, with a reason that the
+    /// public verification page shows. Final: nothing is issued for the document afterwards.
+    RevokeCertificate {
+        reason: String,
+        at: DateTime<Utc>,
+    },
 }

@@ -3,7 +3,9 @@ use super::{
     SectionChanges,
 };
 use crate::reference::{DocumentLanguage, OwnedLabel, Procedure};
-use crate::values::{ContentHash, Email, ErasureReason, EuropassNumber, ShortText};
+use crate::values::{
+    ContentHash, Email, ErasureReason, EuropassNumber, RevocationReason, ShortText,
+};
 use crate::Personal;
 use chrono::{DateTime, NaiveDate, Utc};
 use cqrs_es::DomainEvent;
@@ -78,6 +80,10 @@ pub enum DocumentEvent {
         template_version: ShortText,
         at: DateTime<Utc>,
     },
+    CertificateRevoked {
+        reason: RevocationReason,
+        at: DateTime<Utc>,
+    },
 }
 
 impl DomainEvent for DocumentEvent {
@@ -96,6 +102,7 @@ impl DomainEvent for DocumentEvent {
             Self::ParticipantAccessUnlocked { .. } => "ParticipantAccessUnlocked",
             Self::ParticipantDataErased { .. } => "ParticipantDataErased",
             Self::CertificateIssued { .. } => "CertificateIssued",
+            Self::CertificateRevoked { .. } => "CertificateRevoked",
         }
         .to_string()
     }

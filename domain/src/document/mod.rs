@@ -38,7 +38,9 @@ pub use project::{Project, ProjectChange, ProjectPatch};
 pub use section::{Editor, Section, SectionChanges};
 
 use crate::reference::{DocumentLanguage, OwnedLabel, Procedure};
-use crate::values::{ContentHash, Email, ErasureReason, EuropassNumber, ShortText};
+use crate::values::{
+    ContentHash, Email, ErasureReason, EuropassNumber, RevocationReason, ShortText,
+};
 use crate::Personal;
 use crate::Refusal;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -88,6 +90,16 @@ pub struct Document {
     /// R-SIGN: the sides (by kind) this document's certificate leaves empty.
     #[serde(default)]
     empty_signatures: Vec<crate::signature::SignatureKind>,
+    /// Issue 23: the NEC revoked the certificate (why and when).
+    #[serde(default)]
+    revoked: Option<Revocation>,
+}
+
+/// Why and when the NEC revoked a document's certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    pub reason: RevocationReason,
+    pub at: DateTime<Utc>,
 }
 
 impl Document {
@@ -193,6 +205,22 @@ impl Document {
 
     pub fn issued_certificates(&self) -> &[IssuedCertificate] {
         &self.certificates
+    }
+
+    /// Issue 23: whether (why and when) the NEC revoked the certificate.
+    pub fn revocation(&self) -> Option<&Revocation> {
+        self.revoked.as_ref()
+    }
+
+    /// Refuses anything that would hand out a revoked certificate again (a PDF, a credential).
+    pub fn ensure_not_revoked(&self) -> Result<(), Refusal> {
+        match &self.revoked {
+            Some(_) => Err(Refusal::rejected(
+                "CERTIFICATE_REVOKED",
+                "the National Europass Centre revoked this certificate: it is no longer issued",
+            )),
+            None => Ok(()),
+        }
     }
 
     /// R-COMPLETE: the mandatory fields that are empty or erased, in certificate order.
@@ -555,6 +583,7 @@ impl Document {
             } => {
                 self.require_created()?;
                 Self::require_institution(by, "issue the certificate")?;
+                self.ensure_not_revoked()?;
                 let sha256 = ContentHash::parse(&sha256)?;
                 let template_version =
                     ShortText::parse_field("templateVersion", &template_version)?;
@@ -584,6 +613,21 @@ impl Document {
                     template_version,
                     at,
                 }])
+            }
+            DocumentCommand::RevokeCertificate { reason, at } => {
+                self.require_created()?;
+                let reason = RevocationReason::parse(&reason)?;
+                // A retry (or a second click) returns what the first revocation did.
+                if self.revoked.is_some() {
+                    return Ok(vec![]);
+                }
+                if self.certificates.is_empty() {
+                    return Err(Refusal::rejected(
+                        "NOT_ISSUED",
+                        "no certificate of this document has been issued: nothing to revoke",
+                    ));
+                }
+                Ok(vec![DocumentEvent::CertificateRevoked { reason, at }])
             }
         }
     }
@@ -771,6 +815,9 @@ impl Aggregate for Document {
                 template_version,
                 at,
             }),
+            DocumentEvent::CertificateRevoked { reason, at } => {
+                self.revoked = Some(Revocation { reason, at })
+            }
         }
     }
 }

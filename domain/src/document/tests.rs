@@ -1456,6 +1456,45 @@ fn only_the_institution_issues_certificates_in_the_document_language() {
     assert_eq!(certificates[0].template_version.as_str(), "2026.1");
 }
 
+fn revoke(reason: &str) -> DocumentCommand {
+    DocumentCommand::RevokeCertificate {
+        reason: reason.into(),
+        at: now(),
+    }
+}
+
+#[test]
+fn an_issued_certificate_is_revoked_once_with_its_reason_and_never_issued_again() {
+    let issued = then(complete(), issue(Editor::Institution, DocumentLanguage::En));
+    let revoked = DocumentEvent::CertificateRevoked {
+        reason: RevocationReason::parse("Issued for the wrong person").unwrap(),
+        at: now(),
+    };
+    Given::with(())
+        .given(issued.clone())
+        .when(revoke("  Issued for the wrong person "))
+        .then_expect_events(vec![revoked.clone()]);
+    let mut given = issued;
+    given.push(revoked);
+    // A retry writes nothing and answers as the first did, whatever reason it gives.
+    assert!(events_of(given.clone(), revoke("another reason")).is_empty());
+    let document = replay(given.clone());
+    let revocation = document.revocation().expect("revoked");
+    assert_eq!(revocation.reason.as_str(), "Issued for the wrong person");
+    // Nothing is issued afterwards, not even the same bytes again.
+    let err = refusal(given, issue(Editor::Institution, DocumentLanguage::En));
+    assert_refused(&err, RefusalCode::Rejected, "CERTIFICATE_REVOKED");
+}
+
+#[test]
+fn a_certificate_never_issued_cannot_be_revoked_and_a_reason_is_required() {
+    let err = refusal(complete(), revoke("wrong person"));
+    assert_refused(&err, RefusalCode::Rejected, "NOT_ISSUED");
+    let issued = then(complete(), issue(Editor::Institution, DocumentLanguage::En));
+    let err = refusal(issued, revoke("   "));
+    assert_validation(&err, "reason", "REQUIRED");
+}
+
 #[test]
 fn the_document_is_english_by_default_and_the_institution_may_choose_latvian() {
     let set = |by| DocumentCommand::SetLanguage {

@@ -117,6 +117,25 @@ impl EuropassNumber {
         Ok(number)
     }
 
+    /// The number as a path segment of a link: `LV-2026-000123-2` (slashes would split it).
+    pub fn slug(&self) -> String {
+        self.to_string().replace('/', "-")
+    }
+
+    /// Reads a number as [`parse`](Self::parse) does, or in its link form
+    /// ([`slug`](Self::slug)): the verification page accepts both.
+    pub fn parse_slug_or_number(raw: &str) -> Result<Self, Refusal> {
+        let value = raw.trim();
+        if value.contains('/') {
+            return Self::parse(value);
+        }
+        let mut parts = value.splitn(3, '-');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(prefix), Some(year), Some(rest)) => Self::parse(&format!("{prefix}/{year}/{rest}")),
+            _ => Self::parse(value),
+        }
+    }
+
     pub fn prefix(&self) -> &str {
         &self.prefix
     }
@@ -216,6 +235,18 @@ fn check_character(payload: &str) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_link_form_reads_back_as_the_same_number() {
+        let number = EuropassNumber::new("LV", 2026, 123).unwrap();
+        assert_eq!(number.slug(), number.to_string().replace('/', "-"));
+        for form in [number.slug(), number.to_string(), number.slug().to_lowercase()] {
+            assert_eq!(EuropassNumber::parse_slug_or_number(&form).unwrap(), number);
+        }
+        let mistyped = number.slug().replace("000123", "000124");
+        assert!(EuropassNumber::parse_slug_or_number(&mistyped).is_err());
+        assert!(EuropassNumber::parse_slug_or_number("LV-2026").is_err());
+    }
 
     const ALPHABET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ/- ";
 

@@ -1,6 +1,6 @@
 //! Generated: the characters (less control characters) that some font embedded in the
 //! certificate covers, as inclusive ranges of code points. The test
-//! `the_domain_font_table_matches_the_certificate_fonts` (tests/tests/printable_text.rs) fails
+//! `the_domain_font_table_matches_the_certificate_fonts` (tests/tests/suite/printable_text.rs) fails
 //! when it no longer matches the fonts and writes the new table to `target/font_coverage.rs`.
 
 pub(super) const FONT_COVERAGE: &[(u32, u32)] = &[

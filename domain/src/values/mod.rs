@@ -14,6 +14,7 @@ mod photo;
 mod printable;
 mod project_number;
 mod text;
+mod verification_code;
 mod website;
 
 pub use client_mutation_id::ClientMutationId;
@@ -29,6 +30,7 @@ pub use printable::{fonts_cover, invisible, printable};
 pub use project_number::ProjectNumber;
 pub use text::{
     Address, ErasureReason, FreeText, InstitutionName, LongText, MediumText, NamePart, PersonName,
-    ProjectDescription, RejectionReason, ShortText,
+    ProjectDescription, RejectionReason, RevocationReason, ShortText,
 };
+pub use verification_code::VerificationCode;
 pub use website::Website;

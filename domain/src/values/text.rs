@@ -136,6 +136,14 @@ bounded_text!(
     1000
 );
 
+bounded_text!(
+    /// Why the NEC revoked an issued certificate (issue 23): shown on the public verification
+    /// page, so no personal data belong here.
+    RevocationReason,
+    "reason",
+    1000
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

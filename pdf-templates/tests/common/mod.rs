@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use pdf_templates::{
     CefrLevel, CertificateData, DocumentLanguage, Holder, HostOrganisation, Image, ImageFormat,
     LanguageSkill, LearningOutcomes, MobilityDescription, MobilityMode, SendingInstitution,
-    Signatory, Signatures,
+    Signatory, Signatures, Verification,
 };
 use std::path::PathBuf;
 use std::process::Command;
@@ -128,6 +128,10 @@ pub fn english() -> CertificateData {
                 stamp: None,
             },
         },
+        verification: Some(Verification {
+            url: "https://europass.example/verify/LV-2026-000123-2?code=7KQ2MX9D4T".into(),
+            code: "7KQ2M-X9D4T".into(),
+        }),
     }
 }
 

@@ -1,8 +1,8 @@
 //! SIGTERM, as containers and systemd send it: the server stops taking new connections,
 //! answers the request in flight, and exits with status 0.
 
-mod common;
-use common::{free_port, wait_healthy};
+
+use crate::common::{free_port, wait_healthy};
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -3,8 +3,8 @@
 //! event store and, after the projector caught up by itself, in the query tables, which equal
 //! a fresh replay.
 
-mod common;
-use common::{free_port, wait_healthy};
+
+use crate::common::{free_port, wait_healthy};
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

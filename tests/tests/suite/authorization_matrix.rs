@@ -323,7 +323,7 @@ fn rest_routes() -> Vec<(&'static str, Rest)> {
 }
 
 fn routes_in_startup() -> BTreeSet<String> {
-    let source = include_str!("../../api/src/startup.rs");
+    let source = include_str!("../../../api/src/startup.rs");
     let mut routes = BTreeSet::new();
     let mut rest = source;
     while let Some(at) = rest.find(".route(") {
@@ -514,7 +514,7 @@ async fn every_rest_endpoint_answers_each_relation_as_the_rules_decide() {
             assert_eq!(got, want, "{route} as {name}");
         }
     }
-    // `/files/{sha256}` is decided file by file in tests/tests/isolation.rs; here only that
+    // `/files/{sha256}` is decided file by file in tests/tests/suite/isolation.rs; here only that
     // an unknown or malformed hash is not found for everyone and needs a session.
     decided.insert("/files/{sha256}");
     for caller in callers {

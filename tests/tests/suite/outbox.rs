@@ -19,6 +19,11 @@ async fn without_smtp_the_registration_link_is_written_to_the_outbox() {
         mail_from: "Europass <noreply@europass.test>".into(),
         outbox_dir: outbox.clone(),
         esco_api_url: None,
+        edc_seal_key: None,
+        edc_seal_cert: None,
+        edc_issuer_name: commands::credentials::Issuer::default().name_en,
+        edc_issuer_name_lv: commands::credentials::Issuer::default().name_lv,
+        edc_issuer_registration: commands::credentials::Issuer::default().registration,
     };
     let app = Application::build(&config, Arc::new(ManualClock::new(t0())))
         .await

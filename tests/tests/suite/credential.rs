@@ -1,6 +1,6 @@
-//! Issue 23, first part: an issued certificate as a European Digital Credential, checked the
-//! way the EU checks them: pySHACL against the EDC application profile's shapes
-//! (tests/fixtures/edc; `.ci/run` makes the venv). A missing validator fails the test.
+//! Issue 23: an issued certificate as a sealed European Digital Credential, checked the way the
+//! EU checks them: pySHACL against the EDC application profile's shapes, and the seal with
+//! jwcrypto (tests/fixtures/edc; `.ci/run` makes the venv). A missing validator fails the test.
 
 use europass_tests::{spawn_app, TestApp};
 use serde_json::{json, Value};
@@ -30,6 +30,37 @@ fn assert_conforms(credential: &Value, label: &str) {
         output.status.success() && report.contains("conforms=True"),
         "{label} does not conform:\n{report}"
     );
+}
+
+fn python() -> std::path::PathBuf {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/edc-venv/bin/python");
+    assert!(python.exists(), "{} is missing (.ci/run makes it)", python.display());
+    python
+}
+
+/// The credential inside its seal.
+fn payload(sealed: &Value) -> Value {
+    serde_json::from_str(sealed["payload"].as_str().expect("a sealed credential")).unwrap()
+}
+
+/// Verifies the seal with jwcrypto; the verifier's one line on success, its reason otherwise.
+fn verify_seal(sealed: &Value) -> Result<String, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let file = std::env::temp_dir().join(format!("sealed-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(&file, sealed.to_string()).unwrap();
+    let output = std::process::Command::new(python())
+        .arg(root.join("tests/fixtures/edc/verify_seal.py"))
+        .arg(&file)
+        .output()
+        .expect("the seal verifier runs");
+    let _ = std::fs::remove_file(&file);
+    let said = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    if output.status.success() {
+        Ok(said)
+    } else {
+        Err(said)
+    }
 }
 
 async fn get_credential(app: &TestApp, session: &str, doc: &str) -> reqwest::Response {
@@ -83,9 +114,12 @@ async fn an_issued_certificate_is_a_conforming_credential_with_the_printed_value
     assert_eq!(answer.status(), 200);
     assert_eq!(
         answer.headers()["content-type"].to_str().unwrap(),
-        "application/ld+json"
+        "application/jose+json"
     );
-    let latvian: Value = answer.json().await.unwrap();
+    let sealed: Value = answer.json().await.unwrap();
+    let verified = verify_seal(&sealed).expect("the seal verifies");
+    assert!(verified.contains("development"), "{verified}");
+    let latvian = payload(&sealed);
     assert_conforms(&latvian, "the Latvian document");
     let subject = &latvian["credentialSubject"];
     assert_eq!(subject["familyName"], json!({"lv": "Bērziņa"}));
@@ -139,11 +173,13 @@ async fn an_issued_certificate_is_a_conforming_credential_with_the_printed_value
     .await
     .data();
     issue(&app, &session, &docs[1]).await;
-    let full: Value = get_credential(&app, &session, &docs[1])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let full: Value = payload(
+        &get_credential(&app, &session, &docs[1])
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
     assert_conforms(&full, "the English document with every section");
     let influences = full["credentialSubject"]["hasClaim"]["influences"]
         .as_array()
@@ -171,11 +207,24 @@ async fn a_credential_is_not_checked_trivially_and_an_erased_holder_has_none() {
     let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;
     app.complete_document(&session, &docs[0]).await;
     issue(&app, &session, &docs[0]).await;
-    let mut credential: Value = get_credential(&app, &session, &docs[0])
+    let sealed: Value = get_credential(&app, &session, &docs[0])
         .await
         .json()
         .await
         .unwrap();
+    // The seal can fail too: a changed payload, or a changed signature, does not verify.
+    let mut forged = sealed.clone();
+    let changed = sealed["payload"].as_str().unwrap().replace("Līga", "Anna");
+    assert_ne!(changed, sealed["payload"].as_str().unwrap());
+    forged["payload"] = json!(changed);
+    let why = verify_seal(&forged).expect_err("a changed payload verified");
+    assert!(why.contains("not verified"), "{why}");
+    let mut forged = sealed.clone();
+    let signature = forged["signatures"][0]["signature"].as_str().unwrap().to_string();
+    let flipped = if signature.starts_with('A') { "B" } else { "A" };
+    forged["signatures"][0]["signature"] = json!(format!("{flipped}{}", &signature[1..]));
+    assert!(verify_seal(&forged).is_err(), "a changed signature verified");
+    let mut credential = payload(&sealed);
     // The check can fail: without its issuer the credential does not conform.
     credential.as_object_mut().unwrap().remove("issuer");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
