@@ -43,13 +43,17 @@ impl ReadPort for ProjectedReads {
         &'a self,
         number: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Option<Uuid>>> {
-        Box::pin(projections::documents::document_by_number(&self.pool, number))
+        Box::pin(projections::documents::document_by_number(
+            &self.pool, number,
+        ))
     }
 
     fn documents_naming_file<'a>(
         &'a self,
         sha256: &'a str,
     ) -> BoxFuture<'a, anyhow::Result<Vec<Uuid>>> {
-        Box::pin(projections::documents::documents_naming_file(&self.pool, sha256))
+        Box::pin(projections::documents::documents_naming_file(
+            &self.pool, sha256,
+        ))
     }
 }

@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 mod cpu;
+mod credentials;
 mod pdf;
 mod portal;
 mod soak;
@@ -1007,7 +1008,7 @@ fn figures_wanted() -> anyhow::Result<impl Fn(u32) -> bool> {
     let only: Option<Vec<u32>> = match std::env::var("BENCH_FIGURES") {
         Ok(list) => Some(
             list.split(',')
-                .map(|n| n.trim().parse().context("BENCH_FIGURES: numbers 1-9"))
+                .map(|n| n.trim().parse().context("BENCH_FIGURES: numbers 1-10"))
                 .collect::<anyhow::Result<_>>()?,
         ),
         Err(_) => None,
@@ -1110,8 +1111,17 @@ async fn run(bench: &Bench) -> anyhow::Result<Vec<Row>> {
     if wanted(9) {
         portal::document_page(bench, &sessions, &mut rows).await?;
     }
+    if wanted(10) {
+        credentials::credentials(bench, &sessions, &mut rows).await?;
+    }
     // In the order (the phases run in another order).
-    rows.sort_by_key(|r| r.figure.split('.').next().unwrap_or("").to_string());
+    rows.sort_by_key(|r| {
+        r.figure
+            .split('.')
+            .next()
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
     Ok(rows)
 }
 

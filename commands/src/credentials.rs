@@ -20,6 +20,8 @@ use domain::Refusal;
 use eventstore::error::CommandError;
 use pdf_templates as pdf;
 use serde_json::{json, Value};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 /// The NEC as issuer: its names and its legal identifier (the registration number in the
@@ -82,6 +84,26 @@ pub async fn credential(
         )
     })?;
     let at = issued.at;
+    let key = (document_id, issued.sha256.to_string());
+    let now = services.clock.now();
+    let try_out = document.europass_number().is_some_and(|n| n.is_try_out());
+    let number = document
+        .europass_number()
+        .map(|n| n.slug())
+        .unwrap_or_default();
+    let file_name = format!("europass-mobility-{number}.credential.json");
+    let seals = services.seals.clone();
+    // Built once per issued certificate (its values never change); every export is still
+    // authorized, checked for erasure and revocation above, and sealed afresh.
+    if let Some(credential) = services.credentials.get(&key) {
+        let sealed = tokio::task::spawn_blocking(move || {
+            seals.for_credential(try_out)?.seal(&credential, now)
+        })
+        .await
+        .map_err(CommandError::failure)?
+        .map_err(CommandError::failure)?;
+        return Ok(SealedCredential { sealed, file_name });
+    }
     // The document as it was issued, so that the credential says what the PDF says even if
     // the document changed since (only a new download issues the changes).
     let then = services.store.documents.load_as_of(document_id, at).await?;
@@ -92,13 +114,8 @@ pub async fn credential(
         .map(|c| c.as_str().to_string());
     let programme = then.project().programme().cloned();
     let issuer = services.issuer.clone();
-    let seals = services.seals.clone();
     let renderer = services.renderer.clone();
-    let now = services.clock.now();
-    let file_name = format!(
-        "europass-mobility-{}.credential.json",
-        data.europass_number.replace('/', "-")
-    );
+    let built = services.credentials.clone();
     // Rendering the image and signing are CPU work (and the first development seal is made
     // here): off the async threads.
     let sealed = tokio::task::spawn_blocking(move || -> anyhow::Result<Value> {
@@ -114,13 +131,52 @@ pub async fn credential(
             first_page_png: &png,
             issuer: &issuer,
         });
-        let seal = seals.for_credential(data.is_try_out())?;
-        seal.seal(&credential.to_string(), now)
+        let credential: Arc<str> = credential.to_string().into();
+        built.put(key, credential.clone());
+        seals.for_credential(try_out)?.seal(&credential, now)
     })
     .await
     .map_err(CommandError::failure)?
     .map_err(CommandError::failure)?;
     Ok(SealedCredential { sealed, file_name })
+}
+
+/// The credentials built recently, by document and issued certificate (the PDF's SHA-256): a
+/// credential says what its certificate says, so it never changes once built. Bounded; the
+/// oldest entry goes first.
+#[derive(Default)]
+pub struct BuiltCredentials {
+    entries: Mutex<Built>,
+}
+
+/// A credential's key: the document and the SHA-256 of the certificate PDF it says.
+type Key = (Uuid, String);
+
+/// The credentials by key, and the keys oldest first.
+type Built = (HashMap<Key, Arc<str>>, VecDeque<Key>);
+
+/// How many built credentials one process keeps (about 150 KB each, with the image).
+const BUILT_CREDENTIALS: usize = 128;
+
+impl BuiltCredentials {
+    fn get(&self, key: &Key) -> Option<Arc<str>> {
+        self.entries.lock().ok()?.0.get(key).cloned()
+    }
+
+    fn put(&self, key: Key, credential: Arc<str>) {
+        let Ok(mut guard) = self.entries.lock() else {
+            return;
+        };
+        let (map, order) = &mut *guard;
+        if map.insert(key.clone(), credential).is_none() {
+            order.push_back(key);
+        }
+        while order.len() > BUILT_CREDENTIALS {
+            if let Some(oldest) = order.pop_front() {
+                map.remove(&oldest);
+            }
+        }
+    }
 }
 
 /// What the credential is made of.

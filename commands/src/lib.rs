@@ -28,8 +28,8 @@ pub mod seal;
 pub mod secrets;
 pub mod signatures;
 pub mod throttle;
-pub mod verification;
 pub mod tryout_purge;
+pub mod verification;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use eventstore::{CommandContext, CommandError, EventStore, Written};
@@ -59,6 +59,8 @@ pub struct Services {
     /// directory) are replaced from the configuration at start-up.
     pub issuer: Arc<credentials::Issuer>,
     pub seals: Arc<seal::Seals>,
+    /// Credentials built recently (see `credentials::BuiltCredentials`).
+    pub credentials: Arc<credentials::BuiltCredentials>,
 }
 
 impl Services {
@@ -81,6 +83,7 @@ impl Services {
             sessions: Arc::default(),
             read_port,
             issuer: Arc::default(),
+            credentials: Arc::default(),
             seals: Arc::new(seal::Seals::development_only(
                 &std::env::temp_dir().join("europass-development-seal"),
                 credentials::Issuer::default().name_en.as_str(),

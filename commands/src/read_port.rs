@@ -32,6 +32,8 @@ pub trait ReadPort: Send + Sync {
     ) -> BoxFuture<'a, anyhow::Result<Option<Uuid>>>;
 
     /// The documents whose state names a stored file with this SHA-256 (photo or PDF).
-    fn documents_naming_file<'a>(&'a self, sha256: &'a str)
-        -> BoxFuture<'a, anyhow::Result<Vec<Uuid>>>;
+    fn documents_naming_file<'a>(
+        &'a self,
+        sha256: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<Uuid>>>;
 }

@@ -72,7 +72,10 @@ impl Seal {
             .entries()
             .filter_map(|e| {
                 let name = e.object().nid().short_name().ok()?;
-                Some(format!("{name}={}", String::from_utf8_lossy(e.data().as_slice())))
+                Some(format!(
+                    "{name}={}",
+                    String::from_utf8_lossy(e.data().as_slice())
+                ))
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -184,9 +187,8 @@ impl Seals {
     ) -> anyhow::Result<Self> {
         let configured = match (key, cert) {
             (Some(key), Some(cert)) => {
-                let read = |p: &Path| {
-                    std::fs::read(p).with_context(|| format!("reading {}", p.display()))
-                };
+                let read =
+                    |p: &Path| std::fs::read(p).with_context(|| format!("reading {}", p.display()));
                 Some(Arc::new(Seal::from_pem(&read(key)?, &read(cert)?)?))
             }
             (None, None) => None,
@@ -229,7 +231,10 @@ impl Seals {
 
     /// The development seal: read from its file, or made and saved at the first use.
     pub fn development(&self) -> anyhow::Result<Arc<Seal>> {
-        let mut slot = self.development.lock().expect("the seal lock is never poisoned");
+        let mut slot = self
+            .development
+            .lock()
+            .expect("the seal lock is never poisoned");
         if let Some(seal) = slot.as_ref() {
             return Ok(seal.clone());
         }
@@ -403,7 +408,10 @@ mod tests {
         // Someone else's self-signed seal, even carried in x5c, is not this register's.
         let (_other_dir, other) = fresh_seals();
         let foreign = other.development().unwrap().seal("{}", Utc::now()).unwrap();
-        assert!(matches!(seals.verify(&foreign), Err(SealError::UnknownSeal)));
+        assert!(matches!(
+            seals.verify(&foreign),
+            Err(SealError::UnknownSeal)
+        ));
     }
 
     #[test]

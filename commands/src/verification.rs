@@ -197,7 +197,10 @@ async fn within_limit(services: &Services, client: Option<IpAddr>) -> Result<(),
     }
 }
 
-async fn status_of(services: &Services, document_id: Uuid) -> Result<CertificateStatus, CommandError> {
+async fn status_of(
+    services: &Services,
+    document_id: Uuid,
+) -> Result<CertificateStatus, CommandError> {
     let document = services.store.documents.load(document_id).await?;
     let Some(number) = document.europass_number() else {
         return Ok(CertificateStatus::Unknown);
@@ -231,7 +234,10 @@ async fn summary(
     then: &Document,
     issued_at: DateTime<Utc>,
 ) -> Result<Summary, CommandError> {
-    let number = then.europass_number().map(ToString::to_string).unwrap_or_default();
+    let number = then
+        .europass_number()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     let sending_institution = match then.institution_id() {
         Some(id) => services
             .store
@@ -255,7 +261,9 @@ async fn summary(
         DocumentLanguage::Lv => "lv",
     };
     Ok(Summary {
-        try_out: then.europass_number().is_some_and(EuropassNumber::is_try_out),
+        try_out: then
+            .europass_number()
+            .is_some_and(EuropassNumber::is_try_out),
         europass_number: number,
         issued_at,
         issuer: services.issuer.name_en.clone(),
@@ -273,7 +281,14 @@ async fn summary(
 
 /// The verification link of a document (for tests and the NEC's pages).
 pub fn link_of(services: &Services, document: &Document) -> Option<String> {
-    Some(verification(services, document.document_id()?, document.europass_number()?).url)
+    Some(
+        verification(
+            services,
+            document.document_id()?,
+            document.europass_number()?,
+        )
+        .url,
+    )
 }
 
 /// A country's name in both languages, for the verification page.

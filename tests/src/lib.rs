@@ -471,3 +471,29 @@ impl TestApp {
         );
     }
 }
+
+/// The QR code on a certificate's first page, read as a scanner would: the page rendered at
+/// 200 dpi (a common scanning resolution) by pdftoppm, decoded by zbarimg (poppler-utils and
+/// zbar-tools, installed by `.ci/run`; missing, the test fails).
+pub fn qr_link(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("certificate.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let rendered = std::process::Command::new("pdftoppm")
+        .args(["-r", "200", "-f", "1", "-l", "1", "-png", "-singlefile"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils) runs");
+    assert!(rendered.success());
+    let decoded = std::process::Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(dir.path().join("page.png"))
+        .output()
+        .expect("zbarimg (zbar-tools) runs");
+    assert!(decoded.status.success(), "no QR code on the first page");
+    String::from_utf8(decoded.stdout)
+        .unwrap()
+        .trim()
+        .to_string()
+}

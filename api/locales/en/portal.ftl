@@ -485,3 +485,5 @@ verify-development-seal = It is sealed with the register's development seal: a t
 verify-file-not-ours = Not a file the register issued.
 verify-file-not-ours-text = The file was changed, or it is not a Europass Mobility certificate or credential from this register.
 nav-verify = Verify a certificate
+download-credential = Download the sealed European Digital Credential (.json)
+verification-open = Check it as anyone would (the QR code's page)

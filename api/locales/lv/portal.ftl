@@ -489,3 +489,5 @@ verify-development-seal = Tie ir apzīmogoti ar reģistra izstrādes zīmogu: t�
 verify-file-not-ours = Šo datni reģistrs nav izsniedzis.
 verify-file-not-ours-text = Datne ir mainīta, vai tā nav šī reģistra Europass mobilitātes apliecinājums vai akreditācijas dati.
 nav-verify = Pārbaudīt apliecinājumu
+download-credential = Lejupielādēt apzīmogotos Eiropas digitālos akreditācijas datus (.json)
+verification-open = Pārbaudīt to, kā to redz ikviens (QR koda lapa)

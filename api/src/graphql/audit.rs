@@ -358,8 +358,10 @@ impl AuditMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The document whose certificate is revoked.")] document_id: ID,
-        #[graphql(desc = "Why (shown to anyone who verifies the certificate), at most 1000 \
-                          characters.")]
+        #[graphql(
+            desc = "Why (shown to anyone who verifies the certificate), at most 1000 \
+                          characters."
+        )]
         reason: String,
     ) -> ApiResult<bool> {
         mutate(ctx, async |c| {

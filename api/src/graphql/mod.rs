@@ -17,8 +17,8 @@ pub mod query_cost;
 mod reference;
 mod scalars;
 mod signature;
-pub mod verification;
 mod types;
+pub mod verification;
 
 pub use errors::{document_refusal, ApiError, ApiResult};
 

@@ -172,14 +172,9 @@ impl VerificationQuery {
         #[graphql(desc = "The verification code, e.g. `7KQ2M-X9D4T` (case and hyphens free).")]
         code: String,
     ) -> ApiResult<CertificateVerification> {
-        let status = verification::check(
-            &state(ctx).services,
-            &number,
-            &code,
-            request(ctx).client,
-        )
-        .await
-        .map_err(|e| fail(ctx, e))?;
+        let status = verification::check(&state(ctx).services, &number, &code, request(ctx).client)
+            .await
+            .map_err(|e| fail(ctx, e))?;
         Ok(status.into())
     }
 }

@@ -431,14 +431,15 @@ async fn history_page(
                     ("reason", revocation["reason"].as_str().unwrap_or_default().to_string().into()),
                 ]))
             }
-        } @else if !certificates.is_empty() && chrome.user.as_ref().is_some_and(|u| u.role == "nec") {
+        } @else if !certificates.is_empty() && chrome.user.as_ref().is_some_and(|u| u.role == "NEC") {
             h2 id="revoke" { (lang.t("revoke-title")) }
             p { (lang.t("revoke-intro")) }
             (revoke_form.summary(lang))
             form method="post" action=(format!("/nec/documents/{id}/revoke")) novalidate {
                 (csrf(&visit.csrf))
-                (Field::new("reason", lang.t("revoke-reason")).required().textarea(&revoke_form, lang))
-                (Field::new("confirm", lang.ta("revoke-confirm", &[("number", number.clone().into())])).checkbox(&revoke_form))
+                // Names (and so ids) of their own: the erasure form below has `reason` too.
+                (Field::new("revokeReason", lang.t("revoke-reason")).required().textarea(&revoke_form, lang))
+                (Field::new("revokeConfirm", lang.ta("revoke-confirm", &[("number", number.clone().into())])).checkbox(&revoke_form))
                 button.danger type="submit" { (lang.t("revoke-button")) }
             }
         }
@@ -550,8 +551,8 @@ pub async fn revoke(
         revoke: form,
         ..Forms::default()
     };
-    if posted.get("confirm").map(String::as_str) != Some("on") {
-        form.add(Some("confirm"), visit.lang.t("revoke-not-confirmed"));
+    if posted.get("revokeConfirm").map(String::as_str) != Some("on") {
+        form.add(Some("revokeConfirm"), visit.lang.t("revoke-not-confirmed"));
         return history_page(
             &portal,
             &visit,
@@ -562,7 +563,7 @@ pub async fn revoke(
         )
         .await;
     }
-    let reason = posted.get("reason").cloned().unwrap_or_default();
+    let reason = posted.get("revokeReason").cloned().unwrap_or_default();
     match portal
         .run::<Value>(&visit, REVOKE, json!({"id": id, "reason": reason}))
         .await
@@ -571,6 +572,12 @@ pub async fn revoke(
         Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
         Err(Failed::Errors(errors)) => {
             form.add_errors(visit.lang, &errors, &["reason"]);
+            // The API names its argument `reason`; this form's field is `revokeReason`.
+            for (field, _) in &mut form.errors {
+                if field.as_deref() == Some("reason") {
+                    *field = Some("revokeReason".into());
+                }
+            }
             history_page(
                 &portal,
                 &visit,

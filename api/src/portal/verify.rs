@@ -3,14 +3,14 @@
 //! the credential file on the page. Number and code go through the schema's
 //! `certificateVerification`; a file through the same check as `POST /verify` would.
 
+use super::account::refused_form;
 use super::form::{Field, FormState};
 use super::gql::errors_of;
-use super::Portal;
+use super::html_page;
 use super::i18n::Lang;
 use super::layout::{page, Chrome};
 use super::visit::Visit;
-use super::account::refused_form;
-use super::html_page;
+use super::Portal;
 use crate::graphql::verification::{CertificateVerification, FileVerification};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -193,7 +193,9 @@ fn outcome(lang: Lang, v: &Value) -> Markup {
 
 fn file_outcome(lang: Lang, check: &FileVerification) -> Markup {
     let kind = match check.kind {
-        Some(crate::graphql::verification::CertificateFileKind::Credential) => "verify-kind-credential",
+        Some(crate::graphql::verification::CertificateFileKind::Credential) => {
+            "verify-kind-credential"
+        }
         _ => "verify-kind-pdf",
     };
     match &check.certificate {
@@ -235,7 +237,12 @@ fn certificate_json(c: &CertificateVerification) -> Value {
     })
 }
 
-fn verify_page(visit: &Visit, form: &FormState, result: Option<Markup>, status: StatusCode) -> Response {
+fn verify_page(
+    visit: &Visit,
+    form: &FormState,
+    result: Option<Markup>,
+    status: StatusCode,
+) -> Response {
     let lang = visit.lang;
     let chrome = Chrome::anonymous(visit);
     let body = html! {

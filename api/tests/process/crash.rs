@@ -3,7 +3,6 @@
 //! event store and, after the projector caught up by itself, in the query tables, which equal
 //! a fresh replay.
 
-
 use crate::common::{free_port, wait_healthy};
 
 use std::process::{Child, Command, Stdio};

@@ -8,7 +8,6 @@
 //! cluster on a free port (`initdb`, `pg_ctl`; run as `postgres` through `runuser` when the
 //! test runs as root) and removes it at the end, also when the test fails.
 
-
 use crate::common::{free_port, wait_healthy};
 
 use std::path::{Path, PathBuf};

@@ -4,7 +4,6 @@
 //! nothing acknowledged is lost; a session's writes on one replica are read on another; and
 //! the query tables equal a fresh replay.
 
-
 use crate::common::{free_port, gql, wait_for_mail, wait_healthy, word_after};
 
 use serde_json::{json, Value};

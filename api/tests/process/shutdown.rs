@@ -1,7 +1,6 @@
 //! SIGTERM, as containers and systemd send it: the server stops taking new connections,
 //! answers the request in flight, and exits with status 0.
 
-
 use crate::common::{free_port, wait_healthy};
 
 use std::process::{Command, Stdio};

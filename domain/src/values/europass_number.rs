@@ -131,7 +131,9 @@ impl EuropassNumber {
         }
         let mut parts = value.splitn(3, '-');
         match (parts.next(), parts.next(), parts.next()) {
-            (Some(prefix), Some(year), Some(rest)) => Self::parse(&format!("{prefix}/{year}/{rest}")),
+            (Some(prefix), Some(year), Some(rest)) => {
+                Self::parse(&format!("{prefix}/{year}/{rest}"))
+            }
             _ => Self::parse(value),
         }
     }
@@ -240,7 +242,11 @@ mod tests {
     fn the_link_form_reads_back_as_the_same_number() {
         let number = EuropassNumber::new("LV", 2026, 123).unwrap();
         assert_eq!(number.slug(), number.to_string().replace('/', "-"));
-        for form in [number.slug(), number.to_string(), number.slug().to_lowercase()] {
+        for form in [
+            number.slug(),
+            number.to_string(),
+            number.slug().to_lowercase(),
+        ] {
             assert_eq!(EuropassNumber::parse_slug_or_number(&form).unwrap(), number);
         }
         let mistyped = number.slug().replace("000123", "000124");

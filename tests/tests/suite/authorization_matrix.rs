@@ -27,6 +27,8 @@ fn matrix() -> Vec<(&'static str, Who, String)> {
         ("requestPasswordReset", Public, "mutation { requestPasswordReset(email: \"nobody@skola.lv\") }".into()),
         ("resetPassword", Public, "mutation { resetPassword(token: \"x\", newPassword: \"a long new password\") }".into()),
         ("referenceData", Public, "{ referenceData { version } }".into()),
+        // Issue 23: anyone holding a certificate checks it; the code is the proof, not a login.
+        ("certificateVerification", Public, "{ certificateVerification(number: \"LV-2026-000001-0\", code: \"ABCDEFGHJK\") { status } }".into()),
         ("changePassword", AnyLoggedIn, "mutation { changePassword(currentPassword: \"wrong\", newPassword: \"a long new password\") }".into()),
         ("me", AnyLoggedIn, "{ me { role } }".into()),
         ("session", AnyLoggedIn, "{ session { secondsLeft } }".into()),
@@ -52,6 +54,8 @@ fn matrix() -> Vec<(&'static str, Who, String)> {
         ("grantParticipantAccessToGroup", AnyLoggedIn, format!("mutation {{ grantParticipantAccessToGroup(documentIds: [\"{X}\"]) }}")),
         ("lockParticipantAccess", AnyLoggedIn, format!("mutation {{ lockParticipantAccess(documentIds: [\"{X}\"], from: \"2026-11-02T09:00:00Z\") }}")),
         ("unlockParticipantAccess", AnyLoggedIn, format!("mutation {{ unlockParticipantAccess(documentIds: [\"{X}\"]) }}")),
+        // Decided per document: NEC staff only (`domain::authorization`, RevokeCertificate).
+        ("revokeCertificate", AnyLoggedIn, format!("mutation {{ revokeCertificate(documentId: \"{X}\", reason: \"r\") }}")),
         ("eraseParticipantData", AnyLoggedIn, format!("mutation {{ eraseParticipantData(documentId: \"{X}\", reason: \"r\") }}")),
         ("signatures", AnyLoggedIn, "{ signatures { name } }".into()),
         ("signatureUpload", AnyLoggedIn, format!("{{ signatureUpload(uploadId: \"{X}\") {{ id }} }}")),
@@ -296,6 +300,11 @@ fn rest_routes() -> Vec<(&'static str, Rest)> {
         ("/nec/documents/{id}/history", Rest::Page),
         ("/nec/documents/{id}/verify", Rest::Page),
         ("/nec/documents/{id}/erase", Rest::Page),
+        ("/nec/documents/{id}/revoke", Rest::Page),
+        // Issue 23: the public verification page (number and code, or a file): no login.
+        ("/verify", Rest::Public),
+        ("/verify/{number}", Rest::Public),
+        ("/verify/file", Rest::Public),
         ("/nec/mobilities/{id}/approve", Rest::Page),
         ("/nec/mobilities/{id}/reject", Rest::Page),
         ("/graphiql", Rest::Public),

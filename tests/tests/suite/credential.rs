@@ -34,7 +34,11 @@ fn assert_conforms(credential: &Value, label: &str) {
 
 fn python() -> std::path::PathBuf {
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/edc-venv/bin/python");
-    assert!(python.exists(), "{} is missing (.ci/run makes it)", python.display());
+    assert!(
+        python.exists(),
+        "{} is missing (.ci/run makes it)",
+        python.display()
+    );
     python
 }
 
@@ -220,10 +224,16 @@ async fn a_credential_is_not_checked_trivially_and_an_erased_holder_has_none() {
     let why = verify_seal(&forged).expect_err("a changed payload verified");
     assert!(why.contains("not verified"), "{why}");
     let mut forged = sealed.clone();
-    let signature = forged["signatures"][0]["signature"].as_str().unwrap().to_string();
+    let signature = forged["signatures"][0]["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let flipped = if signature.starts_with('A') { "B" } else { "A" };
     forged["signatures"][0]["signature"] = json!(format!("{flipped}{}", &signature[1..]));
-    assert!(verify_seal(&forged).is_err(), "a changed signature verified");
+    assert!(
+        verify_seal(&forged).is_err(),
+        "a changed signature verified"
+    );
     let mut credential = payload(&sealed);
     // The check can fail: without its issuer the credential does not conform.
     credential.as_object_mut().unwrap().remove("issuer");

@@ -272,6 +272,18 @@ async fn a_whole_walk(language: &str) {
         text.contains("Bērziņa"),
         "the holder's name in the PDF: {text}"
     );
+    // Issue 23: the QR code on the downloaded certificate opens the public verification page,
+    // which anyone reads without logging in (a fresh browser session would do; this one
+    // shows it is the same page for a logged-in person).
+    let link = europass_tests::qr_link(&pdf);
+    assert!(link.starts_with(&app.address), "{link}");
+    browser.goto(&link).await;
+    browser
+        .wait_for_text(if english { "Authentic" } else { "Autentisks" }, WAIT)
+        .await;
+    let page = browser.page_text().await;
+    assert!(page.contains("Līga Bērziņa"), "{page}");
+    check_page(&browser, if english { "verify" } else { "verify-lv" }).await;
     if english {
         browser.goto(&format!("{}/", app.address)).await;
         check_page(&browser, "home").await;

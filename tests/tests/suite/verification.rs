@@ -5,7 +5,7 @@
 
 use domain::values::{EuropassNumber, VerificationCode};
 use europass_tests::portal::Visitor;
-use europass_tests::{spawn_app, TestApp};
+use europass_tests::{qr_link, spawn_app, TestApp};
 use serde_json::{json, Value};
 use std::process::Command;
 
@@ -16,29 +16,6 @@ async fn download(app: &TestApp, session: &str, doc: &str, file: &str) -> reqwes
         .send()
         .await
         .unwrap()
-}
-
-/// The QR code on the first page, as a phone's camera would read it: the page rendered at
-/// 150 dpi by pdftoppm, decoded by zbarimg.
-fn qr_link(pdf: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("certificate.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let prefix = dir.path().join("page");
-    let rendered = Command::new("pdftoppm")
-        .args(["-r", "150", "-f", "1", "-l", "1", "-png", "-singlefile"])
-        .arg(&file)
-        .arg(&prefix)
-        .status()
-        .expect("pdftoppm (poppler-utils) runs: .ci/run installs it");
-    assert!(rendered.success());
-    let decoded = Command::new("zbarimg")
-        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"])
-        .arg(dir.path().join("page.png"))
-        .output()
-        .expect("zbarimg (zbar-tools) runs: .ci/run installs it");
-    assert!(decoded.status.success(), "no QR code found on the first page");
-    String::from_utf8(decoded.stdout).unwrap().trim().to_string()
 }
 
 async fn verify_gql(app: &TestApp, number: &str, code: &str) -> Value {
@@ -70,7 +47,10 @@ async fn the_qr_code_opens_the_page_that_tells_issued_revoked_erased_and_made_up
     let link = qr_link(&pdf);
     let prefix = format!("{}/verify/", app.address);
     assert!(link.starts_with(&prefix), "{link}");
-    assert!(link.ends_with(&format!("?code={}", code_of(&docs[0]))), "{link}");
+    assert!(
+        link.ends_with(&format!("?code={}", code_of(&docs[0]))),
+        "{link}"
+    );
     // The printed code is the link's, in two groups.
     let text = pdf_text(&pdf);
     let code = VerificationCode::of_document(docs[0].parse().unwrap());
@@ -85,7 +65,9 @@ async fn the_qr_code_opens_the_page_that_tells_issued_revoked_erased_and_made_up
     assert!(body.contains("Līga Bērziņa"), "{body}");
     assert!(body.contains("Germany"), "{body}");
     let number = link[prefix.len()..].split('?').next().unwrap().to_string();
-    let printed = EuropassNumber::parse_slug_or_number(&number).unwrap().to_string();
+    let printed = EuropassNumber::parse_slug_or_number(&number)
+        .unwrap()
+        .to_string();
     assert!(body.contains(&printed), "{body}");
 
     // Made up: the right number with another code, a code of a document never issued, and
@@ -107,7 +89,9 @@ async fn the_qr_code_opens_the_page_that_tells_issued_revoked_erased_and_made_up
         .as_str()
         .unwrap()
         .to_string();
-    let made_up = EuropassNumber::new("LV", 2031, 999_999).unwrap().to_string();
+    let made_up = EuropassNumber::new("LV", 2031, 999_999)
+        .unwrap()
+        .to_string();
     for (n, c) in [
         (never_issued_number.as_str(), code_of(&docs[1])),
         (made_up.as_str(), "ABCDEFGHJK".to_string()),
@@ -153,7 +137,11 @@ async fn the_qr_code_opens_the_page_that_tells_issued_revoked_erased_and_made_up
         assert!(again.text().await.unwrap().contains("CERTIFICATE_REVOKED"));
     }
     app.projected().await;
-    assert_eq!(app.event_count().await, events, "a refused issue writes nothing");
+    assert_eq!(
+        app.event_count().await,
+        events,
+        "a refused issue writes nothing"
+    );
     let history = app
         .gql_as(
             &nec,
@@ -189,7 +177,10 @@ async fn the_qr_code_opens_the_page_that_tells_issued_revoked_erased_and_made_up
     // In Latvian too.
     let mut latvian = Visitor::new(&app).speaking("lv");
     let page = latvian.get(&format!("/verify/{number}?code=x")).await;
-    assert_eq!(page.status, 422, "a code of the wrong shape names the field");
+    assert_eq!(
+        page.status, 422,
+        "a code of the wrong shape names the field"
+    );
     assert!(page.text().contains("Pārbaudes kods"), "{}", page.text());
 }
 
@@ -226,7 +217,9 @@ async fn a_dropped_file_is_one_the_register_issued_only_byte_for_byte_or_under_i
     let mut anyone = Visitor::new(&app);
     anyone.get("/verify").await;
 
-    let page = anyone.post_file("/verify/file", "file", "c.pdf", &pdf).await;
+    let page = anyone
+        .post_file("/verify/file", "file", "c.pdf", &pdf)
+        .await;
     assert_eq!(page.status, 200);
     assert!(page.text().contains("exactly the one"), "{}", page.text());
     assert!(page.text().contains("Authentic"), "{}", page.text());
@@ -234,20 +227,41 @@ async fn a_dropped_file_is_one_the_register_issued_only_byte_for_byte_or_under_i
     let mut changed = pdf.clone();
     let at = changed.len() / 2;
     changed[at] ^= 1;
-    let page = anyone.post_file("/verify/file", "file", "c.pdf", &changed).await;
-    assert!(page.text().contains("Not a file the register issued"), "{}", page.text());
+    let page = anyone
+        .post_file("/verify/file", "file", "c.pdf", &changed)
+        .await;
+    assert!(
+        page.text().contains("Not a file the register issued"),
+        "{}",
+        page.text()
+    );
 
-    let page = anyone.post_file("/verify/file", "file", "c.json", &sealed).await;
-    assert!(page.text().contains("carries the register"), "{}", page.text());
+    let page = anyone
+        .post_file("/verify/file", "file", "c.json", &sealed)
+        .await;
+    assert!(
+        page.text().contains("carries the register"),
+        "{}",
+        page.text()
+    );
     assert!(page.text().contains("development seal"), "{}", page.text());
 
     let mut forged: Value = serde_json::from_slice(&sealed).unwrap();
     let payload = forged["payload"].as_str().unwrap().replace("Līga", "Anna");
     forged["payload"] = json!(payload);
     let page = anyone
-        .post_file("/verify/file", "file", "c.json", forged.to_string().as_bytes())
+        .post_file(
+            "/verify/file",
+            "file",
+            "c.json",
+            forged.to_string().as_bytes(),
+        )
         .await;
-    assert!(page.text().contains("Not a file the register issued"), "{}", page.text());
+    assert!(
+        page.text().contains("Not a file the register issued"),
+        "{}",
+        page.text()
+    );
 
     // Without the form's CSRF field nothing is checked.
     let page = anyone.post_raw("/verify/file", &[("file", "x")], &[]).await;
@@ -276,5 +290,86 @@ async fn checks_are_limited_per_client_address() {
             json!({"n": made_up}),
         )
         .await;
-    assert_eq!(answer.error()["extensions"]["field"], "code", "{:?}", answer.body);
+    assert_eq!(
+        answer.error()["extensions"]["field"],
+        "code",
+        "{:?}",
+        answer.body
+    );
+}
+
+#[tokio::test]
+async fn nec_staff_revoke_from_the_history_page_with_a_reason_and_a_confirmation() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;
+    app.complete_document(&session, &docs[0]).await;
+    assert_eq!(
+        download(&app, &session, &docs[0], "certificate.pdf")
+            .await
+            .status(),
+        200
+    );
+    let password = app.nec_account("nora@nec.lv").await;
+    let mut nec = Visitor::new(&app).speaking("en");
+    nec.get("/login").await;
+    nec.post(
+        "/login",
+        &[
+            ("email", "nora@nec.lv"),
+            ("password", &password),
+            ("next", "/"),
+        ],
+    )
+    .await;
+    let history = format!("/nec/documents/{}/history", docs[0]);
+    let page = nec.get(&history).await;
+    assert!(
+        page.text().contains("Revoke the certificate"),
+        "{}",
+        page.text()
+    );
+    assert!(
+        page.text().contains("/verify/"),
+        "the verification link is shown"
+    );
+    let revoke = format!("/nec/documents/{}/revoke", docs[0]);
+    app.projected().await;
+    let events = app.event_count().await;
+    let unconfirmed = nec.post(&revoke, &[("revokeReason", "Wrong person")]).await;
+    assert_eq!(unconfirmed.status, 422);
+    assert!(
+        unconfirmed.text().contains("Tick the confirmation"),
+        "{}",
+        unconfirmed.text()
+    );
+    let no_reason = nec
+        .post(&revoke, &[("reason", " "), ("confirm", "on")])
+        .await;
+    assert_eq!(no_reason.status, 422);
+    app.projected().await;
+    assert_eq!(app.event_count().await, events, "nothing revoked yet");
+    let done = nec
+        .post(
+            &revoke,
+            &[("revokeReason", "Wrong person"), ("revokeConfirm", "on")],
+        )
+        .await;
+    assert!(done.text().contains("has been revoked"), "{}", done.text());
+    assert!(done.text().contains("Wrong person"), "{}", done.text());
+    assert!(
+        !done.text().contains("Revoke the certificate"),
+        "revoked once"
+    );
+    // The institution's document page shows the revocation instead of the downloads.
+    let doc = app
+        .gql_as(
+            &session,
+            "query($id: ID!) { document(id: $id) { revocation { reason } verificationUrl } }",
+            json!({"id": docs[0]}),
+        )
+        .await;
+    assert_eq!(
+        doc.data()["document"]["revocation"]["reason"],
+        "Wrong person"
+    );
 }

@@ -1074,6 +1074,7 @@ async fn every_form_route_refuses_a_post_without_its_csrf_field_and_writes_nothi
         format!("/signatures/uploads/{x}/activate"),
         format!("/signatures/{x}/remove"),
         format!("/nec/documents/{doc}/erase"),
+        format!("/nec/documents/{doc}/revoke"),
         format!("/nec/mobilities/{mobility}/approve"),
         format!("/nec/mobilities/{mobility}/reject"),
     ];
@@ -1087,6 +1088,7 @@ async fn every_form_route_refuses_a_post_without_its_csrf_field_and_writes_nothi
     for route in [
         format!("/documents/{doc}/photo/upload"),
         "/signatures/upload".to_string(),
+        "/verify/file".to_string(),
     ] {
         let page = school.post_raw(&route, &[("photo", "x")], &[]).await;
         assert!(

@@ -40,7 +40,7 @@ use sections::section_fields;
 
 pub const DOCUMENT: &str = "query Document($id: ID!, $language: Language) { \
   document(id: $id) { id europassNumber mobilityId language holderName complete \
-    signatureChoices { kind mode signatureId } hostFirstLoginAt \
+    signatureChoices { kind mode signatureId } hostFirstLoginAt verificationUrl revocation { revokedAt reason } \
     participantAccess { email lockedFrom lockedNow } \
     missingFields(language: $language) { section field label sectionLabel } \
     personalData { surname firstName dateOfBirth nationality address email photoSha256 } \
@@ -103,6 +103,18 @@ struct Doc {
     participant_access: Option<ParticipantAccess>,
     signature_choices: Vec<crate::portal::document_signatures::BoxChoice>,
     host_first_login_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Issue 23: set once a certificate was issued (institution and NEC only).
+    #[serde(default)]
+    verification_url: Option<String>,
+    #[serde(default)]
+    revocation: Option<Revocation>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Revocation {
+    revoked_at: chrono::DateTime<chrono::Utc>,
+    reason: String,
 }
 
 #[derive(Deserialize)]
@@ -328,8 +340,17 @@ async fn render(
             h2 id="completeness" { (lang.t("completeness")) }
             @if doc.complete {
                 p { span.badge.complete { (lang.t("complete")) } }
-                @if may_download {
+                @if let Some(revocation) = &doc.revocation {
+                    p.warning role="status" { (lang.ta("revoked-on", &[("date", lang.date_time(revocation.revoked_at).into()), ("reason", revocation.reason.clone().into())])) }
+                } @else if may_download {
                     p { a.button href=(format!("/documents/{}/certificate.pdf", doc.id)) download { (lang.t("download-pdf")) } }
+                    @if let Some(url) = &doc.verification_url {
+                        // Issued before: its sealed digital credential, and the public check.
+                        p {
+                            a href=(format!("/documents/{}/credential.json", doc.id)) download { (lang.t("download-credential")) }
+                            " · " a href=(url) { (lang.t("verification-open")) }
+                        }
+                    }
                     // What the download will print, before it is issued (and recorded).
                     figure.preview {
                         a href=(format!("/documents/{}/certificate-preview.png", doc.id)) {
