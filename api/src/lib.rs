@@ -9,6 +9,7 @@
 //! one for file routes (`files::serve`).
 
 pub mod config;
+pub mod esco_skills;
 pub mod files;
 pub mod graphiql;
 pub mod graphql;

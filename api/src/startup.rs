@@ -107,6 +107,7 @@ impl Application {
             Some(url) => Arc::new(::esco::EscoWebApi::new(url.clone())?),
             None => Arc::new(::esco::LocalEsco::new(pool.clone())),
         };
+        services.esco_skills = Some(Arc::new(crate::esco_skills::EscoSkillsOver(esco.clone())));
         let projector = Projector::new(pool.clone(), projections::all_projections());
         // One replica leads each projection and the purge; the others follow (R-PROJ).
         let mut roles = projector.roles();

@@ -113,6 +113,7 @@ pub async fn credential(
         .country()
         .map(|c| c.as_str().to_string());
     let programme = then.project().programme().cloned();
+    let esco = esco_skills(services, &data).await;
     let issuer = services.issuer.clone();
     let renderer = services.renderer.clone();
     let built = services.credentials.clone();
@@ -128,6 +129,7 @@ pub async fn credential(
             issued_at: at,
             host_country: host_country.as_deref(),
             programme: programme.as_ref(),
+            esco_skills: &esco,
             first_page_png: &png,
             issuer: &issuer,
         });
@@ -139,6 +141,36 @@ pub async fn credential(
     .map_err(CommandError::failure)?
     .map_err(CommandError::failure)?;
     Ok(SealedCredential { sealed, file_name })
+}
+
+/// The ESCO skills the certificate's learning outcomes name, line by line.
+async fn esco_skills(services: &Services, data: &pdf::CertificateData) -> Vec<(String, String)> {
+    let Some(esco) = &services.esco_skills else {
+        return vec![];
+    };
+    let o = &data.outcomes;
+    let texts = [
+        Some(o.activities.as_str()),
+        o.job_related_skills.as_deref(),
+        o.digital_skills.as_deref(),
+        o.organisational_skills.as_deref(),
+        o.communication_skills.as_deref(),
+        o.other_skills.as_deref(),
+    ];
+    let mut found = vec![];
+    for line in crate::esco_skills::candidate_lines(texts.into_iter().flatten()) {
+        match esco.skill(line, data.language.code()).await {
+            Ok(Some(uri)) => found.push((uri, line.to_string())),
+            Ok(None) => {}
+            // The references are a help to readers; an unreachable ESCO service must not
+            // stop the credential.
+            Err(error) => {
+                tracing::warn!(%error, "ESCO skills not looked up for a credential");
+                break;
+            }
+        }
+    }
+    found
 }
 
 /// The credentials built recently, by document and issued certificate (the PDF's SHA-256): a
@@ -188,6 +220,8 @@ pub struct Input<'a> {
     pub host_country: Option<&'a str>,
     /// The programme as the register labels it, in both languages.
     pub programme: Option<&'a OwnedLabel>,
+    /// The ESCO skills the learning outcomes name: (URI, the line that names it).
+    pub esco_skills: &'a [(String, String)],
     pub first_page_png: &'a [u8],
     pub issuer: &'a Issuer,
 }
@@ -304,6 +338,20 @@ pub fn build(input: &Input) -> Value {
         outcomes.communication_skills.as_deref(),
         outcomes.other_skills.as_deref(),
     ];
+    // A line that is exactly an ESCO skill's label links that skill (issue 23).
+    let learning_outcome = |node: String, value: &str| {
+        let mut outcome = json!({"id": node, "type": "LearningOutcome", "title": text(value)});
+        let related: Vec<Value> = input
+            .esco_skills
+            .iter()
+            .filter(|(_, label)| value.lines().any(|l| l.trim() == label))
+            .map(|(uri, label)| json!({"id": uri, "type": "Concept", "prefLabel": text(label)}))
+            .collect();
+        if !related.is_empty() {
+            outcome["relatedESCOSkill"] = Value::Array(related);
+        }
+        outcome
+    };
     for value in skills
         .into_iter()
         .flatten()
@@ -319,11 +367,7 @@ pub fn build(input: &Input) -> Value {
                 "id": id("learningAchievementSpec", n),
                 "type": "LearningAchievementSpecification",
                 "title": text(first_line(value)),
-                "learningOutcome": {
-                    "id": id("learningOutcome", n),
-                    "type": "LearningOutcome",
-                    "title": text(value),
-                },
+                "learningOutcome": learning_outcome(id("learningOutcome", n), value),
             },
         }));
     }

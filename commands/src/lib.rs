@@ -18,6 +18,7 @@ pub mod clock;
 pub mod credentials;
 pub mod documents;
 pub mod erasure;
+pub mod esco_skills;
 pub mod files;
 pub mod institutions;
 pub mod mailer;
@@ -61,6 +62,8 @@ pub struct Services {
     pub seals: Arc<seal::Seals>,
     /// Credentials built recently (see `credentials::BuiltCredentials`).
     pub credentials: Arc<credentials::BuiltCredentials>,
+    /// The ESCO skills learning outcomes name (see [`esco_skills`]); none: no references.
+    pub esco_skills: Option<Arc<dyn esco_skills::EscoSkills>>,
 }
 
 impl Services {
@@ -84,6 +87,7 @@ impl Services {
             read_port,
             issuer: Arc::default(),
             credentials: Arc::default(),
+            esco_skills: None,
             seals: Arc::new(seal::Seals::development_only(
                 &std::env::temp_dir().join("europass-development-seal"),
                 credentials::Issuer::default().name_en.as_str(),

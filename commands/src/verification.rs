@@ -53,7 +53,8 @@ pub enum CertificateStatus {
 pub struct Summary {
     pub europass_number: String,
     pub issued_at: DateTime<Utc>,
-    pub issuer: String,
+    /// The issuer (the NEC) as the credentials name it.
+    pub issuer: crate::credentials::Issuer,
     pub sending_institution: String,
     /// The host country, ISO 3166-1 alpha-2, and its name in both languages.
     pub host_country: Option<String>,
@@ -266,7 +267,7 @@ async fn summary(
             .is_some_and(EuropassNumber::is_try_out),
         europass_number: number,
         issued_at,
-        issuer: services.issuer.name_en.clone(),
+        issuer: (*services.issuer).clone(),
         sending_institution,
         host_country: then
             .host_organisation()

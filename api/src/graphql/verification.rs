@@ -30,8 +30,9 @@ pub struct CertificateVerification {
     pub europass_number: Option<String>,
     /// When the certificate (its latest issue) was issued.
     pub issued_at: Option<DateTime<Utc>>,
-    /// Who issues Europass Mobility certificates: the National Europass Centre.
-    pub issuer: Option<String>,
+    /// Who issues Europass Mobility certificates, the National Europass Centre: its
+    /// registration number as `code`, its name in both languages.
+    pub issuer: Option<Labelled>,
     /// The sending institution, as printed.
     pub sending_institution: Option<String>,
     pub host_country: Option<Labelled>,
@@ -67,7 +68,11 @@ impl From<CertificateStatus> for CertificateVerification {
         let of = |status, s: Summary| Self {
             europass_number: Some(s.europass_number),
             issued_at: Some(s.issued_at),
-            issuer: Some(s.issuer),
+            issuer: Some(Labelled {
+                code: s.issuer.registration,
+                en: s.issuer.name_en,
+                lv: s.issuer.name_lv,
+            }),
             sending_institution: Some(s.sending_institution),
             host_country: s.host_country.map(|code| {
                 let (en, lv) = verification::country_label(&code).unwrap_or(("", ""));

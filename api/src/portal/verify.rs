@@ -20,7 +20,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-pub const VERIFY: &str = "query Verify($number: String!, $code: String!) { certificateVerification(number: $number, code: $code) { status europassNumber issuedAt issuer sendingInstitution hostCountry { code en lv } startDate endDate holderName tryOut language revokedAt revocationReason } }";
+pub const VERIFY: &str = "query Verify($number: String!, $code: String!) { certificateVerification(number: $number, code: $code) { status europassNumber issuedAt issuer { code en lv } sendingInstitution hostCountry { code en lv } startDate endDate holderName tryOut language revokedAt revocationReason } }";
 
 /// A certificate PDF is a few hundred kilobytes, a credential with its image about as much.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -141,16 +141,19 @@ fn outcome(lang: Lang, v: &Value) -> Markup {
             .map(|t| lang.date(t.date_naive()))
             .unwrap_or_default()
     };
-    let country = v["hostCountry"][if lang == Lang::Lv { "lv" } else { "en" }]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let in_language = |key: &str| {
+        v[key][if lang == Lang::Lv { "lv" } else { "en" }]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let country = in_language("hostCountry");
     let details = html! {
         dl.facts {
             dt { (lang.t("verify-number")) } dd { (text("europassNumber")) }
             dt { (lang.t("verify-holder")) } dd { (text("holderName")) }
             dt { (lang.t("verify-issued")) } dd { (moment("issuedAt")) }
-            dt { (lang.t("verify-issuer")) } dd { (text("issuer")) }
+            dt { (lang.t("verify-issuer")) } dd { (in_language("issuer")) }
             dt { (lang.t("verify-sending")) } dd { (text("sendingInstitution")) }
             dt { (lang.t("verify-host-country")) } dd { (country) }
             dt { (lang.t("verify-period")) } dd { (date("startDate")) " – " (date("endDate")) }
@@ -225,7 +228,7 @@ fn certificate_json(c: &CertificateVerification) -> Value {
         "status": match c.status { Issued => "ISSUED", Revoked => "REVOKED", Erased => "ERASED", Unknown => "UNKNOWN" },
         "europassNumber": c.europass_number,
         "issuedAt": c.issued_at.map(|t| t.to_rfc3339()),
-        "issuer": c.issuer,
+        "issuer": c.issuer.as_ref().map(|i| json!({"code": i.code, "en": i.en, "lv": i.lv})),
         "sendingInstitution": c.sending_institution,
         "hostCountry": c.host_country.as_ref().map(|h| json!({"code": h.code, "en": h.en, "lv": h.lv})),
         "startDate": c.start_date.as_ref().map(|d| d.0.to_string()),

@@ -153,12 +153,20 @@ async fn an_issued_certificate_is_a_conforming_credential_with_the_printed_value
     assert!(png.starts_with(b"\x89PNG"));
 
     // An English document with every optional section full.
+    esco::import_dir(
+        &app.pool,
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/esco")),
+    )
+    .await
+    .expect("the ESCO fixture imports");
     app.complete_document(&session, &docs[1]).await;
     app.save_section(
         &session,
         "saveLearningOutcomes",
         &docs[1],
         json!({
+            // A skill added from ESCO ("add text" puts its label on a line of its own).
+            "jobRelatedSkills": "Metināšana\nuse welding equipment",
             "digitalSkills": "Spreadsheets",
             "organisationalSkills": "Planning own work",
             "communicationSkills": "Team work in German",
@@ -189,6 +197,22 @@ async fn an_issued_certificate_is_a_conforming_credential_with_the_printed_value
         .as_array()
         .unwrap();
     assert_eq!(influences.len(), 7, "six outcome fields and one language");
+    let job = influences
+        .iter()
+        .find(|a| {
+            a["specifiedBy"]["learningOutcome"]["title"]["en"]
+                .as_str()
+                .is_some_and(|t| t.contains("use welding equipment"))
+        })
+        .expect("the job-related skills");
+    assert_eq!(
+        job["specifiedBy"]["learningOutcome"]["relatedESCOSkill"],
+        json!([{
+            "id": "http://data.europa.eu/esco/skill/47531f79-d5ff-59af-a078-fb2156f0579c",
+            "type": "Concept",
+            "prefLabel": {"en": "use welding equipment"},
+        }])
+    );
     assert!(
         influences
             .iter()
