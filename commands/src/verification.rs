@@ -73,7 +73,7 @@ pub struct Summary {
 pub enum FileCheck {
     /// Exactly a PDF or credential this register issued for the certificate; its status.
     Issued {
-        status: CertificateStatus,
+        status: Box<CertificateStatus>,
         kind: FileKind,
         /// A credential sealed with the development seal (not to be trusted outside tests).
         development_seal: bool,
@@ -151,7 +151,7 @@ pub async fn check_file(
         .and_then(|id| Uuid::parse_str(id).ok())
         .ok_or_else(|| CommandError::failure(anyhow::anyhow!("a sealed credential without id")))?;
     Ok(FileCheck::Issued {
-        status: status_of(services, document_id).await?,
+        status: Box::new(status_of(services, document_id).await?),
         kind: FileKind::Credential,
         development_seal: verified.development,
     })
@@ -175,7 +175,7 @@ async fn check_pdf(services: &Services, file: &[u8]) -> Result<FileCheck, Comman
             .any(|c| c.sha256.as_str() == sha256)
         {
             return Ok(FileCheck::Issued {
-                status: status_of(services, document_id).await?,
+                status: Box::new(status_of(services, document_id).await?),
                 kind: FileKind::Pdf,
                 development_seal: false,
             });

@@ -148,7 +148,7 @@ impl From<FileCheck> for FileVerification {
                 }),
                 development_seal,
                 reason: None,
-                certificate: Some(status.into()),
+                certificate: Some((*status).into()),
             },
             FileCheck::NotIssued { reason } => Self {
                 issued_by_register: false,

@@ -490,103 +490,128 @@ pub async fn verify(
     }
 }
 
-/// Erasure: a reason and an explicit confirmation, or nothing happens.
+/// The history page's two final decisions, each a reason and an explicit confirmation, or
+/// nothing happens.
+#[derive(Clone, Copy)]
+enum Decision {
+    /// R-ERASE: the participant's personal data.
+    Erase,
+    /// Issue 23 (NEC staff): the issued certificate.
+    Revoke,
+}
+
+impl Decision {
+    /// The form's reason and confirmation fields (each form has names, and ids, of its own).
+    fn fields(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Erase => ("reason", "confirm"),
+            Self::Revoke => ("revokeReason", "revokeConfirm"),
+        }
+    }
+
+    fn operation(self) -> &'static str {
+        match self {
+            Self::Erase => ERASE,
+            Self::Revoke => REVOKE,
+        }
+    }
+
+    /// What the history page says afterwards (`?erased=1`, `?revoked=1`).
+    fn done(self) -> &'static str {
+        match self {
+            Self::Erase => "erased=1",
+            Self::Revoke => "revoked=1",
+        }
+    }
+
+    fn not_confirmed(self) -> &'static str {
+        match self {
+            Self::Erase => "erase-not-confirmed",
+            Self::Revoke => "revoke-not-confirmed",
+        }
+    }
+
+    /// The page again, with this form's values and errors.
+    fn forms(self, form: FormState) -> Forms {
+        match self {
+            Self::Erase => Forms {
+                erase: form,
+                ..Forms::default()
+            },
+            Self::Revoke => Forms {
+                revoke: form,
+                ..Forms::default()
+            },
+        }
+    }
+}
+
 pub async fn erase(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
     GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
-    let mut form = FormState::with_values(posted.clone());
-    if posted.get("confirm").map(String::as_str) != Some("on") {
-        form.add(Some("confirm"), visit.lang.t("erase-not-confirmed"));
-        return history_page(
-            &portal,
-            &visit,
-            &id,
-            &HistoryQuery::default(),
-            Forms {
-                erase: form,
-                ..Forms::default()
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let reason = posted.get("reason").cloned().unwrap_or_default();
-    match portal
-        .run::<Value>(&visit, ERASE, json!({"id": id, "reason": reason}))
-        .await
-    {
-        Ok(_) => visit.redirect(&format!("/nec/documents/{}/history?erased=1", encode(&id))),
-        Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
-        Err(Failed::Errors(errors)) => {
-            form.add_errors(visit.lang, &errors, &["reason"]);
-            history_page(
-                &portal,
-                &visit,
-                &id,
-                &HistoryQuery::default(),
-                Forms {
-                    erase: form,
-                    ..Forms::default()
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+    decide(&portal, &visit, &id, posted, Decision::Erase).await
 }
 
-/// Revocation (issue 23, NEC staff): a reason and an explicit confirmation, or nothing
-/// happens.
 pub async fn revoke(
     Extension(portal): Extension<Portal>,
     visit: Visit,
     Path(id): Path<String>,
     GenuineForm(posted): GenuineForm<HashMap<String, String>>,
 ) -> Response {
+    decide(&portal, &visit, &id, posted, Decision::Revoke).await
+}
+
+async fn decide(
+    portal: &Portal,
+    visit: &Visit,
+    id: &str,
+    posted: HashMap<String, String>,
+    decision: Decision,
+) -> Response {
+    let (reason_field, confirm_field) = decision.fields();
     let mut form = FormState::with_values(posted.clone());
-    let failed = |form: FormState| Forms {
-        revoke: form,
-        ..Forms::default()
-    };
-    if posted.get("revokeConfirm").map(String::as_str) != Some("on") {
-        form.add(Some("revokeConfirm"), visit.lang.t("revoke-not-confirmed"));
-        return history_page(
-            &portal,
-            &visit,
-            &id,
-            &HistoryQuery::default(),
-            failed(form),
+    let no_query = HistoryQuery::default();
+    let again = |form: FormState| {
+        history_page(
+            portal,
+            visit,
+            id,
+            &no_query,
+            decision.forms(form),
             StatusCode::UNPROCESSABLE_ENTITY,
         )
-        .await;
+    };
+    if posted.get(confirm_field).map(String::as_str) != Some("on") {
+        form.add(Some(confirm_field), visit.lang.t(decision.not_confirmed()));
+        return again(form).await;
     }
-    let reason = posted.get("revokeReason").cloned().unwrap_or_default();
+    let reason = posted.get(reason_field).cloned().unwrap_or_default();
     match portal
-        .run::<Value>(&visit, REVOKE, json!({"id": id, "reason": reason}))
+        .run::<Value>(
+            visit,
+            decision.operation(),
+            json!({"id": id, "reason": reason}),
+        )
         .await
     {
-        Ok(_) => visit.redirect(&format!("/nec/documents/{}/history?revoked=1", encode(&id))),
+        Ok(_) => visit.redirect(&format!(
+            "/nec/documents/{}/history?{}",
+            encode(id),
+            decision.done()
+        )),
         Err(Failed::Unauthenticated { expired }) => visit.to_login(expired),
         Err(Failed::Errors(errors)) => {
             form.add_errors(visit.lang, &errors, &["reason"]);
-            // The API names its argument `reason`; this form's field is `revokeReason`.
+            // The API names its argument `reason`; the form's field may be named otherwise.
             for (field, _) in &mut form.errors {
                 if field.as_deref() == Some("reason") {
-                    *field = Some("revokeReason".into());
+                    *field = Some(reason_field.into());
                 }
             }
-            history_page(
-                &portal,
-                &visit,
-                &id,
-                &HistoryQuery::default(),
-                failed(form),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            again(form).await
         }
     }
 }

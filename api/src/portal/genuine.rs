@@ -2,7 +2,7 @@
 //! `Form`, so no handler can forget the CSRF check. Its `csrf` field must equal the cookie and
 //! the post must not come from another site; otherwise the handler never runs and the answer
 //! is the "form expired" page (403): nothing is written and nothing is sent.
-//! (The two multipart forms, photo and signature uploads, check the field they read.)
+//! The file forms (photo, signature, a file to verify) read theirs with [`genuine_file`].
 
 use super::account::refused_form;
 use super::visit::Visit;
@@ -40,4 +40,28 @@ where
             .map(GenuineForm)
             .map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response())
     }
+}
+
+/// A file form's post (`multipart/form-data`): the bytes of its file field `name`, empty if
+/// none was chosen, once the form's own `csrf` field is found genuine; otherwise the
+/// "form expired" page (403), as [`GenuineForm`] answers.
+pub async fn genuine_file(
+    visit: &Visit,
+    mut multipart: axum::extract::Multipart,
+    name: &str,
+) -> Result<Vec<u8>, Response> {
+    let (mut bytes, mut token) = (None, None);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some(field_name) if field_name == name => {
+                bytes = field.bytes().await.ok().map(|b| b.to_vec())
+            }
+            Some("csrf") => token = field.text().await.ok(),
+            _ => {}
+        }
+    }
+    if !visit.form_is_genuine(token.as_deref()) {
+        return Err(refused_form(visit));
+    }
+    Ok(bytes.unwrap_or_default())
 }

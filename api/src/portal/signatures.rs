@@ -3,7 +3,6 @@
 //! draw the rectangle on the image (with the mouse, or the four numbers from the keyboard),
 //! pick one of the four variants shown side by side, name it and activate it.
 
-use super::account::refused_form;
 use super::form::{csrf, Field, FormState};
 use super::gql::Failed;
 use super::layout::{notice, page, Chrome};
@@ -182,19 +181,12 @@ pub async fn upload(
     Extension(portal): Extension<Portal>,
     axum::extract::State(state): axum::extract::State<crate::graphql::AppState>,
     visit: Visit,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Response {
-    let (mut bytes, mut token) = (None, None);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("image") => bytes = field.bytes().await.ok().map(|b| b.to_vec()),
-            Some("csrf") => token = field.text().await.ok(),
-            _ => {}
-        }
-    }
-    if !visit.form_is_genuine(token.as_deref()) {
-        return refused_form(&visit);
-    }
+    let bytes = match super::genuine::genuine_file(&visit, multipart, "image").await {
+        Ok(bytes) => Some(bytes),
+        Err(refused) => return refused,
+    };
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
         let mut form = FormState::default();
         form.add(Some("image"), visit.lang.t("signature-file-missing"));

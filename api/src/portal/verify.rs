@@ -3,7 +3,6 @@
 //! the credential file on the page. Number and code go through the schema's
 //! `certificateVerification`; a file through the same check as `POST /verify` would.
 
-use super::account::refused_form;
 use super::form::{Field, FormState};
 use super::gql::errors_of;
 use super::html_page;
@@ -86,19 +85,12 @@ async fn answer(portal: &Portal, visit: &Visit, number: String, code: String) ->
 pub async fn file(
     axum::extract::State(state): axum::extract::State<crate::graphql::AppState>,
     visit: Visit,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Response {
-    let (mut bytes, mut token) = (None, None);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("file") => bytes = field.bytes().await.ok().map(|b| b.to_vec()),
-            Some("csrf") => token = field.text().await.ok(),
-            _ => {}
-        }
-    }
-    if !visit.form_is_genuine(token.as_deref()) {
-        return refused_form(&visit);
-    }
+    let bytes = match super::genuine::genuine_file(&visit, multipart, "file").await {
+        Ok(bytes) => Some(bytes),
+        Err(refused) => return refused,
+    };
     let lang = visit.lang;
     let mut form = FormState::default();
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {

@@ -4,7 +4,6 @@
 //! What a caller may see and change is the API's decision: a host gets the holder's name of
 //! the personal data only, and a refused save is shown beside its field.
 
-use super::account::refused_form;
 use super::form::{csrf, Field, FormState};
 use super::i18n::Lang;
 use super::layout::{notice, page, Chrome};

@@ -44,19 +44,12 @@ pub async fn upload_photo(
     axum::extract::State(state): axum::extract::State<crate::graphql::AppState>,
     visit: Visit,
     Path(id): Path<String>,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Response {
-    let (mut bytes, mut token) = (None, None);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name() {
-            Some("photo") => bytes = field.bytes().await.ok().map(|b| b.to_vec()),
-            Some("csrf") => token = field.text().await.ok(),
-            _ => {}
-        }
-    }
-    if !visit.form_is_genuine(token.as_deref()) {
-        return refused_form(&visit);
-    }
+    let bytes = match crate::portal::genuine::genuine_file(&visit, multipart, "photo").await {
+        Ok(bytes) => Some(bytes),
+        Err(refused) => return refused,
+    };
     let lang = visit.lang;
     let shown = Shown {
         section: Some("personalData".into()),
