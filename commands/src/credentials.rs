@@ -195,6 +195,16 @@ impl BuiltCredentials {
         self.entries.lock().ok()?.0.get(key).cloned()
     }
 
+    /// Drops a document's credentials (its holder's data were erased): nothing of them stays
+    /// in this process's memory.
+    pub fn forget(&self, document_id: Uuid) {
+        if let Ok(mut guard) = self.entries.lock() {
+            let (map, order) = &mut *guard;
+            map.retain(|(id, _), _| *id != document_id);
+            order.retain(|(id, _)| *id != document_id);
+        }
+    }
+
     fn put(&self, key: Key, credential: Arc<str>) {
         let Ok(mut guard) = self.entries.lock() else {
             return;

@@ -43,7 +43,11 @@ pub async fn erase_participant_data(
     )
     .await?;
     // A concurrent write to the document or the account: decided again (the one rule).
-    retry::on_conflict(|| erase_once(services, ctx, document_id, reason)).await
+    retry::on_conflict(|| erase_once(services, ctx, document_id, reason)).await?;
+    // Credentials built before carry the holder's data (other replicas never serve theirs:
+    // every export checks the erasure first, and they go as the map fills).
+    services.credentials.forget(document_id);
+    Ok(())
 }
 
 /// An aggregate's state folded from its whole history, and the sequence it stands at.

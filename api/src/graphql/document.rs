@@ -266,6 +266,7 @@ pub struct IssuedCertificateView {
 /// Why and when the NEC revoked a document's certificate (issue 23).
 #[derive(SimpleObject)]
 pub struct RevocationView {
+    /// When the National Europass Centre revoked the certificate.
     pub revoked_at: DateTime<Utc>,
     /// The reason, as the public verification page shows it.
     pub reason: String,

@@ -26,7 +26,9 @@ pub enum CertificateState {
 /// What the register says about one certificate; everything but `status` is null when unknown.
 #[derive(SimpleObject)]
 pub struct CertificateVerification {
+    /// Whether the certificate is authentic and current.
     pub status: CertificateState,
+    /// The certificate's Europass number, e.g. `LV/2026/000123-2`.
     pub europass_number: Option<String>,
     /// When the certificate (its latest issue) was issued.
     pub issued_at: Option<DateTime<Utc>>,
@@ -35,8 +37,11 @@ pub struct CertificateVerification {
     pub issuer: Option<Labelled>,
     /// The sending institution, as printed.
     pub sending_institution: Option<String>,
+    /// The country of the host organisation, with its name in both languages.
     pub host_country: Option<Labelled>,
+    /// The mobility's first day.
     pub start_date: Option<Date>,
+    /// The mobility's last day.
     pub end_date: Option<Date>,
     /// The holder's name as the certificate prints it.
     pub holder_name: Option<String>,
@@ -44,7 +49,9 @@ pub struct CertificateVerification {
     pub try_out: bool,
     /// The language the certificate is printed in: `en` or `lv`.
     pub language: Option<String>,
+    /// When the National Europass Centre revoked the certificate.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Why it was revoked, as the National Europass Centre wrote it.
     pub revocation_reason: Option<String>,
 }
 
@@ -124,6 +131,7 @@ pub struct FileVerification {
     /// True if the file is byte for byte a PDF, or a credential under its seal, that the
     /// register issued.
     pub issued_by_register: bool,
+    /// What the file is, when the register issued it.
     pub kind: Option<CertificateFileKind>,
     /// The credential was sealed with the development seal: not to be trusted.
     pub development_seal: bool,

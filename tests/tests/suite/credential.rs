@@ -289,3 +289,51 @@ async fn a_credential_is_not_checked_trivially_and_an_erased_holder_has_none() {
         .unwrap()
         .contains("PARTICIPANT_DATA_ERASED"));
 }
+
+#[tokio::test]
+async fn a_try_out_credential_says_so_conforms_and_carries_the_development_seal() {
+    let app = spawn_app().await;
+    let (session, _, _) = app.institution_session("Skola", "info@skola.lv").await;
+    let requested = app
+        .gql_as(
+            &session,
+            "mutation($input: MobilityRequestInput!) { requestMobility(input: $input) { isTryOut documents(first: 1) { nodes { id } } } }",
+            json!({"input": {
+                "acceptConditions": true, "participants": 1, "foldersByPost": false,
+                "startDate": "2026-12-01", "endDate": "2026-12-14", "issuer": "TRY_OUT",
+                "procedure": "A", "programme": "KA122-VET",
+                "projectNumber": "2026-1-LV01-KA122-VET-000001"
+            }}),
+        )
+        .await;
+    let mobility = &requested.data()["requestMobility"];
+    assert_eq!(
+        mobility["isTryOut"], true,
+        "approved at once in its own series"
+    );
+    let doc = mobility["documents"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.complete_document(&session, &doc).await;
+    issue(&app, &session, &doc).await;
+    let sealed: Value = get_credential(&app, &session, &doc)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let verified = verify_seal(&sealed).expect("the seal verifies");
+    assert!(verified.contains("development"), "{verified}");
+    let credential = payload(&sealed);
+    assert_conforms(&credential, "a Try Out document");
+    let title = &credential["displayParameter"]["title"];
+    assert!(
+        title["en"]
+            .as_str()
+            .is_some_and(|t| t.contains("Try Out: not a certificate")),
+        "{title}"
+    );
+    assert!(credential["identifier"]["notation"]
+        .as_str()
+        .is_some_and(|n| n.starts_with("TRY/")));
+}

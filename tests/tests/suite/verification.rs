@@ -321,6 +321,13 @@ async fn nec_staff_revoke_from_the_history_page_with_a_reason_and_a_confirmation
         ],
     )
     .await;
+    // A credential exported (and so built and kept) before the revocation.
+    assert_eq!(
+        download(&app, &session, &docs[0], "credential.json")
+            .await
+            .status(),
+        200
+    );
     let history = format!("/nec/documents/{}/history", docs[0]);
     let page = nec.get(&history).await;
     assert!(
@@ -360,6 +367,9 @@ async fn nec_staff_revoke_from_the_history_page_with_a_reason_and_a_confirmation
         !done.text().contains("Revoke the certificate"),
         "revoked once"
     );
+    // The credential built before is not handed out again.
+    let again = download(&app, &session, &docs[0], "credential.json").await;
+    assert_eq!(again.status(), 422);
     // The institution's document page shows the revocation instead of the downloads.
     let doc = app
         .gql_as(
