@@ -1,13 +1,15 @@
 //! The write side: application services that turn requests into aggregate commands
 //! (registration, institutions, mobilities, documents, access grants, certificates,
-//! signatures, erasure), authentication and sessions, the login throttle, files (blobs) and
-//! e-mail.
+//! signatures, erasure, revocation), authentication and sessions, the login throttle, files
+//! (blobs) and e-mail; the sealed European Digital Credentials (`credentials`, `seal`) and
+//! the public verification of certificates (`verification`).
 //!
 //! It owns the command-side tables that are not events (sessions, login throttle, blobs and
 //! their holders, copy receipts, notifications to institutions). It stores events only
 //! through `eventstore`, and depends on `domain`, `eventstore`, `images` and `pdf-templates`;
-//! never on `projections` or `api`. A fact of the read side reaches it only through
-//! [`read_port::ReadPort`], which `api` wires to `projections`.
+//! never on `projections`, `api` or `esco`. A fact of the read side reaches it only through
+//! [`read_port::ReadPort`], which `api` wires to `projections`; ESCO skills only through
+//! [`esco_skills::EscoSkills`], which `api` wires to the ESCO search.
 
 pub mod access;
 pub mod audit;
