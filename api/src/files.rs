@@ -198,6 +198,46 @@ pub async fn upload_signature(
     .await
 }
 
+/// A file made from one document, for a bearer token or the browser's session: the id parsed
+/// (a malformed one answers as a missing document), then `operation`, which decides who may.
+async fn document_file<T>(
+    state: &AppState,
+    correlation_id: Uuid,
+    headers: &HeaderMap,
+    id: &str,
+    operation: impl AsyncFnOnce(Caller<'_>, Uuid) -> Result<T, CommandError>,
+    respond: impl FnOnce(T) -> Response,
+) -> Response {
+    let operation = async |c: Caller<'_>| {
+        let id = document_id(id)?;
+        operation(c, id).await
+    };
+    serve(
+        state,
+        correlation_id,
+        headers,
+        Credentials::BearerOrSession,
+        operation,
+        respond,
+    )
+    .await
+}
+
+/// A file to save: its type, the name to save it as, its bytes.
+fn attachment(content_type: &str, file_name: &str, body: impl IntoResponse) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// `GET /documents/{id}/certificate.pdf`: issues the certificate of a complete document
 /// (recording its hash) and returns it. Only the sending institution and NEC staff.
 pub async fn certificate(
@@ -206,31 +246,16 @@ pub async fn certificate(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let operation = async |c: Caller<'_>| {
-        let id = document_id(&id)?;
+    let operation = async |c: Caller<'_>, id| {
         commands::certificates::issue(&c.state.services, &c.command(), c.principal, id).await
     };
-    serve(
-        &state,
-        correlation_id,
-        &headers,
-        Credentials::BearerOrSession,
-        operation,
-        |issued| {
-            (
-                [
-                    (header::CONTENT_TYPE, "application/pdf".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{}\"", issued.file_name),
-                    ),
-                    (header::ETAG, format!("\"{}\"", issued.sha256)),
-                ],
-                issued.pdf,
-            )
-                .into_response()
-        },
-    )
+    document_file(&state, correlation_id, &headers, &id, operation, |issued| {
+        let mut response = attachment("application/pdf", &issued.file_name, issued.pdf);
+        if let Ok(etag) = format!("\"{}\"", issued.sha256).parse() {
+            response.headers_mut().insert(header::ETAG, etag);
+        }
+        response
+    })
     .await
 }
 
@@ -242,27 +267,19 @@ pub async fn certificate_preview(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let operation = async |c: Caller<'_>| {
-        let id = document_id(&id)?;
+    let operation = async |c: Caller<'_>, id| {
         commands::certificates::preview(&c.state.services, c.principal, id).await
     };
-    serve(
-        &state,
-        correlation_id,
-        &headers,
-        Credentials::BearerOrSession,
-        operation,
-        |png| {
-            (
-                [
-                    (header::CONTENT_TYPE, "image/png"),
-                    (header::CACHE_CONTROL, "no-store"),
-                ],
-                png,
-            )
-                .into_response()
-        },
-    )
+    document_file(&state, correlation_id, &headers, &id, operation, |png| {
+        (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            png,
+        )
+            .into_response()
+    })
     .await
 }
 
@@ -274,29 +291,22 @@ pub async fn credential(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let operation = async |c: Caller<'_>| {
-        let id = document_id(&id)?;
+    let operation = async |c: Caller<'_>, id| {
         commands::credentials::credential(&c.state.services, c.principal, id).await
     };
-    serve(
+    document_file(
         &state,
         correlation_id,
         &headers,
-        Credentials::BearerOrSession,
+        &id,
         operation,
         |credential| {
-            // A JWS in JSON serialization (RFC 7515 §9.2.2); its payload is the JSON-LD.
-            (
-                [
-                    (header::CONTENT_TYPE, "application/jose+json".to_string()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{}\"", credential.file_name),
-                    ),
-                ],
+            // A JWS in JSON serialization (RFC 7515 §7.2.1); its payload is the JSON-LD.
+            attachment(
+                "application/jose+json",
+                &credential.file_name,
                 credential.sealed.to_string(),
             )
-                .into_response()
         },
     )
     .await
@@ -358,19 +368,7 @@ pub async fn certificates_zip(
         &headers,
         Credentials::BearerOrSession,
         operation,
-        |zip| {
-            (
-                [
-                    (header::CONTENT_TYPE, "application/zip"),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"certificates.zip\"",
-                    ),
-                ],
-                zip,
-            )
-                .into_response()
-        },
+        |zip| attachment("application/zip", "certificates.zip", zip),
     )
     .await
 }

@@ -6,6 +6,7 @@
 //! issued, its first page as the image, the JSON-LD, the seal), beside the same 500 PDFs
 //! issued in the same run. Server time comes from each answer's `Server-Timing` header.
 
+use crate::portal::server_time;
 use crate::{ms, percentile, row, Bench, Row};
 use anyhow::ensure;
 use futures::StreamExt;
@@ -13,12 +14,6 @@ use std::time::{Duration, Instant};
 
 const WARM_EXPORTS: usize = 500;
 const MOBILITY: usize = 500;
-
-fn server_time(response: &reqwest::Response) -> Option<Duration> {
-    let value = response.headers().get("server-timing")?.to_str().ok()?;
-    let dur = value.split("dur=").nth(1)?.parse::<f64>().ok()?;
-    Some(Duration::from_secs_f64(dur / 1000.0))
-}
 
 async fn get(bench: &Bench, session: &str, doc: &str, file: &str) -> anyhow::Result<Duration> {
     let response = bench

@@ -15,7 +15,8 @@ use serde_json::json;
 use std::sync::Mutex;
 use std::time::Duration;
 
-fn server_time(response: &reqwest::Response) -> Option<Duration> {
+/// The service's own time for an answer, from its `Server-Timing` header.
+pub(crate) fn server_time(response: &reqwest::Response) -> Option<Duration> {
     let value = response.headers().get("server-timing")?.to_str().ok()?;
     let dur = value.split("dur=").nth(1)?.parse::<f64>().ok()?;
     Some(Duration::from_secs_f64(dur / 1000.0))

@@ -18,7 +18,7 @@ use crate::throttle;
 use crate::Services;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::document::Document;
-use domain::reference::{self, DocumentLanguage};
+use domain::reference::DocumentLanguage;
 use domain::values::{EuropassNumber, VerificationCode};
 use domain::Personal;
 use eventstore::error::CommandError;
@@ -56,8 +56,8 @@ pub struct Summary {
     /// The issuer (the NEC) as the credentials name it.
     pub issuer: crate::credentials::Issuer,
     pub sending_institution: String,
-    /// The host country, ISO 3166-1 alpha-2, and its name in both languages.
-    pub host_country: Option<String>,
+    /// The host country (its code and its name in both languages).
+    pub host_country: Option<&'static domain::reference::Country>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     /// The holder's name as the certificate prints it (first names, then surname).
@@ -110,7 +110,8 @@ pub async fn check(
     if !code.belongs_to(document_id) {
         return Ok(CertificateStatus::Unknown);
     }
-    status_of(services, document_id).await
+    let document = services.store.documents.load(document_id).await?;
+    status_of(services, document_id, &document).await
 }
 
 /// Whether `file` is a certificate PDF or a sealed credential this register issued, and if so
@@ -150,8 +151,9 @@ pub async fn check_file(
         .and_then(|id| id.strip_prefix("urn:epass:credential:"))
         .and_then(|id| Uuid::parse_str(id).ok())
         .ok_or_else(|| CommandError::failure(anyhow::anyhow!("a sealed credential without id")))?;
+    let document = services.store.documents.load(document_id).await?;
     Ok(FileCheck::Issued {
-        status: Box::new(status_of(services, document_id).await?),
+        status: Box::new(status_of(services, document_id, &document).await?),
         kind: FileKind::Credential,
         development_seal: verified.development,
     })
@@ -175,7 +177,7 @@ async fn check_pdf(services: &Services, file: &[u8]) -> Result<FileCheck, Comman
             .any(|c| c.sha256.as_str() == sha256)
         {
             return Ok(FileCheck::Issued {
-                status: Box::new(status_of(services, document_id).await?),
+                status: Box::new(status_of(services, document_id, &document).await?),
                 kind: FileKind::Pdf,
                 development_seal: false,
             });
@@ -198,11 +200,12 @@ async fn within_limit(services: &Services, client: Option<IpAddr>) -> Result<(),
     }
 }
 
+/// What `document` (`document_id`, as loaded now) says of its certificate.
 async fn status_of(
     services: &Services,
     document_id: Uuid,
+    document: &Document,
 ) -> Result<CertificateStatus, CommandError> {
-    let document = services.store.documents.load(document_id).await?;
     let Some(number) = document.europass_number() else {
         return Ok(CertificateStatus::Unknown);
     };
@@ -272,7 +275,7 @@ async fn summary(
         host_country: then
             .host_organisation()
             .country()
-            .map(|c| c.as_str().to_string()),
+            .and_then(domain::reference::country),
         start_date: then.project().start_date(),
         end_date: then.project().end_date(),
         holder_name,
@@ -290,12 +293,4 @@ pub fn link_of(services: &Services, document: &Document) -> Option<String> {
         )
         .url,
     )
-}
-
-/// A country's name in both languages, for the verification page.
-pub fn country_label(code: &str) -> Option<(&'static str, &'static str)> {
-    reference::COUNTRIES
-        .iter()
-        .find(|c| c.code == code)
-        .map(|c| (c.label.en, c.label.lv))
 }

@@ -349,6 +349,7 @@ event-ParticipantAccessLocked = Participant's access locked
 event-ParticipantAccessUnlocked = Participant's access unlocked
 event-ParticipantDataErased = Personal data erased
 event-CertificateIssued = Certificate issued
+event-CertificateRevoked = Certificate revoked
 role-institution_user = institution
 role-nec = NEC
 role-host = host organisation

@@ -353,6 +353,7 @@ event-ParticipantAccessLocked = Dalībnieka piekļuve slēgta
 event-ParticipantAccessUnlocked = Dalībnieka piekļuve atslēgta
 event-ParticipantDataErased = Personas dati dzēsti
 event-CertificateIssued = Apliecinājums izsniegts
+event-CertificateRevoked = Apliecinājums atsaukts
 role-institution_user = iestāde
 role-nec = NEC
 role-host = uzņemošā organizācija

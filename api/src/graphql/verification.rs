@@ -81,13 +81,10 @@ impl From<CertificateStatus> for CertificateVerification {
                 lv: s.issuer.name_lv,
             }),
             sending_institution: Some(s.sending_institution),
-            host_country: s.host_country.map(|code| {
-                let (en, lv) = verification::country_label(&code).unwrap_or(("", ""));
-                Labelled {
-                    en: en.to_string(),
-                    lv: lv.to_string(),
-                    code,
-                }
+            host_country: s.host_country.map(|c| Labelled {
+                code: c.code.to_string(),
+                en: c.label.en.to_string(),
+                lv: c.label.lv.to_string(),
             }),
             start_date: s.start_date.map(Date),
             end_date: s.end_date.map(Date),

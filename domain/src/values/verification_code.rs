@@ -7,7 +7,8 @@
 //! before codes existed have one too. Everyone who can compute it can read the document
 //! itself.
 //!
-//! Ten characters of Crockford's base 32 (50 bits), printed as `XXXXX-XXXXX`. Reading one
+//! Ten characters of Crockford's base 32 (50 bits), printed in two groups of five such as
+//! `7KQ2M-X9D4T`. Reading one
 //! back forgives what people type: case, spaces and hyphens, `O` for `0`, `I`/`L` for `1`.
 
 use crate::Refusal;

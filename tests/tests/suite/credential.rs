@@ -337,3 +337,32 @@ async fn a_try_out_credential_says_so_conforms_and_carries_the_development_seal(
         .as_str()
         .is_some_and(|n| n.starts_with("TRY/")));
 }
+
+#[tokio::test]
+async fn a_credential_says_what_the_issued_pdf_says_even_after_the_document_changed() {
+    let app = spawn_app().await;
+    let (session, _, docs) = app.approved_mobility("info@skola.lv", 1).await;
+    app.complete_document(&session, &docs[0]).await;
+    issue(&app, &session, &docs[0]).await;
+    // Changed a minute after the issue, and not issued again: the certificate still says the
+    // old text.
+    app.clock.advance(chrono::Duration::minutes(1));
+    app.save_section(
+        &session,
+        "saveLearningOutcomes",
+        &docs[0],
+        json!({"activities": "Changed after the issue"}),
+    )
+    .await
+    .data();
+    let credential = payload(
+        &get_credential(&app, &session, &docs[0])
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    let text = credential.to_string();
+    assert!(text.contains("Metināšanas darbi darbnīcā"), "{text}");
+    assert!(!text.contains("Changed after the issue"), "{text}");
+}

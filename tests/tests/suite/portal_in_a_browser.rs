@@ -929,6 +929,10 @@ async fn the_nec_reads_a_timeline_with_a_copy_and_its_source_and_a_document_as_o
     browser
         .wait_for_text("can be produced again byte for byte", WAIT)
         .await;
+    // Issued: the verification link and the revocation form are on the page too (issue 23).
+    assert!(browser.exists("#revokeReason").await);
+    assert!(browser.exists("a[href*='/verify/']").await);
+    check_page(&browser, "nec-history-issued").await;
     // Erasure needs a reason and the confirmation.
     browser
         .fill("#reason", "Dalībnieces pieprasījums (VDAR 17. pants)")
