@@ -364,7 +364,11 @@ async fn nec_staff_revoke_from_the_history_page_with_a_reason_and_a_confirmation
     assert!(done.text().contains("has been revoked"), "{}", done.text());
     assert!(done.text().contains("Wrong person"), "{}", done.text());
     // The timeline names the event in words, not by its type.
-    assert!(done.text().contains("Certificate revoked"), "{}", done.text());
+    assert!(
+        done.text().contains("Certificate revoked"),
+        "{}",
+        done.text()
+    );
     assert!(
         !done.text().contains("Revoke the certificate"),
         "revoked once"
