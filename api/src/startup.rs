@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::files;
+use crate::graphql::parsed_queries::ParsedQueries;
 use crate::graphql::{build_schema, AppState, EuropassSchema};
 use crate::health::{self, Lifecycle};
 use crate::portal::Portal;
@@ -41,6 +42,8 @@ pub struct CorrelationId(pub Uuid);
 struct Shared {
     state: AppState,
     schema: EuropassSchema,
+    /// Parsed operations by text, and persisted queries by hash (shared with the portal).
+    parsed: Arc<ParsedQueries>,
 }
 
 pub struct Application {
@@ -235,8 +238,13 @@ fn spawn_tryout_purge(
 
 fn router(state: AppState, lifecycle: Lifecycle) -> Router {
     let schema = build_schema(Some(state.clone()));
-    let portal = Portal::new(schema.clone(), &state.services.public_url);
-    let shared = Shared { state, schema };
+    let parsed = Arc::new(ParsedQueries::default());
+    let portal = Portal::new(schema.clone(), parsed.clone(), &state.services.public_url);
+    let shared = Shared {
+        state,
+        schema,
+        parsed,
+    };
     Router::new()
         .merge(portal_routes().layer(middleware::from_fn(crate::portal::security_headers)))
         .route("/graphiql", get(crate::graphiql::page))
@@ -626,10 +634,6 @@ fn read_request(
             (StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
         })?
     };
-    if request.query.trim().is_empty() {
-        let message = "the GraphQL request has no query".to_string();
-        return Err((StatusCode::BAD_REQUEST, "BAD_REQUEST", message));
-    }
     Ok(request)
 }
 
@@ -764,8 +768,32 @@ async fn graphql(
             return http_error(status, answer, code, message, correlation_id)
         }
     };
-    // Parsed once here and kept in the request for execution; a document that does not parse
-    // is answered by the schema with its usual error.
+    // A persisted query's text is found by its hash before anything is decided on the text.
+    if let Err(refusal) = shared.parsed.resolve(&mut request) {
+        let (code, reason, message) = refusal.describe();
+        let mut error = async_graphql::ServerError::new(message, None);
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", code);
+        if let Some(reason) = reason {
+            extensions.set("reason", reason);
+        }
+        extensions.set("correlationId", correlation_id.to_string());
+        error.extensions = Some(extensions);
+        return respond(answer, async_graphql::Response::from_errors(vec![error]));
+    }
+    if request.query.trim().is_empty() {
+        let message = "the GraphQL request has no query";
+        return http_error(
+            StatusCode::BAD_REQUEST,
+            answer,
+            "BAD_REQUEST",
+            message,
+            correlation_id,
+        );
+    }
+    // Parsed once (or taken as parsed before, by its text) and kept in the request for
+    // execution; a document that does not parse is answered by the schema with its usual error.
+    shared.parsed.prepare(&mut request);
     let operation_name = request.operation_name.clone();
     if let Ok(doc) = request.parsed_query() {
         if method == Method::GET && is_mutation(doc, operation_name.as_deref()) {

@@ -49,9 +49,16 @@ fn seconds(ticks: u64) -> Duration {
     Duration::from_secs_f64(ticks as f64 / TICKS_PER_SECOND)
 }
 
-/// utime + stime of one process (fields 14 and 15, after the parenthesised name).
+/// utime + stime + cutime + cstime of one process (fields 14 to 17, after the parenthesised
+/// name). The children's share matters for PostgreSQL: a backend that exits (a baseline
+/// pool closed at the end of its phase) takes its own counters with it, and they reappear
+/// in the postmaster's children's counters, so the sum over all processes stays whole.
 fn ticks(stat: &std::path::Path) -> Option<u64> {
     let text = std::fs::read_to_string(stat).ok()?;
     let fields: Vec<&str> = text.rsplit_once(')')?.1.split_whitespace().collect();
-    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+    let mut sum = 0;
+    for i in 11..=14 {
+        sum += fields.get(i)?.parse::<i64>().ok()?.max(0) as u64;
+    }
+    Some(sum)
 }

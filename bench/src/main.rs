@@ -14,8 +14,8 @@
 use anyhow::{ensure, Context};
 use europass_tests::{copy_sections, spawn_app, TestApp, SERVER_URL};
 use futures::future::join_all;
-use futures::StreamExt;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::{PgPool, Row as _};
 use std::future::Future;
@@ -26,16 +26,23 @@ use uuid::Uuid;
 mod cpu;
 mod credentials;
 mod pdf;
+mod peer;
 mod portal;
+mod replay;
 mod soak;
 
 /// The whole run is cut off after this long, whatever happens.
 const RUN_LIMIT: Duration = Duration::from_secs(600);
-/// Time budget of one load phase (one concurrency level of one workload).
+/// How long every load phase runs (one concurrency level of one workload, the service and its
+/// baseline alike): at least 3 s, so that a phase is not over before the machine settles
+/// (issue 24; a 4,000-INSERT cap once ended a baseline phase in 0.35 s).
 const PHASE_TIME: Duration = Duration::from_secs(4);
-/// Request budget of one GraphQL load phase, and of one baseline phase.
-const PHASE_REQUESTS: usize = 2_000;
-const PHASE_INSERTS: usize = 4_000;
+/// Phases are bounded by [`PHASE_TIME`]; these caps only stop a runaway.
+const PHASE_REQUESTS: usize = 1_000_000;
+const PHASE_INSERTS: usize = 1_000_000;
+/// Figure 1 at 8 clients runs this many (baseline, service) pairs: the median and the range are
+/// reported, and its goal is met only if the worst repetition meets it.
+const REPETITIONS_AT_8: usize = 3;
 const CONCURRENCY: [usize; 3] = [1, 8, 32];
 /// Documents of the mobility the load phases write to (one per client, so no conflicts).
 const LOAD_DOCUMENTS: usize = 40;
@@ -217,15 +224,29 @@ impl Bench {
         query: &str,
         variables: Value,
     ) -> anyhow::Result<Value> {
-        let response = self
-            .http
-            .post(format!("{address}/graphql"))
-            .bearer_auth(token)
-            .json(&json!({"query": query, "variables": variables}))
-            .send()
-            .await?;
-        let status = response.status();
-        let body: Value = response.json().await?;
+        // As an APQ client (issue 24): the hash alone, and the text with it only when the
+        // service does not know the hash yet.
+        let persisted = json!({"persistedQuery": {"version": 1,
+            "sha256Hash": hex::encode(Sha256::digest(query.as_bytes()))}});
+        let mut body = json!({"extensions": persisted, "variables": variables});
+        let (status, body) = loop {
+            let response = self
+                .http
+                .post(format!("{address}/graphql"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await?;
+            let status = response.status();
+            let answer: Value = response.json().await?;
+            let not_found =
+                answer["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND";
+            if not_found && body.get("query").is_none() {
+                body["query"] = json!(query);
+                continue;
+            }
+            break (status, answer);
+        };
         ensure!(
             status.is_success() && body.get("errors").is_none(),
             "HTTP {status}: {body}"
@@ -348,8 +369,85 @@ async fn baseline_inserts(
     Ok(load)
 }
 
+/// One phase pair of figure 1: the baseline INSERTs, then the service, at one concurrency.
+struct Pair {
+    base: Load,
+    load: Load,
+    /// CPU ms per INSERT and per request: (this process, PostgreSQL).
+    base_cpu: (f64, f64),
+    load_cpu: (f64, f64),
+}
+
+impl Pair {
+    fn share(&self) -> f64 {
+        self.load.rate() / self.base.rate()
+    }
+}
+
+async fn save_phase(
+    bench: &Bench,
+    clients: usize,
+    sessions: &[String],
+    docs: &[String],
+    event: &(String, String, String, String),
+    counter: &AtomicUsize,
+) -> anyhow::Result<Pair> {
+    let cpu = cpu::Cpu::now();
+    let base = baseline_inserts(bench, clients, PHASE_INSERTS, event).await?;
+    let base_cpu = cpu::Cpu::now().since(cpu).per(base.latencies.len());
+    let cpu = cpu::Cpu::now();
+    let load = run_load(clients, PHASE_REQUESTS, PHASE_TIME, |client, _| {
+        let n = counter.fetch_add(1, Ordering::Relaxed);
+        bench.save_outcomes(&sessions[client], &docs[client], n)
+    })
+    .await;
+    let load_cpu = cpu::Cpu::now().since(cpu).per(load.latencies.len());
+    eprintln!(
+        "  {clients:>2} client(s): {} mutations ({} errors) {:.0}/s, p99 {}; {} inserts {:.0}/s: {:.2}×; \
+         CPU per request {:.2} + {:.2} ms (PostgreSQL), per INSERT {:.2} + {:.2} ms",
+        load.latencies.len(),
+        load.errors,
+        load.rate(),
+        ms(load.percentile(0.99)),
+        base.latencies.len(),
+        base.rate(),
+        load.rate() / base.rate(),
+        load_cpu.0,
+        load_cpu.1,
+        base_cpu.0,
+        base_cpu.1,
+    );
+    Ok(Pair {
+        base,
+        load,
+        base_cpu,
+        load_cpu,
+    })
+}
+
+/// The median and the range of `values`, e.g. "0.31× (0.29–0.33)".
+fn median_range(values: &[f64], unit: &str, decimals: usize) -> String {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    if sorted.len() == 1 {
+        return format!("{median:.decimals$}{unit}");
+    }
+    format!(
+        "{median:.decimals$}{unit} ({:.decimals$}–{:.decimals$})",
+        sorted[0],
+        sorted[sorted.len() - 1]
+    )
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[sorted.len() / 2]
+}
+
 async fn commands_under_load(bench: &Bench, rows: &mut Vec<Row>) -> anyhow::Result<Vec<String>> {
-    eprintln!("1. commands at 1, 8, 32 clients against plain INSERTs");
+    eprintln!("1. commands at 1, 8, 32 clients against plain INSERTs and the cqrs-es peer");
     let token = bench.session().await;
     let (_, _, docs) = bench
         .app
@@ -368,79 +466,132 @@ async fn commands_under_load(bench: &Bench, rows: &mut Vec<Row>) -> anyhow::Resu
     sqlx::query("CREATE TABLE bench_events (LIKE events INCLUDING ALL)")
         .execute(&bench.db)
         .await?;
+    let peer =
+        peer::Peer::new(pool_of(&bench.db, *CONCURRENCY.iter().max().unwrap()).await?).await?;
+    let counter = AtomicUsize::new(0);
     for clients in CONCURRENCY {
-        let cpu = cpu::Cpu::now();
-        let base = baseline_inserts(bench, clients, PHASE_INSERTS, &event).await?;
-        let base_cpu = cpu::Cpu::now().since(cpu).per(base.latencies.len());
-        eprintln!(
-            "  {clients:>2} client(s): CPU per INSERT: clients {:.2} ms, PostgreSQL {:.2} ms",
-            base_cpu.0, base_cpu.1
-        );
-        let counter = AtomicUsize::new(0);
-        let cpu = cpu::Cpu::now();
-        let load = run_load(clients, PHASE_REQUESTS, PHASE_TIME, |client, _| {
-            let n = counter.fetch_add(1, Ordering::Relaxed);
-            bench.save_outcomes(&sessions[client], &docs[client], n)
-        })
-        .await;
-        let load_cpu = cpu::Cpu::now().since(cpu).per(load.latencies.len());
-        eprintln!(
-            "  {clients:>2} client(s): CPU per request: service and clients {:.2} ms, PostgreSQL {:.2} ms",
-            load_cpu.0, load_cpu.1
-        );
-        eprintln!(
-            "  {clients:>2} client(s): {} mutations ({} errors) {:.0}/s; {} inserts {:.0}/s",
-            load.latencies.len(),
-            load.errors,
-            load.rate(),
-            base.latencies.len(),
-            base.rate()
-        );
-        let errors = if load.errors > 0 {
-            format!(", {} errors", load.errors)
+        let repetitions = if clients == 8 { REPETITIONS_AT_8 } else { 1 };
+        let mut pairs = vec![];
+        for _ in 0..repetitions {
+            pairs.push(save_phase(bench, clients, &sessions, &docs, &event, &counter).await?);
+        }
+        let peer_load = peer.load(clients).await;
+        let plural = if clients == 1 { "client" } else { "clients" };
+        let over = if repetitions > 1 {
+            format!(", median of {repetitions} (range)")
         } else {
             String::new()
         };
-        let plural = if clients == 1 { "client" } else { "clients" };
-        let throughput = row(
-            format!("1. saveLearningOutcomes over HTTP, {clients} {plural}: throughput"),
+        let rates: Vec<f64> = pairs.iter().map(|p| p.load.rate()).collect();
+        let base_rates: Vec<f64> = pairs.iter().map(|p| p.base.rate()).collect();
+        let shares: Vec<f64> = pairs.iter().map(Pair::share).collect();
+        let requests: usize = pairs.iter().map(|p| p.load.latencies.len()).sum();
+        let errors: usize = pairs.iter().map(|p| p.load.errors).sum();
+        let errors_text = if errors > 0 {
+            format!(", {errors} errors")
+        } else {
+            String::new()
+        };
+        let mut throughput = row(
+            format!("1. saveLearningOutcomes over HTTP, {clients} {plural}: throughput{over}"),
             format!(
-                "{:.0} req/s ({} requests{errors})",
-                load.rate(),
-                load.latencies.len()
+                "{} ({requests} requests{errors_text})",
+                median_range(&rates, " req/s", 0)
             ),
-            format!("{:.0} INSERT/s", base.rate()),
-        )
-        .ratio(load.rate(), base.rate());
-        let (p50, p99) = (load.percentile(0.50), load.percentile(0.99));
+            median_range(&base_rates, " INSERT/s", 0),
+        );
+        throughput.ratio = median_range(&shares, "×", 2);
+        // The worst repetition decides: p99 of each, the highest of them.
+        let worst = pairs
+            .iter()
+            .max_by_key(|p| p.load.percentile(0.99))
+            .expect("a repetition");
+        let p99s: Vec<f64> = pairs
+            .iter()
+            .map(|p| p.load.percentile(0.99).as_secs_f64() * 1e3)
+            .collect();
         let latency = row(
-            format!("1. saveLearningOutcomes over HTTP, {clients} {plural}: p50 / p99"),
-            format!("{} / {}", ms(p50), ms(p99)),
+            format!("1. saveLearningOutcomes over HTTP, {clients} {plural}: p50 / p99{over}"),
             format!(
                 "{} / {}",
-                ms(base.percentile(0.50)),
-                ms(base.percentile(0.99))
+                ms(worst.load.percentile(0.50)),
+                median_range(&p99s, " ms", 1)
+            ),
+            format!(
+                "{} / {}",
+                ms(worst.base.percentile(0.50)),
+                ms(worst.base.percentile(0.99))
             ),
         )
-        .ratio(p99.as_secs_f64(), base.percentile(0.99).as_secs_f64());
+        .ratio(
+            worst.load.percentile(0.99).as_secs_f64(),
+            worst.base.percentile(0.99).as_secs_f64(),
+        );
+        let base_rate = median(&base_rates);
+        let mut peer_row = row(
+            format!(
+                "1. peer: cqrs-es CqrsFramework + postgres-es + GenericQuery, same command \
+                 in-process, {clients} {plural}: throughput"
+            ),
+            format!(
+                "{:.0} commands/s ({} commands, {} errors)",
+                peer_load.rate(),
+                peer_load.latencies.len(),
+                peer_load.errors
+            ),
+            format!("{base_rate:.0} INSERT/s"),
+        )
+        .ratio(peer_load.rate(), base_rate);
+        peer_row.goal = format!("this service: {:.2}×", median(&shares));
         if clients == 8 {
-            let share = load.rate() / base.rate();
-            rows.push(throughput.goal("≥ 25% of baseline", share >= 0.25 && load.errors == 0));
-            rows.push(latency.goal("p99 < 25 ms", p99 < Duration::from_millis(25)));
+            let worst_share = shares.iter().copied().fold(f64::INFINITY, f64::min);
+            let worst_p99 = worst.load.percentile(0.99);
+            rows.push(throughput.goal(
+                "≥ 0.40× in every repetition (issue 24)",
+                worst_share >= 0.40 && errors == 0,
+            ));
+            rows.push(latency.goal(
+                "p99 < 15 ms in every repetition (issue 24)",
+                worst_p99 < Duration::from_millis(15),
+            ));
             // Where a request's cost goes, independent of waiting (from /proc).
+            let own: Vec<f64> = pairs.iter().map(|p| p.load_cpu.0).collect();
+            let pg: Vec<f64> = pairs.iter().map(|p| p.load_cpu.1).collect();
+            let base_own: Vec<f64> = pairs.iter().map(|p| p.base_cpu.0).collect();
+            let base_pg: Vec<f64> = pairs.iter().map(|p| p.base_cpu.1).collect();
             rows.push(
                 row(
-                    "1. CPU per request, 8 clients: service and clients / PostgreSQL",
-                    format!("{:.2} ms / {:.2} ms", load_cpu.0, load_cpu.1),
-                    format!("per INSERT: {:.2} ms / {:.2} ms", base_cpu.0, base_cpu.1),
+                    "1. CPU per request, 8 clients: service and clients / PostgreSQL (median)",
+                    format!("{:.3} ms / {:.3} ms", median(&own), median(&pg)),
+                    format!(
+                        "per INSERT: {:.3} ms / {:.3} ms",
+                        median(&base_own),
+                        median(&base_pg)
+                    ),
                 )
-                .ratio(load_cpu.0 + load_cpu.1, base_cpu.0 + base_cpu.1),
+                .ratio(
+                    median(&own) + median(&pg),
+                    median(&base_own) + median(&base_pg),
+                ),
             );
         } else {
             rows.push(throughput);
             rows.push(latency);
         }
+        rows.push(peer_row);
+        eprintln!(
+            "  {clients:>2} peer task(s): {} commands ({} errors) {:.0}/s",
+            peer_load.latencies.len(),
+            peer_load.errors,
+            peer_load.rate()
+        );
     }
+    let (events, seen) = peer.written().await?;
+    ensure!(
+        events > 0 && events == seen,
+        "the peer wrote {events} events and its view saw {seen}"
+    );
+    peer.drop_tables().await?;
     sqlx::query("DROP TABLE bench_events")
         .execute(&bench.db)
         .await?;
@@ -728,35 +879,51 @@ async fn history_length(
         bench.events_of(long).await?,
     );
     eprintln!("  built in {:.1} s", started.elapsed().as_secs_f64());
-    // Alternate, so that noise hits both alike.
-    let (mut on_short, mut on_long) = (vec![], vec![]);
-    for n in 0..HISTORY_SAMPLES {
-        let t = Instant::now();
-        bench
-            .save_outcomes(&sessions[1], &short[n % short.len()], n)
-            .await?;
-        on_short.push(t.elapsed());
-        let t = Instant::now();
-        bench.save_outcomes(&sessions[1], long, n).await?;
-        on_long.push(t.elapsed());
-    }
-    let (s50, l50) = (percentile(&on_short, 0.5), percentile(&on_long, 0.5));
-    let ratio = l50.as_secs_f64() / s50.as_secs_f64();
-    rows.push(
-        row(
+    let documents = &bench.app.app_state.services.store.documents;
+    for cold in [true, false] {
+        // Alternate, so that noise hits both alike. Cold: every state kept in memory is
+        // dropped before each save, so the document is loaded from its snapshot and the
+        // events after it, as after a restart or on another replica (issue 24).
+        let (mut on_short, mut on_long) = (vec![], vec![]);
+        for n in 0..HISTORY_SAMPLES {
+            if cold {
+                documents.forget_cached_states();
+            }
+            let t = Instant::now();
+            bench
+                .save_outcomes(&sessions[1], &short[n % short.len()], n)
+                .await?;
+            on_short.push(t.elapsed());
+            if cold {
+                documents.forget_cached_states();
+            }
+            let t = Instant::now();
+            bench.save_outcomes(&sessions[1], long, n).await?;
+            on_long.push(t.elapsed());
+        }
+        let (s50, l50) = (percentile(&on_short, 0.5), percentile(&on_long, 0.5));
+        let ratio = l50.as_secs_f64() / s50.as_secs_f64();
+        let how = if cold {
+            "loaded cold (state cache cleared)"
+        } else {
+            "warm (state in memory)"
+        };
+        let figure = row(
             format!(
-                "3. saveLearningOutcomes on a {long_events}-event document: p50 / p99 ({HISTORY_SAMPLES} each)"
+                "3. saveLearningOutcomes on a {long_events}-event document, {how}: p50 / p99 \
+                 ({HISTORY_SAMPLES} each)"
             ),
             format!("{} / {}", ms(l50), ms(percentile(&on_long, 0.99))),
             format!(
-                "{short_events}-event document: {} / {}",
+                "{short_events}-event document, {}: {} / {}",
+                if cold { "cold" } else { "warm" },
                 ms(s50),
                 ms(percentile(&on_short, 0.99))
             ),
         )
-        .ratio(l50.as_secs_f64(), s50.as_secs_f64())
-        .goal("p50 within 2×", ratio <= 2.0),
-    );
+        .ratio(l50.as_secs_f64(), s50.as_secs_f64());
+        rows.push(figure.goal("p50 within 2×", ratio <= 2.0));
+    }
     Ok(())
 }
 
@@ -854,155 +1021,6 @@ async fn copy_to_many(
     Ok(())
 }
 
-// ----- 4. replay ------------------------------------------------------------------------------
-
-/// How many events the replay figure rebuilds from (`BENCH_REPLAY_EVENTS` overrides it).
-const REPLAY_EVENTS: i64 = 1_000_000;
-
-/// The run's events and keys, copied into a database of their own (no service runs there, so
-/// no live projector competes with the rebuild), then multiplied up to `target` events by
-/// cloning whole documents without personal data under new ids (a clone of sealed values
-/// could not be opened: each ciphertext is bound to its own aggregate).
-async fn replay_database(bench: &Bench, target: i64) -> anyhow::Result<(String, PgPool)> {
-    let (url, pool) = europass_tests::fresh_database().await;
-    let keys: Vec<(String, Uuid, Vec<u8>)> =
-        sqlx::query_as("SELECT subject, key_id, key FROM subject_keys")
-            .fetch_all(&bench.db)
-            .await?;
-    for (subject, id, key) in keys {
-        sqlx::query("INSERT INTO subject_keys (subject, key_id, key) VALUES ($1, $2, $3)")
-            .bind(subject)
-            .bind(id)
-            .bind(key)
-            .execute(&pool)
-            .await?;
-    }
-    let mut after = 0i64;
-    loop {
-        let rows = sqlx::query(
-            "SELECT global_position, aggregate_type, aggregate_id, sequence, event_type,
-                    event_version, payload::text, metadata::text
-               FROM events WHERE global_position > $1 ORDER BY global_position LIMIT 5000",
-        )
-        .bind(after)
-        .fetch_all(&bench.db)
-        .await?;
-        let Some(last) = rows.last() else { break };
-        after = last.get(0);
-        let column = |i: usize| {
-            rows.iter()
-                .map(|r| r.get::<String, _>(i))
-                .collect::<Vec<_>>()
-        };
-        let sequences: Vec<i64> = rows.iter().map(|r| r.get(3)).collect();
-        sqlx::query(
-            "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
-                                 payload, metadata)
-             SELECT t, i, s, e, v, p::json, m::json
-               FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[],
-                           $6::text[], $7::text[]) WITH ORDINALITY AS r(t, i, s, e, v, p, m, n)
-              ORDER BY n",
-        )
-        .bind(column(1))
-        .bind(column(2))
-        .bind(&sequences)
-        .bind(column(4))
-        .bind(column(5))
-        .bind(column(6))
-        .bind(column(7))
-        .execute(&pool)
-        .await?;
-    }
-    let (have, clean): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM events),
-                (SELECT coalesce(sum(n), 0)::bigint FROM (
-                    SELECT count(*) AS n FROM events WHERE aggregate_type = 'document'
-                     GROUP BY aggregate_id
-                    HAVING bool_and(payload::text NOT LIKE '%pii_enc%')) d)",
-    )
-    .fetch_one(&pool)
-    .await?;
-    ensure!(clean > 0, "no document without personal data to clone");
-    let copies = ((target - have).max(0) + clean - 1) / clean;
-    sqlx::query(
-        "INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version,
-                             payload, metadata)
-         SELECT e.aggregate_type, c.id, e.sequence, e.event_type, e.event_version, e.payload,
-                e.metadata
-           FROM (SELECT d.aggregate_id, gen_random_uuid()::text AS id
-                   FROM (SELECT aggregate_id FROM events WHERE aggregate_type = 'document'
-                          GROUP BY aggregate_id
-                         HAVING bool_and(payload::text NOT LIKE '%pii_enc%')) d,
-                        generate_series(1, $1)) c
-           JOIN events e ON e.aggregate_type = 'document' AND e.aggregate_id = c.aggregate_id
-          ORDER BY e.sequence, c.id",
-    )
-    .bind(copies)
-    .execute(&pool)
-    .await?;
-    // A store's steady state: a million fresh rows would otherwise have autovacuum start on
-    // them in the middle of the measurements (its insert threshold), taking a core from
-    // whichever of the baseline and the rebuild it overlaps.
-    sqlx::query("VACUUM (ANALYZE) events")
-        .execute(&pool)
-        .await?;
-    Ok((url, pool))
-}
-
-async fn replay(bench: &Bench, rows: &mut Vec<Row>) -> anyhow::Result<()> {
-    let target: i64 = match std::env::var("BENCH_REPLAY_EVENTS") {
-        Ok(n) => n.parse().context("BENCH_REPLAY_EVENTS")?,
-        Err(_) => REPLAY_EVENTS,
-    };
-    eprintln!("4. replay of every projection from {target} events (a copy of this run's, cloned)");
-    let t = Instant::now();
-    let (url, pool) = replay_database(bench, target).await?;
-    eprintln!("  events prepared in {:.1} s", t.elapsed().as_secs_f64());
-    // Baseline: one plain sequential read of the same rows, in commit order.
-    let t = Instant::now();
-    let mut read = 0u64;
-    let mut stream = sqlx::query(
-        "SELECT aggregate_type, aggregate_id, sequence, event_type, event_version,
-                payload::text, metadata::text, global_position
-           FROM events ORDER BY tx_id, global_position",
-    )
-    .fetch(&pool);
-    while let Some(row) = stream.next().await {
-        let row = row?;
-        let _: (String, String) = (row.get(5), row.get(6));
-        read += 1;
-    }
-    drop(stream);
-    let read_rate = read as f64 / t.elapsed().as_secs_f64();
-    let report =
-        projections::replay::rebuild(&pool, &projections::all_projections(), None, |_| {}).await;
-    pool.close().await;
-    let database = url.rsplit('/').next().unwrap_or_default();
-    if std::env::var_os("BENCH_KEEP_REPLAY_DB").is_some() {
-        // For profiling a rebuild on its own: `DATABASE_URL=… europass replay --all`.
-        eprintln!("  kept the replay database {database}");
-    } else {
-        drop_database(database).await;
-    }
-    let report = report?;
-    let rate = report.events as f64 / report.elapsed.as_secs_f64();
-    eprintln!(
-        "  {} events replayed in {:.1} s; {read} rows read",
-        report.events,
-        report.elapsed.as_secs_f64()
-    );
-    rows.push(
-        row(
-            format!("4. replay of all projections from {} events", report.events),
-            format!("{rate:.0} events/s"),
-            format!("sequential read {read_rate:.0} rows/s"),
-        )
-        .ratio(rate, read_rate)
-        .goal("≥ 50% of the read", rate >= 0.5 * read_rate),
-    );
-    Ok(())
-}
-
 /// `BENCH_FIGURES=1,4` runs only those figures (1 always runs); unset: all of them.
 fn figures_wanted() -> anyhow::Result<impl Fn(u32) -> bool> {
     let only: Option<Vec<u32>> = match std::env::var("BENCH_FIGURES") {
@@ -1019,7 +1037,7 @@ fn figures_wanted() -> anyhow::Result<impl Fn(u32) -> bool> {
 // ----- 7. a second replica --------------------------------------------------------------------
 
 /// Phases of each kind, alternated (one, two, one, two, …) so that drift hits both alike.
-const REPLICA_ROUNDS: usize = 3;
+const REPLICA_ROUNDS: usize = 5;
 
 /// Section saves from 8 clients against one replica, and against two on the same database
 /// (clients split between them), alternated; the median of each. The second replica runs in
@@ -1043,39 +1061,57 @@ async fn replicas(bench: &Bench, sessions: &[String], rows: &mut Vec<Row>) -> an
             .await?;
     }
     let (mut one, mut two) = (vec![], vec![]);
+    let (mut one_cpu, mut two_cpu) = (vec![], vec![]);
     let mut errors = 0;
     let counter = AtomicUsize::new(0);
     for _ in 0..REPLICA_ROUNDS {
         for replicas in [1, 2] {
+            let cpu = cpu::Cpu::now();
             let load = run_load(clients, PHASE_REQUESTS, PHASE_TIME, |client, _| {
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let address = &addresses[client % replicas];
                 bench.save_outcomes_at(address, &sessions[client], &docs[client], n)
             })
             .await;
+            let (own, pg) = cpu::Cpu::now().since(cpu).per(load.latencies.len());
             errors += load.errors;
             eprintln!(
-                "  {replicas} replica(s): {:.0}/s ({} errors), p99 {}",
+                "  {replicas} replica(s): {:.0}/s ({} errors), p99 {}, CPU per request {own:.3} + {pg:.3} ms (PostgreSQL)",
                 load.rate(),
                 load.errors,
                 ms(load.percentile(0.99))
             );
-            if replicas == 1 { &mut one } else { &mut two }.push(load.rate());
+            if replicas == 1 {
+                one.push(load.rate());
+                one_cpu.push(own + pg);
+            } else {
+                two.push(load.rate());
+                two_cpu.push(own + pg);
+            }
         }
     }
-    let median = |rates: &mut Vec<f64>| {
-        rates.sort_by(f64::total_cmp);
-        rates[rates.len() / 2]
-    };
-    let (one, two) = (median(&mut one), median(&mut two));
-    rows.push(
-        row(
-            "7. saveLearningOutcomes, 8 clients: 2 replicas on one database (median of 3)",
-            format!("{two:.0} req/s"),
-            format!("1 replica: {one:.0} req/s"),
-        )
-        .ratio(two, one),
+    let ratios: Vec<f64> = two.iter().zip(&one).map(|(t, o)| t / o).collect();
+    let mut figure = row(
+        format!(
+            "7. saveLearningOutcomes, 8 clients: 2 replicas on one database, median of \
+             {REPLICA_ROUNDS} alternated rounds (range); CPU per request"
+        ),
+        format!(
+            "{}; {:.3} ms",
+            median_range(&two, " req/s", 0),
+            median(&two_cpu)
+        ),
+        format!(
+            "1 replica: {}; {:.3} ms",
+            median_range(&one, " req/s", 0),
+            median(&one_cpu)
+        ),
     );
+    figure.ratio = median_range(&ratios, "×", 2);
+    rows.push(figure.goal(
+        "median ≥ 1.0× (issue 24)",
+        median(&ratios) >= 1.0 && errors == 0,
+    ));
     ensure!(errors == 0, "{errors} requests failed with two replicas");
     Ok(())
 }
@@ -1097,7 +1133,7 @@ async fn run(bench: &Bench) -> anyhow::Result<Vec<Row>> {
         copy_to_many(bench, &sessions, &mut rows).await?;
     }
     if wanted(4) {
-        replay(bench, &mut rows).await?;
+        replay::replay(bench, &sessions, &mut rows).await?;
     }
     if wanted(5) {
         pdf::certificates(&mut rows).await?;

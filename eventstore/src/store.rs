@@ -344,6 +344,14 @@ where
         }
     }
 
+    /// Drops every state kept in memory: the next command on each aggregate loads it from the
+    /// database (its snapshot and the events after it), as after a restart or on a replica that
+    /// has not seen the aggregate. For measuring a cold load (the bench's figure 3); never
+    /// needed for correctness (see `cache`).
+    pub fn forget_cached_states(&self) {
+        self.cache.clear();
+    }
+
     /// Decides and appends without retrying on conflict (tests prove the conflict with it);
     /// a cached state that proves stale is only loaded and decided once more.
     pub async fn execute_once(

@@ -136,10 +136,16 @@ impl Answer {
 
 impl TestApp {
     pub async fn post_graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Answer {
+        self.post_body(token, json!({"query": query, "variables": variables}))
+            .await
+    }
+
+    /// A GraphQL POST with this JSON body as it is (e.g. a persisted query's hash).
+    pub async fn post_body(&self, token: Option<&str>, body: Value) -> Answer {
         let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
-            .json(&json!({"query": query, "variables": variables}));
+            .json(&body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

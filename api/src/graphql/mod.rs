@@ -12,6 +12,7 @@ mod mobility;
 mod mutation;
 mod nul_bytes;
 mod pagination;
+pub mod parsed_queries;
 mod query;
 pub mod query_cost;
 mod reference;

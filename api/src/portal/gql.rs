@@ -102,9 +102,10 @@ impl Portal {
         if session_only {
             context = context.reading_the_session_only();
         }
-        let request = async_graphql::Request::new(query)
+        let mut request = async_graphql::Request::new(query)
             .variables(async_graphql::Variables::from_json(variables))
             .data(context);
+        self.parsed.prepare(&mut request);
         let response = self.schema.execute(request).await;
         let errors: Vec<ApiError> = response
             .errors

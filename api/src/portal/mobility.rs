@@ -9,7 +9,7 @@ use super::i18n::Lang;
 use super::layout::{notice, page, Chrome};
 use super::operations as op;
 use super::visit::Visit;
-use super::{html_page, Portal};
+use super::{html_page, Frame, Portal};
 use crate::portal::genuine::GenuineForm;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
@@ -332,6 +332,8 @@ pub async fn request(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MobilityData {
+    #[serde(flatten)]
+    frame: Frame,
     mobility: MobilityView,
 }
 
@@ -483,11 +485,10 @@ pub(super) async fn show_with(
     decision: FormState,
     status: StatusCode,
 ) -> Response {
-    let user = match portal.frame(visit).await {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
-    let data = match portal
+    if !visit.logged_in() {
+        return visit.to_login(false);
+    }
+    let (user, data) = match portal
         .load::<MobilityData>(
             visit,
             op::MOBILITY,
@@ -495,7 +496,7 @@ pub(super) async fn show_with(
         )
         .await
     {
-        Ok(data) => data.mobility,
+        Ok(data) => (data.frame.user_bar(), data.mobility),
         Err(page) => return page,
     };
     let lang = visit.lang;

@@ -25,29 +25,33 @@ pub mod signatures;
 pub mod verify;
 pub mod visit;
 
+use crate::graphql::parsed_queries::ParsedQueries;
 use crate::graphql::EuropassSchema;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use gql::Failed;
 use layout::UserBar;
 use maud::Markup;
 use serde::Deserialize;
+use std::sync::Arc;
 use visit::Visit;
 
 /// What every page handler needs: the schema it runs its operations on.
 #[derive(Clone)]
 pub struct Portal {
     pub schema: EuropassSchema,
+    /// The HTTP endpoint's parsed operations: the portal's constant texts are parsed once.
+    pub parsed: Arc<ParsedQueries>,
     /// `Secure` cookies: the public URL is https.
     pub secure_cookies: bool,
 }
 
 impl Portal {
-    pub fn new(schema: EuropassSchema, public_url: &str) -> Self {
+    pub fn new(schema: EuropassSchema, parsed: Arc<ParsedQueries>, public_url: &str) -> Self {
         Self {
             schema,
+            parsed,
             secure_cookies: public_url.starts_with("https://"),
         }
     }
@@ -55,41 +59,48 @@ impl Portal {
     /// The logged-in person for the page's frame, or the way to the login page. Resolving
     /// them is activity: it extends the session, and the countdown shows the extended time.
     pub async fn frame(&self, visit: &Visit) -> Result<UserBar, Response> {
-        #[derive(Deserialize)]
-        struct Data {
-            me: Me,
-            session: Session,
-        }
-        #[derive(Deserialize)]
-        struct Me {
-            email: Option<String>,
-            role: String,
-            institution: Option<Named>,
-        }
-        #[derive(Deserialize)]
-        struct Named {
-            name: String,
-        }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Session {
-            seconds_left: i64,
-        }
         if !visit.logged_in() {
             return Err(visit.to_login(false));
         }
-        match self
-            .run::<Data>(visit, operations::WHO, serde_json::Value::Null)
+        self.load::<Frame>(visit, operations::WHO, serde_json::Value::Null)
             .await
-        {
-            Ok(data) => Ok(UserBar {
-                email: data.me.email.unwrap_or_default(),
-                role: data.me.role,
-                institution: data.me.institution.map(|i| i.name),
-                seconds_left: data.session.seconds_left,
-            }),
-            Err(Failed::Unauthenticated { expired }) => Err(visit.to_login(expired)),
-            Err(Failed::Errors(errors)) => Err(failure_page(visit, &errors)),
+            .map(Frame::user_bar)
+    }
+}
+
+/// The frame's data (`operations::frame_fields`), alone (`WHO`) or within a page's own
+/// operation (`#[serde(flatten)]`).
+#[derive(Deserialize)]
+pub struct Frame {
+    me: FrameMe,
+    session: FrameSession,
+}
+
+#[derive(Deserialize)]
+struct FrameMe {
+    email: Option<String>,
+    role: String,
+    institution: Option<FrameInstitution>,
+}
+
+#[derive(Deserialize)]
+struct FrameInstitution {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FrameSession {
+    seconds_left: i64,
+}
+
+impl Frame {
+    pub fn user_bar(self) -> UserBar {
+        UserBar {
+            email: self.me.email.unwrap_or_default(),
+            role: self.me.role,
+            institution: self.me.institution.map(|i| i.name),
+            seconds_left: self.session.seconds_left,
         }
     }
 }

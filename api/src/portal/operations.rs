@@ -3,8 +3,18 @@
 
 pub const SESSION_LEFT: &str = "query SessionLeft { session { secondsLeft } }";
 
-/// The frame of every logged-in page; resolving the caller extends the session (activity).
-pub const WHO: &str = "query Who { me { email role mustChangePassword institution { name } } session { secondsLeft } }";
+/// The frame's fields: who is logged in, and the session's time left (resolving the caller
+/// extends the session: activity). A page may ask for them in its own operation (see
+/// `portal::Frame`), so that the frame costs no execution of its own.
+macro_rules! frame_fields {
+    () => {
+        "me { email role mustChangePassword institution { name } } session { secondsLeft }"
+    };
+}
+pub(crate) use frame_fields;
+
+/// The frame of every logged-in page.
+pub const WHO: &str = concat!("query Who { ", frame_fields!(), " }");
 
 pub const LOGIN: &str = "mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { token mustChangePassword } }";
 
@@ -43,7 +53,12 @@ pub const REFERENCE: &str = "query Reference { referenceData { procedures { proc
 
 pub const REQUEST_MOBILITY: &str = "mutation RequestMobility($input: MobilityRequestInput!) { requestMobility(input: $input) { id } }";
 
-pub const MOBILITY: &str = "query Mobility($id: ID!, $language: Language) { mobility(id: $id) { id status isTryOut procedure participants foldersByPost startDate endDate requestedAt decidedAt rejectionReason pendingDocuments ageHours overdue projectNumber description issuer { en lv } programme { en lv } institution { name } documents(first: 100) { totalCount edges { node { id europassNumber holderName missingFields complete missing(language: $language) { label sectionLabel } } } } } }";
+/// A mobility's page in one execution: the frame's fields and the mobility.
+pub const MOBILITY: &str = concat!(
+    "query Mobility($id: ID!, $language: Language) { ",
+    frame_fields!(),
+    " mobility(id: $id) { id status isTryOut procedure participants foldersByPost startDate endDate requestedAt decidedAt rejectionReason pendingDocuments ageHours overdue projectNumber description issuer { en lv } programme { en lv } institution { name } documents(first: 100) { totalCount edges { node { id europassNumber holderName missingFields complete missing(language: $language) { label sectionLabel } } } } } }"
+);
 
 pub const QUEUE: &str = "query Queue($after: String) { necQueue(first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id procedure participants startDate endDate requestedAt waitingSince ageHours overdue pendingDocuments isTryOut projectNumber description programme { en lv } institution { name } } } } }";
 

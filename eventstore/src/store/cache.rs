@@ -71,6 +71,10 @@ impl<A: Clone> StateCache<A> {
         self.lock().remove(id);
     }
 
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cached<A>>> {
         // A panic while holding the lock leaves only a map of valid entries behind.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())

@@ -23,6 +23,7 @@ mod operations;
 mod outbox;
 mod participant_lock;
 mod passwords;
+mod persisted_queries;
 mod portal_in_a_browser;
 mod printable_text;
 mod projector;

@@ -7,8 +7,9 @@
 use super::form::{csrf, Field, FormState};
 use super::i18n::Lang;
 use super::layout::{notice, page, Chrome};
+use super::operations::frame_fields;
 use super::visit::{encode, Visit};
-use super::{failure_page, html_page, Portal};
+use super::{failure_page, html_page, Frame, Portal};
 use crate::portal::genuine::GenuineForm;
 use crate::portal::gql::Failed;
 use axum::extract::{Path, Query};
@@ -37,8 +38,11 @@ pub use photo::{remove_photo, upload_photo};
 pub use sections::save;
 use sections::section_fields;
 
-pub const DOCUMENT: &str = "query Document($id: ID!, $language: Language) { \
-  document(id: $id) { id europassNumber mobilityId language holderName complete \
+/// The page in one execution: the frame's fields, the document and the reference lists.
+pub const DOCUMENT: &str = concat!(
+    "query Document($id: ID!, $language: Language) { ",
+    frame_fields!(),
+    " document(id: $id) { id europassNumber mobilityId language holderName complete \
     signatureChoices { kind mode signatureId } hostFirstLoginAt verificationUrl revocation { revokedAt reason } \
     participantAccess { email lockedFrom lockedNow } \
     missingFields(language: $language) { section field label sectionLabel } \
@@ -46,7 +50,8 @@ pub const DOCUMENT: &str = "query Document($id: ID!, $language: Language) { \
     hostOrganisation { name organisationType { code textEn textLv } address country mentorFirstName mentorLastName position phone email } \
     project { objective programmeEn programmeLv qualification stay purpose { code textEn textLv } startDate endDate } \
     learningOutcomes { activities jobRelatedSkills languageSkills { language listening reading spokenInteraction spokenProduction writing } digitalSkills organisationalSkills communicationSkills otherSkills } } \
-  referenceData { hostOrganisationTypes { code en lv } purposesOfStay { code en lv } languages { code en lv } cefrLevels { code en lv } procedures { hostCountries { code en lv } } } }";
+  referenceData { hostOrganisationTypes { code en lv } purposesOfStay { code en lv } languages { code en lv } cefrLevels { code en lv } procedures { hostCountries { code en lv } } } }"
+);
 
 pub const SAVE_PERSONAL: &str = "mutation SavePersonal($id: ID!, $input: PersonalDataInput!) { savePersonalData(documentId: $id, input: $input) { complete } }";
 pub const SAVE_HOST: &str = "mutation SaveHost($id: ID!, $input: HostOrganisationInput!) { saveHostOrganisation(documentId: $id, input: $input) { complete } }";
@@ -81,6 +86,8 @@ const LANGUAGE_ROWS_MIN: usize = 2;
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Data {
+    #[serde(flatten)]
+    frame: Frame,
     document: Doc,
     reference_data: Reference,
 }
@@ -253,10 +260,9 @@ async fn render(
     posted: Option<FormState>,
     status: StatusCode,
 ) -> Response {
-    let user = match portal.frame(visit).await {
-        Ok(user) => user,
-        Err(response) => return response,
-    };
+    if !visit.logged_in() {
+        return visit.to_login(false);
+    }
     let data = match portal
         .load::<Data>(
             visit,
@@ -268,8 +274,14 @@ async fn render(
         Ok(data) => data,
         Err(page) => return page,
     };
+    let Data {
+        frame,
+        document,
+        reference_data,
+    } = data;
+    let user = frame.user_bar();
     let lang = visit.lang;
-    let doc = &data.document;
+    let doc = &document;
     // A host sees the holder's name of the personal data only (R-HOST): no tab for them.
     let sections: Vec<&str> = SECTIONS
         .iter()
@@ -397,7 +409,7 @@ async fn render(
         (form.summary(lang))
         form.section method="post" action=(format!("/documents/{}/sections/{section}", doc.id)) novalidate {
             (csrf(&visit.csrf))
-            (section_fields(&section, &form, lang, &data.reference_data, doc))
+            (section_fields(&section, &form, lang, &reference_data, doc))
             button type="submit" { (lang.t("save-section")) }
         }
         @if section == "personalData" && user_may_photo { (photo_panel(visit, doc, &form)) }
