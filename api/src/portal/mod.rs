@@ -11,6 +11,7 @@ pub mod audit;
 pub mod copy_preview;
 pub mod document;
 pub mod document_signatures;
+mod fixed;
 pub mod form;
 pub mod genuine;
 pub mod gql;
@@ -45,6 +46,8 @@ pub struct Portal {
     pub parsed: Arc<ParsedQueries>,
     /// `Secure` cookies: the public URL is https.
     pub secure_cookies: bool,
+    /// Answers fixed for this binary, asked once (see `fixed`).
+    fixed: Arc<fixed::Fixed>,
 }
 
 impl Portal {
@@ -53,6 +56,7 @@ impl Portal {
             schema,
             parsed,
             secure_cookies: public_url.starts_with("https://"),
+            fixed: Arc::default(),
         }
     }
 

@@ -111,6 +111,7 @@ pub const ALL: &[&str] = &[
     APPROVE,
     REJECT,
     super::document::DOCUMENT,
+    super::document::REFERENCE_LISTS,
     super::document::SAVE_PERSONAL,
     super::document::SAVE_HOST,
     super::document::SAVE_PROJECT,

@@ -38,7 +38,8 @@ pub use photo::{remove_photo, upload_photo};
 pub use sections::save;
 use sections::section_fields;
 
-/// The page in one execution: the frame's fields, the document and the reference lists.
+/// The page in one execution: the frame's fields and the document (the reference lists are
+/// kept, see [`REFERENCE_LISTS`]).
 pub const DOCUMENT: &str = concat!(
     "query Document($id: ID!, $language: Language) { ",
     frame_fields!(),
@@ -49,9 +50,12 @@ pub const DOCUMENT: &str = concat!(
     personalData { surname firstName dateOfBirth nationality address email photoSha256 } \
     hostOrganisation { name organisationType { code textEn textLv } address country mentorFirstName mentorLastName position phone email } \
     project { objective programmeEn programmeLv qualification stay purpose { code textEn textLv } startDate endDate } \
-    learningOutcomes { activities jobRelatedSkills languageSkills { language listening reading spokenInteraction spokenProduction writing } digitalSkills organisationalSkills communicationSkills otherSkills } } \
-  referenceData { hostOrganisationTypes { code en lv } purposesOfStay { code en lv } languages { code en lv } cefrLevels { code en lv } procedures { hostCountries { code en lv } } } }"
+    learningOutcomes { activities jobRelatedSkills languageSkills { language listening reading spokenInteraction spokenProduction writing } digitalSkills organisationalSkills communicationSkills otherSkills } } }"
 );
+
+/// The reference lists the section forms offer: fixed for this binary, so asked once per
+/// process (`Portal::fixed`).
+pub const REFERENCE_LISTS: &str = "query ReferenceLists { referenceData { hostOrganisationTypes { code en lv } purposesOfStay { code en lv } languages { code en lv } cefrLevels { code en lv } procedures { hostCountries { code en lv } } } }";
 
 pub const SAVE_PERSONAL: &str = "mutation SavePersonal($id: ID!, $input: PersonalDataInput!) { savePersonalData(documentId: $id, input: $input) { complete } }";
 pub const SAVE_HOST: &str = "mutation SaveHost($id: ID!, $input: HostOrganisationInput!) { saveHostOrganisation(documentId: $id, input: $input) { complete } }";
@@ -89,6 +93,11 @@ struct Data {
     #[serde(flatten)]
     frame: Frame,
     document: Doc,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReferenceLists {
     reference_data: Reference,
 }
 
@@ -274,11 +283,13 @@ async fn render(
         Ok(data) => data,
         Err(page) => return page,
     };
-    let Data {
-        frame,
-        document,
-        reference_data,
-    } = data;
+    let Data { frame, document } = data;
+    let lists = match portal.fixed::<ReferenceLists>(visit, REFERENCE_LISTS).await {
+        Ok(lists) => lists,
+        Err(Failed::Unauthenticated { expired }) => return visit.to_login(expired),
+        Err(Failed::Errors(errors)) => return failure_page(visit, &errors),
+    };
+    let reference_data = &lists.reference_data;
     let user = frame.user_bar();
     let lang = visit.lang;
     let doc = &document;
@@ -409,7 +420,7 @@ async fn render(
         (form.summary(lang))
         form.section method="post" action=(format!("/documents/{}/sections/{section}", doc.id)) novalidate {
             (csrf(&visit.csrf))
-            (section_fields(&section, &form, lang, &reference_data, doc))
+            (section_fields(&section, &form, lang, reference_data, doc))
             button type="submit" { (lang.t("save-section")) }
         }
         @if section == "personalData" && user_may_photo { (photo_panel(visit, doc, &form)) }
