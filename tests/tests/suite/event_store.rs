@@ -488,3 +488,45 @@ async fn an_append_is_announced_to_other_processes_after_its_commit() {
     .unwrap();
     assert_eq!(triggers, 0, "no NOTIFY inside the appending transaction");
 }
+
+/// The bench's cold loads (issue 24) drop the states kept in memory; the next command loads
+/// the aggregate from the database and decides on what is stored there now, including what
+/// another process wrote meanwhile.
+#[tokio::test]
+async fn forgetting_the_kept_states_loads_the_stored_history_and_changes_no_decision() {
+    let (_, pool) = fresh_database().await;
+    let (here, elsewhere) = (EventStore::new(pool.clone()), EventStore::new(pool.clone()));
+    let id = Uuid::new_v4();
+    registered(&here, id).await;
+    let ctx = CommandContext::new(Actor::operator());
+    let change = |address: &str| InstitutionCommand::ChangeBaseData {
+        base: base(address),
+    };
+    here.institutions
+        .execute(id, change("Brīvības iela 1"), &ctx, t0())
+        .await
+        .unwrap();
+    elsewhere
+        .institutions
+        .execute(id, change("Elizabetes iela 2"), &ctx, t0())
+        .await
+        .unwrap();
+    here.institutions.forget_cached_states();
+    let state = here
+        .institutions
+        .execute_with_state(id, &ctx, t0(), |_| Ok(change("Elizabetes iela 2")))
+        .await
+        .unwrap();
+    // The same address as stored: nothing to change, so nothing was written.
+    let text = serde_json::to_string(&state).unwrap();
+    assert!(text.contains("Elizabetes iela 2"), "{text}");
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events WHERE aggregate_id = $1")
+        .bind(id.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        events, 3,
+        "registered and two changes; the repeated one wrote nothing"
+    );
+}
