@@ -607,6 +607,26 @@ fn http_error(
     response
 }
 
+/// A GraphQL request error decided by the handler before execution (nothing ran): the error
+/// shape every answer has, in the negotiated media type.
+fn request_refused(
+    answer: AnswerType,
+    code: &str,
+    reason: Option<&str>,
+    message: String,
+    correlation_id: Uuid,
+) -> Response {
+    let mut error = async_graphql::ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    if let Some(reason) = reason {
+        extensions.set("reason", reason);
+    }
+    extensions.set("correlationId", correlation_id.to_string());
+    error.extensions = Some(extensions);
+    respond(answer, async_graphql::Response::from_errors(vec![error]))
+}
+
 /// The GraphQL request of a GET (query string) or POST (JSON body), or the HTTP refusal.
 fn read_request(
     method: &Method,
@@ -771,15 +791,7 @@ async fn graphql(
     // A persisted query's text is found by its hash before anything is decided on the text.
     if let Err(refusal) = shared.parsed.resolve(&mut request) {
         let (code, reason, message) = refusal.describe();
-        let mut error = async_graphql::ServerError::new(message, None);
-        let mut extensions = async_graphql::ErrorExtensionValues::default();
-        extensions.set("code", code);
-        if let Some(reason) = reason {
-            extensions.set("reason", reason);
-        }
-        extensions.set("correlationId", correlation_id.to_string());
-        error.extensions = Some(extensions);
-        return respond(answer, async_graphql::Response::from_errors(vec![error]));
+        return request_refused(answer, code, reason, message, correlation_id);
     }
     if request.query.trim().is_empty() {
         let message = "the GraphQL request has no query";
@@ -811,16 +823,15 @@ async fn graphql(
         }
         let aliases = alias_count(doc);
         if aliases > MAX_ALIASES {
-            let mut error = async_graphql::ServerError::new(
-                format!("the query has {aliases} aliases; at most {MAX_ALIASES} are allowed"),
-                None,
+            let message =
+                format!("the query has {aliases} aliases; at most {MAX_ALIASES} are allowed");
+            return request_refused(
+                answer,
+                "VALIDATION",
+                Some("TOO_MANY_ALIASES"),
+                message,
+                correlation_id,
             );
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", "VALIDATION");
-            extensions.set("reason", "TOO_MANY_ALIASES");
-            extensions.set("correlationId", correlation_id.to_string());
-            error.extensions = Some(extensions);
-            return respond(answer, async_graphql::Response::from_errors(vec![error]));
         }
     }
     let client = peer.map(|Extension(ConnectInfo(addr))| addr.ip());

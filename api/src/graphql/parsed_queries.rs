@@ -16,12 +16,14 @@
 //! that a GET is no mutation and that the aliases are few, so a persisted mutation would run
 //! over GET.
 //!
-//! Both maps are bounded; a full map forgets an arbitrary entry (a miss costs one parse, or
-//! one more round trip for an APQ client).
+//! Both maps are bounded and forget their least recently used entry when full (a miss costs
+//! one parse, or one more round trip for an APQ client): the portal's texts, used on every
+//! page, stay.
 
 use async_graphql::parser::types::ExecutableDocument;
+use lru::LruCache;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
 /// How many texts (and as many hashes) are kept. The portal has about sixty operations.
@@ -62,17 +64,16 @@ impl PersistedRefusal {
     }
 }
 
-/// A map that holds at most `capacity` entries.
+/// A least-recently-used map of at most a given size (the `lru` crate), behind a lock.
 struct Bounded<V> {
-    entries: Mutex<HashMap<String, V>>,
-    capacity: usize,
+    entries: Mutex<LruCache<String, V>>,
 }
 
 impl<V: Clone> Bounded<V> {
     fn new(capacity: usize) -> Self {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         Self {
-            entries: Mutex::new(HashMap::new()),
-            capacity,
+            entries: Mutex::new(LruCache::new(capacity)),
         }
     }
 
@@ -81,20 +82,14 @@ impl<V: Clone> Bounded<V> {
     }
 
     fn put(&self, key: &str, value: V) {
-        let mut entries = self.lock();
-        if entries.len() >= self.capacity && !entries.contains_key(key) {
-            if let Some(evicted) = entries.keys().next().cloned() {
-                entries.remove(&evicted);
-            }
-        }
-        entries.insert(key.to_string(), value);
+        self.lock().put(key.to_string(), value);
     }
 
     fn len(&self) -> usize {
         self.lock().len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, V>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, V>> {
         // A panic while holding the lock leaves only a map of valid entries behind.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -266,11 +261,14 @@ mod tests {
     }
 
     #[test]
-    fn the_map_stays_within_its_capacity() {
+    fn the_map_stays_within_its_capacity_and_keeps_the_text_used_most_recently() {
         let queries = ParsedQueries::new(2);
+        let portal = "{ session { secondsLeft } }";
         for field in ["a", "b", "c", "d"] {
+            queries.prepare(&mut async_graphql::Request::new(portal));
             queries.prepare(&mut async_graphql::Request::new(format!("{{ {field} }}")));
         }
         assert_eq!(queries.kept(), 2);
+        assert!(queries.documents.get(portal).is_some());
     }
 }
